@@ -1,0 +1,180 @@
+"""The `feedpub` command: a thin shell that turns errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .build import BuildResult, build
+from .config import Settings, load_settings
+from .dates import rfc3339
+from .errors import FeedpubError
+from .model import Post, Scope, status_at
+from .posts import SourceFile
+from .store import publish
+
+PROGRESS_THRESHOLD = 200
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _settings(config: str | None, **overrides: Any) -> Settings:
+    try:
+        return load_settings(config).with_overrides(**overrides)
+    except FeedpubError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _progress(label: str) -> Callable[[list[SourceFile]], list[SourceFile]] | None:
+    """A progress bar over the files on a terminal when the work is long; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+
+    def wrap(files: list[SourceFile]) -> Any:
+        if len(files) < PROGRESS_THRESHOLD:
+            return files
+        return _ProgressList(files, label)
+
+    return wrap
+
+
+class _ProgressList(list):  # type: ignore[type-arg]
+    def __init__(self, files: list[SourceFile], label: str) -> None:
+        super().__init__(files)
+        self.label = label
+
+    def __iter__(self) -> Any:
+        with click.progressbar(list.__iter__(self), length=len(self), label=self.label, file=sys.stderr) as bar:
+            yield from bar
+
+
+config_option = click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Config file (default: $FEEDPUB_CONFIG, else ./config.yaml).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="feedpub")
+def main() -> None:
+    """Publish RSS, Atom and JSON feeds from Jekyll- and Hugo-dialect posts.
+
+    Example: feedpub build --config config.yaml
+    """
+
+
+@main.command("build")
+@config_option
+@click.option("--posts", "posts_dir", type=click.Path(file_okay=False), help="Posts directory.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output directory (feeds/).")
+@click.option("--base-url", help="Public URL of the site, e.g. https://news.example.org/.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any post has a problem.")
+def build_command(
+    config: str | None, posts_dir: str | None, out_dir: str | None, base_url: str | None, strict: bool
+) -> None:
+    """Read every post and write changed feeds to the output directory.
+
+    Example: feedpub build --posts posts --out feeds --base-url https://news.example.org/
+    """
+    settings = _settings(config, posts=_abs(posts_dir), feeds=_abs(out_dir), base_url=base_url)
+    now = _now()
+    try:
+        result = build(settings, now, progress=_progress("Reading posts"))
+        report = publish(result.files, settings.feeds_dir)
+    except FeedpubError as exc:
+        raise click.ClickException(str(exc)) from exc
+    counts = result.counts(now)
+    click.echo(
+        f"posts: {counts['published']} published, {counts['draft']} draft, "
+        f"{counts['scheduled']} scheduled, {counts['expired']} expired"
+    )
+    click.echo(
+        f"feeds: {len(report.written)} written, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed → {settings.feeds_dir}"
+    )
+    _echo_problems(result)
+    if strict and result.problems:
+        sys.exit(1)
+
+
+def _abs(path: str | None) -> str | None:
+    """CLI paths are relative to the current directory, not to the config file."""
+    return str(Path(path).resolve()) if path is not None else None
+
+
+def _echo_problems(result: BuildResult) -> None:
+    click.echo(f"problems: {len(result.problems)}")
+    for problem in result.problems:
+        click.echo(f"  {problem}", err=True)
+
+
+@main.command("check")
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="Print problems as a JSON array.")
+def check_command(config: str | None, as_json: bool) -> None:
+    """List every problem in the posts; exit 1 if there is any.
+
+    Example: feedpub check --json
+    """
+    settings = _settings(config)
+    result = build(settings, _now())
+    if as_json:
+        rows = [{"source": p.source, "line": p.line, "message": p.message} for p in result.problems]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif result.problems:
+        for problem in result.problems:
+            click.echo(str(problem))
+    else:
+        click.echo(f"no problems in {len(result.posts)} posts")
+    sys.exit(1 if result.problems else 0)
+
+
+def post_record(post: Post, now: datetime, names: dict[tuple[Scope, str], str]) -> dict[str, Any]:
+    """The JSON shape of one post in `feedpub posts --json`."""
+    return {
+        "source": post.source,
+        "status": status_at(post, now).value,
+        "id": post.id,
+        "url": post.url,
+        "title": post.title,
+        "published": rfc3339(post.published),
+        "updated": rfc3339(post.updated),
+        "categories": [names.get((Scope.CATEGORY, t.key), t.name) for t in post.categories],
+        "tags": [names.get((Scope.TAG, t.key), t.name) for t in post.tags],
+        "summary": post.summary,
+        "image": post.image,
+        "dialect": post.dialect,
+    }
+
+
+@main.command("posts")
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="Print posts as a JSON array.")
+def posts_command(config: str | None, as_json: bool) -> None:
+    """List the normalised posts with their status.
+
+    Example: feedpub posts --json
+    """
+    settings = _settings(config)
+    now = _now()
+    result = build(settings, now)
+    records = [post_record(p, now, result.taxonomy.names) for p in result.posts]
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    for record in records:
+        click.echo(f"{record['published']}  {record['status']:<9}  {record['dialect']:<6}  {record['source']}  {record['title']}")
+    for problem in result.problems:
+        click.echo(f"problem: {problem}", err=True)

@@ -1,0 +1,252 @@
+"""Settings: read config.yaml once, validate every key, and hand frozen values around.
+
+Unknown keys and wrong types fail at start with the key's path (`feeds.limit: expected an
+integer >= 1, got 'x'`), so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+import zoneinfo
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from .errors import ConfigError
+
+CONFIG_ENV = "FEEDPUB_CONFIG"
+FORMATS = ("rss", "atom", "json")
+
+
+@dataclass(frozen=True)
+class AuthorSettings:
+    name: str = "feedpub"
+    email: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    title: str = "feedpub"
+    base_url: str = "http://127.0.0.1:8080/"
+    description: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    author: AuthorSettings = field(default_factory=AuthorSettings)
+
+
+@dataclass(frozen=True)
+class PathSettings:
+    posts: str = "posts"
+    feeds: str = "feeds"
+    cache: str = ".feedpub"
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    limit: int = 20
+    formats: tuple[str, ...] = FORMATS
+    content: str = "full"
+    summary_length: int = 200
+
+
+@dataclass(frozen=True)
+class TaxonomySettings:
+    categories: tuple[str, ...] = ("categories", "category", "main_topics")
+    tags: tuple[str, ...] = ("tags", "tag")
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    """Bounds that keep one hostile post from stalling a build or eating memory."""
+
+    max_file_bytes: int = 5_000_000
+    max_terms_per_post: int = 200
+    max_term_length: int = 100
+    max_title_length: int = 500
+    max_yaml_nodes: int = 20_000
+    max_html_depth: int = 100
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    interval_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    cache_control: str = "public, max-age=300"
+
+
+@dataclass(frozen=True)
+class WebSubSettings:
+    hub: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; `root` is the directory relative paths are resolved against."""
+
+    site: SiteSettings = field(default_factory=SiteSettings)
+    paths: PathSettings = field(default_factory=PathSettings)
+    feeds: FeedSettings = field(default_factory=FeedSettings)
+    taxonomies: TaxonomySettings = field(default_factory=TaxonomySettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    scan: ScanSettings = field(default_factory=ScanSettings)
+    server: ServerSettings = field(default_factory=ServerSettings)
+    websub: WebSubSettings = field(default_factory=WebSubSettings)
+    root: Path = field(default=Path("."), compare=False)
+
+    @property
+    def posts_dir(self) -> Path:
+        return self.root / self.paths.posts
+
+    @property
+    def feeds_dir(self) -> Path:
+        return self.root / self.paths.feeds
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / self.paths.cache
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.site.timezone)
+
+    def with_overrides(self, **values: Any) -> Settings:
+        """Apply CLI flags such as posts=..., feeds=..., base_url=... (None means 'not given')."""
+        settings = self
+        if values.get("posts") is not None:
+            settings = replace(settings, paths=replace(settings.paths, posts=str(values["posts"])))
+        if values.get("feeds") is not None:
+            settings = replace(settings, paths=replace(settings.paths, feeds=str(values["feeds"])))
+        if values.get("base_url") is not None:
+            base = _check_base_url(str(values["base_url"]), "--base-url")
+            settings = replace(settings, site=replace(settings.site, base_url=base))
+        return settings
+
+
+def _check_base_url(value: str, where: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{where}: expected an absolute http(s) URL, got {value!r}")
+    return value if value.endswith("/") else value + "/"
+
+
+def _check_timezone(value: str, where: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{where}: unknown time zone {value!r}") from exc
+    return value
+
+
+def _check_formats(value: tuple[str, ...], where: str) -> tuple[str, ...]:
+    unknown = [f for f in value if f not in FORMATS]
+    if unknown or not value:
+        raise ConfigError(f"{where}: expected a non-empty list of {', '.join(FORMATS)}, got {list(value)!r}")
+    return tuple(dict.fromkeys(value))
+
+
+def _check_content(value: str, where: str) -> str:
+    if value not in ("full", "summary"):
+        raise ConfigError(f"{where}: expected 'full' or 'summary', got {value!r}")
+    return value
+
+
+# Extra checks beyond the type, keyed by dotted path.
+_CHECKS: dict[str, Callable[[Any, str], Any]] = {
+    "site.base_url": _check_base_url,
+    "site.timezone": _check_timezone,
+    "feeds.formats": _check_formats,
+    "feeds.content": _check_content,
+}
+_POSITIVE = {
+    "feeds.limit",
+    "feeds.summary_length",
+    "scan.interval_seconds",
+    "limits.max_file_bytes",
+    "limits.max_terms_per_post",
+    "limits.max_term_length",
+    "limits.max_title_length",
+    "limits.max_yaml_nodes",
+    "limits.max_html_depth",
+}
+
+
+def _coerce(value: Any, default: Any, where: str) -> Any:
+    """Check `value` against the type of the field's default and return it in that type."""
+    if is_dataclass(default):
+        return _build(type(default), value, where)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if isinstance(default, int) and not isinstance(default, bool):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where}: expected an integer, got {value!r}")
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{where}: expected a number, got {value!r}")
+        return float(value)
+    if isinstance(default, tuple):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+        return tuple(value)
+    # str or optional str
+    if value is None and default is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: expected a string, got {value!r}")
+    return value
+
+
+def _build(cls: type, data: Any, prefix: str) -> Any:
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{prefix or 'config'}: expected a mapping, got {data!r}")
+    known = {f.name: f for f in fields(cls) if f.name != "root"}
+    values: dict[str, Any] = {}
+    defaults = cls()
+    for key, value in data.items():
+        where = f"{prefix}.{key}" if prefix else str(key)
+        if key not in known:
+            raise ConfigError(f"{where}: unknown key (expected one of: {', '.join(sorted(known))})")
+        value = _coerce(value, getattr(defaults, key), where)
+        if where in _POSITIVE and value <= 0:
+            raise ConfigError(f"{where}: expected a number > 0, got {value!r}")
+        if where in _CHECKS:
+            value = _CHECKS[where](value, where)
+        values[key] = value
+    return cls(**values)
+
+
+def settings_from_mapping(data: Any, root: Path = Path(".")) -> Settings:
+    """Validate a parsed config mapping; raise ConfigError naming the first bad key."""
+    return replace(_build(Settings, data, ""), root=root)
+
+
+def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read the config named by `path`, else $FEEDPUB_CONFIG, else ./config.yaml; defaults if absent."""
+    env = os.environ if env is None else env
+    explicit = path is not None or bool(env.get(CONFIG_ENV))
+    config_path = Path(path if path is not None else env.get(CONFIG_ENV) or "config.yaml")
+    if not config_path.exists():
+        if explicit:
+            raise ConfigError(f"{config_path}: config file not found")
+        return settings_from_mapping({}, root=Path.cwd())
+    try:
+        data = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{config_path}: cannot read config: {exc}") from exc
+    return settings_from_mapping(data, root=config_path.resolve().parent)

@@ -1,0 +1,210 @@
+"""Post bodies → safe, absolute, XML-friendly HTML, and plain-text summaries (DESIGN.md §4).
+
+Order matters: Markdown first (raw HTML allowed), then elements hidden with `display:none` are
+dropped while their style is still visible, then ammonia (nh3) removes everything unsafe and,
+through its attribute filter, turns every kept URL absolute against the post's own URL.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+
+import lxml.html
+import nh3
+from lxml import etree
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+# Characters XML 1.0 forbids anywhere in a document (tab, LF and CR are allowed).
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_HIDDEN_HINT = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|\bhidden\b", re.IGNORECASE)
+_MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+
+ALLOWED_TAGS = frozenset(
+    """a abbr acronym address article aside b bdi bdo big blockquote br caption center cite code col
+    colgroup dd del details dfn div dl dt em figcaption figure footer h1 h2 h3 h4 h5 h6 header hgroup hr
+    i img ins kbd li mark ol p picture pre q rp rt ruby s samp section small source span strike strong
+    sub summary sup table tbody td tfoot th thead time tr tt u ul var wbr audio video track""".split()
+)
+_URL_ATTRIBUTES = frozenset({"href", "src", "srcset", "cite", "poster"})
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "title", "lang", "dir"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "srcset", "alt", "width", "height", "sizes"},
+    "source": {"src", "srcset", "type", "media", "sizes"},
+    "audio": {"src", "controls"},
+    "video": {"src", "poster", "controls", "width", "height"},
+    "track": {"src", "kind", "srclang", "label"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "time": {"datetime"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start", "reversed", "type"},
+    "abbr": {"title"},
+}
+_FOOTNOTE_CLASSES = {
+    "sup": {"footnote-ref"},
+    "section": {"footnotes"},
+    "hr": {"footnotes-sep"},
+    "ol": {"footnotes-list"},
+    "li": {"footnote-item"},
+    "a": {"footnote-backref"},
+}
+# Removed together with everything inside them.
+_DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math",
+                      "form", "textarea", "select", "button", "frame", "frameset", "applet", "title", "head"}
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(footnote_plugin)
+
+
+def markdown_to_html(text: str) -> str:
+    """CommonMark + footnotes + tables; raw HTML passes through to the sanitiser."""
+    return _markdown().render(text)
+
+
+def strip_xml_forbidden(text: str) -> str:
+    """Remove characters no XML 1.0 document may contain."""
+    return _XML_FORBIDDEN.sub("", text)
+
+
+def absolute_url(url: str, base: str) -> str:
+    """Resolve `url` against `base` and percent-encode what a URL may not hold raw (spaces, Unicode)."""
+    url = url.strip()
+    try:
+        parts = urlsplit(urljoin(base, url))
+        netloc = parts.netloc
+        if not netloc.isascii():
+            netloc = netloc.encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        return quote(url, safe="")
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            quote(parts.path, safe="/%:@!$&'()*+,;=~"),
+            quote(parts.query, safe="/%:@!$&'()*+,;=~?"),
+            quote(parts.fragment, safe="/%:@!$&'()*+,;=~?#"),
+        )
+    )
+
+
+def _absolute_srcset(value: str, base: str) -> str:
+    candidates = []
+    for candidate in value.split(","):
+        bits = candidate.strip().split()
+        if bits:
+            candidates.append(" ".join([absolute_url(bits[0], base), *bits[1:]]))
+    return ", ".join(candidates)
+
+
+def _drop_hidden(fragment_html: str) -> str:
+    """Drop elements a browser would not show (`display:none`, `hidden`), content and all."""
+    if not _HIDDEN_HINT.search(fragment_html):
+        return fragment_html
+    try:
+        root = lxml.html.fragment_fromstring(fragment_html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return fragment_html
+    dropped = False
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element is root:
+            continue
+        style = re.sub(r"\s+", "", (element.get("style") or "").lower())
+        if element.get("hidden") is not None or "display:none" in style or "visibility:hidden" in style:
+            element.drop_tree()
+            dropped = True
+    if not dropped:
+        return fragment_html
+    inner = [root.text or ""]
+    inner.extend(etree.tostring(child, encoding="unicode", method="html") for child in root)
+    return "".join(inner)
+
+
+def sanitize(fragment_html: str, base_url: str) -> str:
+    """Safe HTML with absolute URLs, no forbidden XML characters and no `]]>` to break CDATA."""
+
+    def filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "srcset":
+            return _absolute_srcset(value, base_url)
+        if attribute in _URL_ATTRIBUTES:
+            return absolute_url(value, base_url)
+        return value
+
+    cleaned = nh3.clean(
+        _drop_hidden(strip_xml_forbidden(fragment_html)),
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(_DROP_WITH_CONTENT),
+        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        allowed_classes={tag: set(classes) for tag, classes in _FOOTNOTE_CLASSES.items()},
+        attribute_filter=filter_attribute,
+        url_schemes={"http", "https", "mailto", "ftp", "tel"},
+        link_rel=None,
+        strip_comments=True,
+    )
+    return cleaned.replace(' class=""', "").replace("]]>", "]]&gt;").strip()
+
+
+def render_body(body: str, is_markdown: bool, base_url: str) -> str:
+    """The post body as safe HTML."""
+    source = markdown_to_html(body) if is_markdown else body
+    return sanitize(source, base_url)
+
+
+def split_more(body: str) -> str | None:
+    """The part of a body before `<!--more-->`, or None when there is no marker."""
+    match = _MORE.search(body)
+    return body[: match.start()] if match else None
+
+
+# ---- plain text and summaries -------------------------------------------------------------
+
+_FOOTNOTES = re.compile(
+    r'<sup class="footnote-ref">.*?</sup>|<hr class="footnotes-sep">|<section class="footnotes">.*?</section>',
+    re.DOTALL,
+)
+_BLOCK_END = re.compile(r"</(?:p|div|li|h[1-6]|blockquote|tr|td|th|pre|figure|figcaption|dd|dt)>|<br>", re.I)
+_FIRST_PARAGRAPH = re.compile(r"<p[ >].*?</p>", re.DOTALL)
+_SENTENCE_END = re.compile(r"(?:[。！？!?…]+|\.(?=\s|$))[\"'”’」』）)\]]*")
+
+
+def html_to_text(fragment_html: str) -> str:
+    """Visible text of safe HTML, whitespace collapsed, footnote markers left out."""
+    text = _FOOTNOTES.sub("", fragment_html)
+    text = _BLOCK_END.sub(lambda m: m.group(0) + " ", text)
+    text = html.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
+    return strip_xml_forbidden(" ".join(text.split()))
+
+
+def first_paragraph_text(fragment_html: str) -> str:
+    """Text of the first paragraph that has any, else of the whole fragment (Jekyll's excerpt)."""
+    for match in _FIRST_PARAGRAPH.finditer(_FOOTNOTES.sub("", fragment_html)):
+        text = html_to_text(match.group(0))
+        if text:
+            return text
+    return html_to_text(fragment_html)
+
+
+def cut_summary(text: str, limit: int) -> str:
+    """Cut plain text at a sentence end near `limit` characters; never by words (Chinese has none)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    window = text[:limit]
+    ends = [m.end() for m in _SENTENCE_END.finditer(window)]
+    if ends and ends[-1] >= limit // 2:
+        return window[: ends[-1]].strip()
+    cut = window
+    if text[limit : limit + 1].isalnum() and text[limit].isascii():
+        space = window.rfind(" ")
+        if space >= limit // 2:
+            cut = window[:space]
+    return cut.rstrip(" ,;:，、；：") + "…"

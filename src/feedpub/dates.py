@@ -1,0 +1,106 @@
+"""Turn front-matter dates of both dialects into aware datetimes, strictly.
+
+PyYAML already builds datetimes for ISO 8601 with a colon offset and dates for `2023-05-03`; it
+leaves Jekyll's `2022-03-18 09:01:56 +0800` as a string. We parse such strings with one
+explicit pattern and never guess: anything else is an error for that file.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+
+_DATE_TIME = re.compile(
+    r"""^\s*
+    (?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})
+    (?:
+        (?:[Tt]|\s+)
+        (?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<frac>\d{1,9}))?)?
+        \s*
+        (?P<tz>[Zz]|(?:UTC|GMT)|[+-]\d{2}(?::?\d{2})?)?
+    )?
+    \s*$""",
+    re.VERBOSE,
+)
+
+_FILE_NAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+
+
+class DateError(ValueError):
+    """A value that is not a date we can read without guessing."""
+
+
+def parse_date(value: object, default_tz: tzinfo) -> datetime:
+    """Return an aware datetime for a front-matter value; naive values take `default_tz`."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=default_tz)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=default_tz)
+    if isinstance(value, str):
+        return _parse_string(value, default_tz)
+    raise DateError(f"expected a date, got {type(value).__name__} {value!r}"[:200])
+
+
+def _parse_string(text: str, default_tz: tzinfo) -> datetime:
+    match = _DATE_TIME.match(text)
+    if match is None:
+        raise DateError(f"cannot parse date {text!r}"[:200])
+    parts = match.groupdict()
+    frac = (parts["frac"] or "0")[:6].ljust(6, "0")
+    try:
+        naive = datetime(
+            int(parts["y"]),
+            int(parts["m"]),
+            int(parts["d"]),
+            int(parts["H"] or 0),
+            int(parts["M"] or 0),
+            int(parts["S"] or 0),
+            int(frac),
+        )
+        return naive.replace(tzinfo=_zone(parts["tz"], default_tz))
+    except ValueError as exc:
+        raise DateError(f"invalid date {text.strip()!r}: {exc}") from exc
+
+
+def _zone(spec: str | None, default_tz: tzinfo) -> tzinfo:
+    if spec is None:
+        return default_tz
+    if spec in ("Z", "z", "UTC", "GMT"):
+        return UTC
+    sign = -1 if spec[0] == "-" else 1
+    digits = spec[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"offset {spec} out of range")
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def file_name_date(stem: str, default_tz: tzinfo) -> tuple[datetime, str] | None:
+    """`2022-03-18-slug` → (midnight of that day in `default_tz`, 'slug'); None if no date prefix."""
+    match = _FILE_NAME_DATE.match(stem)
+    if match is None:
+        return None
+    try:
+        day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+    return datetime.combine(day, time(0, 0), tzinfo=default_tz), match.group(4)
+
+
+def rfc3339(moment: datetime) -> str:
+    """`2025-06-24T09:10:04+08:00`: Atom and JSON Feed dates, offset kept, no microseconds."""
+    return moment.replace(microsecond=0).isoformat()
+
+
+def rfc822(moment: datetime) -> str:
+    """`Tue, 24 Jun 2025 09:10:04 +0800`: RSS 2.0 dates, English names whatever the locale."""
+    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    offset = moment.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    hh, mm = divmod(abs(minutes), 60)
+    return (
+        f"{days[moment.weekday()]}, {moment.day:02d} {months[moment.month - 1]} {moment.year:04d} "
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} {sign}{hh:02d}{mm:02d}"
+    )

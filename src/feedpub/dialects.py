@@ -1,0 +1,329 @@
+"""Jekyll and Hugo front matter → one canonical Post (the table in DESIGN.md §3).
+
+Each dialect is a table of which keys feed which field; coercers check types and raise PostError
+naming the key, so `tags: {a: 1}` or `date: [1]` is a clear problem, not a crash or a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC as _UTC
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from .config import Settings
+from .content import (
+    absolute_url,
+    cut_summary,
+    first_paragraph_text,
+    html_to_text,
+    render_body,
+    split_more,
+    strip_xml_forbidden,
+)
+from .dates import DateError, file_name_date, parse_date
+from .errors import PostError
+from .front_matter import FrontMatter
+from .model import Author, Post, Status, Term
+from .terms import clean_name, post_slug, term_key
+
+JEKYLL, HUGO = "jekyll", "hugo"
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class DialectRules:
+    """Where each canonical field comes from in one dialect."""
+
+    date: tuple[str, ...]
+    updated: tuple[str, ...]
+    summary: tuple[str, ...]
+    url: tuple[str, ...]
+    image: tuple[str, ...]
+    split_strings: frozenset[str]  # term keys whose string values are space-separated lists
+    summary_from_first_paragraph: bool
+
+
+RULES = {
+    JEKYLL: DialectRules(
+        date=("date",),
+        updated=("last_modified_at", "last_modified", "updated", "lastmod"),
+        summary=("excerpt", "description", "summary"),
+        url=("permalink", "url"),
+        image=("image", "featured_image", "images", "cover"),
+        split_strings=frozenset({"categories", "tags"}),
+        summary_from_first_paragraph=True,
+    ),
+    HUGO: DialectRules(
+        date=("date", "publishdate", "pubdate", "published"),
+        updated=("lastmod", "modified", "last_modified_at"),
+        summary=("summary", "description", "excerpt"),
+        url=("url", "permalink"),
+        image=("featured_image", "images", "image", "cover"),
+        split_strings=frozenset(),
+        summary_from_first_paragraph=False,
+    ),
+}
+
+
+def detect_dialect(front_matter: FrontMatter, file_name: str) -> str:
+    """Score the signals of each dialect; a dated Jekyll file name breaks ties."""
+    meta = front_matter.metadata
+    keys = {k.lower() for k in meta}
+    if front_matter.format in ("toml", "json"):
+        return HUGO
+    jekyll = hugo = 0
+    dated_name = file_name_date(PurePosixPath(file_name).stem, _UTC) is not None
+    jekyll += 2 * dated_name + ("layout" in keys) + isinstance(meta.get("published"), bool)
+    jekyll += isinstance(meta.get("categories"), str) + isinstance(meta.get("tags"), str)
+    hugo += len(keys & {"draft", "lastmod", "publishdate", "expirydate", "summary", "main_topics", "featured_image"})
+    date = meta.get("date")
+    if isinstance(date, str) and re.match(r"\d{4}-\d{2}-\d{2} \d", date):
+        jekyll += 1
+    elif isinstance(date, datetime) or (isinstance(date, str) and "T" in date):
+        hugo += 1
+    return JEKYLL if jekyll > hugo or (jekyll == hugo and dated_name) else HUGO
+
+
+# ---- coercers --------------------------------------------------------------------------------
+
+
+def _text(value: Any, key: str) -> str:
+    if isinstance(value, bool) or value is None or isinstance(value, list | dict):
+        raise PostError(f"{key}: expected text, got {type(value).__name__}")
+    return strip_xml_forbidden(str(value))
+
+
+def _flag(value: Any, key: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "yes", "no"):
+        return value.strip().lower() in ("true", "yes")
+    raise PostError(f"{key}: expected true or false, got {value!r}"[:200])
+
+
+def _date(meta: Mapping[str, Any], key: str, settings: Settings) -> datetime | None:
+    if key not in meta or meta[key] in (None, ""):
+        return None
+    try:
+        return parse_date(meta[key], settings.tz)
+    except DateError as exc:
+        raise PostError(f"{key}: {exc}") from exc
+
+
+def _first_date(meta: Mapping[str, Any], keys: tuple[str, ...], settings: Settings) -> datetime | None:
+    for key in keys:
+        if key == "published" and isinstance(meta.get(key), bool):
+            continue
+        moment = _date(meta, key, settings)
+        if moment is not None:
+            return moment
+    return None
+
+
+def _terms(meta: Mapping[str, Any], keys: tuple[str, ...], rules: DialectRules, settings: Settings) -> tuple[Term, ...]:
+    """Collect terms from every mapped key, first spelling of each key wins, bounded in count."""
+    limit = settings.limits
+    seen: dict[str, Term] = {}
+    for field_key in keys:
+        value = meta.get(field_key)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            names = value.split() if field_key in rules.split_strings else [value]
+        elif isinstance(value, list):
+            names = []
+            for item in value:
+                if isinstance(item, bool) or not isinstance(item, str | int | float):
+                    raise PostError(f"{field_key}: expected a list of names, found {type(item).__name__}")
+                names.append(str(item))
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            names = [str(value)]
+        else:
+            raise PostError(f"{field_key}: expected a name or a list of names, got {type(value).__name__}")
+        for raw in names:
+            name = clean_name(strip_xml_forbidden(raw))[: limit.max_term_length].strip()
+            key = term_key(name)
+            if key and key not in seen:
+                if len(seen) >= limit.max_terms_per_post:
+                    raise PostError(f"{field_key}: more than {limit.max_terms_per_post} terms (limits.max_terms_per_post)")
+                seen[key] = Term(key, name)
+    return tuple(seen.values())
+
+
+def _image(meta: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        value = meta.get(key)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, dict):
+            value = value.get("path") or value.get("image") or value.get("src") or value.get("url")
+        if isinstance(value, str) and value.strip():
+            return strip_xml_forbidden(value.strip())
+    return None
+
+
+def _author(meta: Mapping[str, Any]) -> Author | None:
+    value = meta.get("author", meta.get("authors"))
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, str) and name.strip():
+            email, url = value.get("email"), value.get("url")
+            return Author(
+                clean_name(strip_xml_forbidden(name)),
+                email if isinstance(email, str) else None,
+                url if isinstance(url, str) else None,
+            )
+        return None
+    if isinstance(value, str) and value.strip():
+        return Author(clean_name(strip_xml_forbidden(value)))
+    return None
+
+
+# ---- the canonical post -----------------------------------------------------------------------
+
+
+def _source_slug(source: str, dialect: str) -> tuple[str, datetime | None]:
+    path = PurePosixPath(source)
+    stem = path.stem
+    if stem in ("index", "README") and path.parent.name:
+        stem = path.parent.name
+    dated = file_name_date(stem, _UTC)
+    if dated is not None:
+        return dated[1], dated[0]
+    return stem, None
+
+
+def _expand_permalink(pattern: str, slug: str, published: datetime, categories: tuple[Term, ...]) -> str:
+    """Jekyll permalink placeholders (`/:categories/:year/:month/:day/:title/`), for migrated sites."""
+    values = {
+        "year": f"{published.year:04d}",
+        "month": f"{published.month:02d}",
+        "day": f"{published.day:02d}",
+        "i_month": str(published.month),
+        "i_day": str(published.day),
+        "hour": f"{published.hour:02d}",
+        "minute": f"{published.minute:02d}",
+        "second": f"{published.second:02d}",
+        "title": slug,
+        "slug": slug,
+        "categories": "/".join(quote(t.key, safe="") for t in categories),
+    }
+    expanded = re.sub(r":(i_month|i_day|[a-z]+)", lambda m: values.get(m.group(1), m.group(0)), pattern)
+    return re.sub(r"/{2,}", "/", expanded)
+
+
+def normalise(front_matter: FrontMatter, source: str, settings: Settings, slug_override: str | None = None) -> Post:
+    """Turn one parsed file into a Post, or raise PostError saying which key is wrong and why.
+
+    `slug_override` is how the scan gives a post a free slug when its own is already taken.
+    """
+    dialect = detect_dialect(front_matter, PurePosixPath(source).name)
+    rules = RULES[dialect]
+    raw = front_matter.metadata
+    meta: Mapping[str, Any] = {k.lower(): v for k, v in raw.items()} if dialect == HUGO else raw
+    name_slug, name_date = _source_slug(source, dialect)
+    if name_date is not None:
+        name_date = name_date.replace(tzinfo=settings.tz)
+
+    published = _first_date(meta, rules.date, settings) or name_date
+    if published is None:
+        raise PostError("no date: set `date` in the front matter (or name the file YYYY-MM-DD-slug.md)")
+    available = _date(meta, "publishdate", settings) if dialect == HUGO else None
+    if dialect == HUGO and available is None and not isinstance(meta.get("published"), bool):
+        available = _date(meta, "published", settings)
+    updated = _first_date(meta, rules.updated, settings) or published
+    updated = max(updated, published)
+    expires = None
+    if dialect == HUGO:
+        expires = _date(meta, "expirydate", settings) or _date(meta, "unpublishdate", settings)
+
+    draft = "draft" in meta and meta["draft"] is not None and _flag(meta["draft"], "draft")
+    if "published" in meta and isinstance(meta["published"], bool | str) and not _looks_like_date(meta["published"]):
+        draft = draft or not _flag(meta["published"], "published")
+
+    slug = post_slug(_text(meta["slug"], "slug")) if meta.get("slug") not in (None, "") else post_slug(name_slug)
+    slug = slug_override or slug
+    title = " ".join(_text(meta["title"], "title").split()) if meta.get("title") not in (None, "") else ""
+    title = title[: settings.limits.max_title_length] or name_slug.replace("-", " ").strip() or slug
+
+    categories = _terms(meta, _lower(settings.taxonomies.categories, dialect), rules, settings)
+    tags = _terms(meta, _lower(settings.taxonomies.tags, dialect), rules, settings)
+
+    base = settings.site.base_url
+    url = base + "posts/" + quote(slug, safe="") + "/"
+    for key in rules.url:
+        if meta.get(key) not in (None, ""):
+            url = absolute_url(_expand_permalink(_text(meta[key], key), slug, published, categories), base)
+            break
+    post_id = url
+    for key in ("id", "guid"):
+        if meta.get(key) not in (None, ""):
+            given = _text(meta[key], key).strip()
+            post_id = given if _SCHEME.match(given) else "urn:feedpub:" + quote(given, safe="")
+            break
+
+    is_markdown = PurePosixPath(source).suffix.lower() in MARKDOWN_SUFFIXES
+    content_html = render_body(front_matter.body, is_markdown, url)
+    summary = _summary(meta, rules, front_matter.body, is_markdown, content_html, url, settings)
+    image = _image(meta, rules.image)
+
+    return Post(
+        id=post_id,
+        url=url,
+        slug=slug,
+        title=title,
+        published=published,
+        updated=updated,
+        categories=categories,
+        tags=tags,
+        summary=summary,
+        content_html=content_html,
+        image=absolute_url(image, url) if image else None,
+        author=_author(meta),
+        status=Status.DRAFT if draft else Status.PUBLISHED,
+        source=source,
+        dialect=dialect,
+        expires=expires,
+        available=available if available and available > published else None,
+    )
+
+
+def _lower(keys: tuple[str, ...], dialect: str) -> tuple[str, ...]:
+    return tuple(k.lower() for k in keys) if dialect == HUGO else keys
+
+
+def _looks_like_date(value: Any) -> bool:
+    return isinstance(value, str) and re.match(r"\s*\d{4}-\d{1,2}-\d{1,2}", value) is not None
+
+
+def _summary(
+    meta: Mapping[str, Any],
+    rules: DialectRules,
+    body: str,
+    is_markdown: bool,
+    content_html: str,
+    url: str,
+    settings: Settings,
+) -> str:
+    """Explicit summary keys first, then `<!--more-->`, then the first paragraph or the whole text."""
+    length = settings.feeds.summary_length
+    for key in rules.summary:
+        if meta.get(key) not in (None, ""):
+            text = _text(meta[key], key)
+            rendered = render_body(text, is_markdown, url)
+            return cut_summary(html_to_text(rendered), length * 4)
+    before_more = split_more(body)
+    if before_more is not None:
+        return cut_summary(html_to_text(render_body(before_more, is_markdown, url)), length * 4)
+    if rules.summary_from_first_paragraph:
+        return cut_summary(first_paragraph_text(content_html), length)
+    return cut_summary(html_to_text(content_html), length)
+

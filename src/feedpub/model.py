@@ -1,0 +1,105 @@
+"""The values that flow through feedpub: frozen, comparable, free of I/O."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class Status(enum.StrEnum):
+    """Whether a post belongs in feeds right now."""
+
+    PUBLISHED = "published"
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    EXPIRED = "expired"
+
+
+class Scope(enum.StrEnum):
+    """What a feed covers; also the first URL segment of term feeds."""
+
+    SITE = "site"
+    CATEGORY = "categories"
+    TAG = "tags"
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A category or tag as one post spells it; `key` merges case and width variants."""
+
+    key: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    name: str
+    email: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One source file normalised from either dialect (DESIGN.md §3)."""
+
+    id: str
+    url: str
+    slug: str
+    title: str
+    published: datetime
+    updated: datetime
+    categories: tuple[Term, ...]
+    tags: tuple[Term, ...]
+    summary: str
+    content_html: str
+    image: str | None
+    author: Author | None
+    status: Status
+    source: str
+    dialect: str
+    expires: datetime | None = None
+    available: datetime | None = None
+
+    def visible_at(self, now: datetime) -> bool:
+        """True when the post belongs in feeds at `now` (drafts never do)."""
+        return status_at(self, now) is Status.PUBLISHED
+
+
+def status_at(post: Post, now: datetime) -> Status:
+    """The post's status at `now`; scheduled and expired depend on the clock, drafts do not."""
+    if post.status is Status.DRAFT:
+        return Status.DRAFT
+    if post.expires is not None and post.expires <= now:
+        return Status.EXPIRED
+    if max(post.published, post.available or post.published) > now:
+        return Status.SCHEDULED
+    return Status.PUBLISHED
+
+
+@dataclass(frozen=True, slots=True)
+class FeedKey:
+    """One feed scope: the site, or one category or tag with its display name and URL slug."""
+
+    scope: Scope
+    key: str = ""
+    name: str = ""
+    slug: str = ""
+
+    @property
+    def path(self) -> str:
+        """Directory of this scope's feeds under feeds/, '' for the site."""
+        return "" if self.scope is Scope.SITE else f"{self.scope.value}/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why one source file did not become a post (or became one with a caveat)."""
+
+    source: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.message}"

@@ -1,0 +1,195 @@
+"""Find the post files under posts/ and turn each into a Post or a Problem (input I/O only).
+
+One bad file never stops a scan: every failure, expected or not, becomes a Problem naming the
+file and the reason, and every other post is still read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Settings
+from .dialects import normalise
+from .errors import PostError
+from .front_matter import split
+from .model import Post, Problem
+
+POST_SUFFIXES = (".md", ".markdown", ".html")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A candidate post: its path, its path relative to posts/ and its stat signature."""
+
+    path: Path
+    source: str
+    signature: tuple[int, int, int]
+
+
+def _skip_name(name: str) -> bool:
+    """Hidden files, editor droppings and Jekyll/Hugo special files are not posts."""
+    return name.startswith((".", "#", "~")) or name.endswith("~") or name == "_index.md" or name.startswith("_index.")
+
+
+def _skip_dir(name: str) -> bool:
+    """`_drafts/` and other underscore folders (but `_posts/`) and hidden folders are skipped."""
+    return name.startswith(".") or (name.startswith("_") and name != "_posts")
+
+
+def scan(posts_dir: Path, problems: list[Problem] | None = None) -> list[SourceFile]:
+    """Every post file below `posts_dir`, sorted by relative path; links leaving it are refused."""
+    root = posts_dir.resolve()
+    found: list[SourceFile] = []
+    visited: set[Path] = {root}
+    problems = [] if problems is None else problems
+
+    def inside(path: Path) -> bool:
+        return path == root or root in path.parents
+
+    def walk(directory: Path, rel: str) -> None:
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(Problem(rel or ".", f"cannot read directory: {exc.strerror or exc}"))
+            return
+        for entry in entries:
+            source = f"{rel}{entry.name}"
+            try:
+                if entry.is_dir():
+                    if _skip_dir(entry.name):
+                        continue
+                    real = Path(entry.path).resolve()
+                    if entry.is_symlink() and not inside(real):
+                        problems.append(Problem(source, "symbolic link leaves the posts directory; not followed"))
+                    elif real not in visited:
+                        visited.add(real)
+                        walk(Path(entry.path), source + "/")
+                    continue
+                if _skip_name(entry.name) or not entry.name.lower().endswith(POST_SUFFIXES):
+                    continue
+                if entry.is_symlink() and not inside(Path(entry.path).resolve()):
+                    problems.append(Problem(source, "symbolic link leaves the posts directory; not followed"))
+                    continue
+                if not entry.is_file():
+                    continue
+                st = entry.stat()
+                found.append(SourceFile(Path(entry.path), source, (st.st_mtime_ns, st.st_size, st.st_ino)))
+            except OSError as exc:
+                problems.append(Problem(source, f"cannot read: {exc.strerror or exc}"))
+
+    if not root.is_dir():
+        problems.append(Problem(str(posts_dir), "posts directory does not exist or is not a directory"))
+        return found
+    walk(root, "")
+    return found
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (BOM or not) or BOM-marked UTF-16/32 → text with LF line endings; else PostError."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            data, chosen = data[len(bom) :], encoding
+            break
+    else:
+        chosen = "utf-8"
+    try:
+        text = data.decode(chosen)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1 if chosen == "utf-8" else None
+        raise PostError(f"not {chosen.upper()} text (byte {exc.start}); save the file as UTF-8", line=line) from exc
+    if "\x00" in text:
+        raise PostError("contains NUL characters: not a text file", line=text[: text.index("\x00")].count("\n") + 1)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _key_line(text: str, message: str) -> int | None:
+    """The line of the front-matter key a message starts with (`tags: ...`), when we can find it."""
+    match = re.match(r"([A-Za-z_][\w-]*):", message)
+    if not match:
+        return None
+    found = re.search(rf"^[ \t]*\"?{re.escape(match.group(1))}\"?[ \t]*[:=]", text, re.MULTILINE | re.IGNORECASE)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def read_post(source_file: SourceFile, settings: Settings, slug: str | None = None) -> Post | Problem:
+    """Read and normalise one file; any failure becomes a Problem, never an exception."""
+    source = source_file.source
+    text = ""
+    try:
+        size = source_file.path.stat().st_size
+        if size > settings.limits.max_file_bytes:
+            return Problem(source, f"file is {size} bytes, over limits.max_file_bytes ({settings.limits.max_file_bytes})")
+        text = decode(source_file.path.read_bytes())
+        front_matter = split(text, settings.limits.max_yaml_nodes)
+        post = normalise(front_matter, source, settings, slug)
+        return post
+    except PostError as exc:
+        return Problem(source, exc.message, exc.line or _key_line(text, exc.message))
+    except OSError as exc:
+        return Problem(source, f"cannot read: {exc.strerror or exc}")
+    except RecursionError:
+        return Problem(source, "content is nested too deeply to process")
+    except Exception as exc:  # one odd file must never stop the scan
+        return Problem(source, f"cannot process: {type(exc).__name__}: {exc}"[:300])
+
+
+def load_posts(
+    files: Iterable[SourceFile],
+    settings: Settings,
+    reader: Callable[[SourceFile, Settings, str | None], Post | Problem] = read_post,
+) -> tuple[list[Post], list[Problem]]:
+    """Read every file; resolve slug and id collisions deterministically (first source wins)."""
+    posts: list[Post] = []
+    problems: list[Problem] = []
+    by_source = {f.source: f for f in files}
+    for result in (reader(f, settings, None) for f in by_source.values()):
+        (posts if isinstance(result, Post) else problems).append(result)
+    posts, renamed = _unique_slugs(posts)
+    for source, slug in renamed.items():
+        result = reader(by_source[source], settings, slug)
+        if isinstance(result, Post):
+            posts = [result if p.source == source else p for p in posts]
+    posts, duplicates = _unique_ids(posts)
+    problems.extend(duplicates)
+    return sorted(posts, key=lambda p: p.source), sorted(problems, key=lambda p: (p.source, p.line or 0))
+
+
+def _unique_slugs(posts: list[Post]) -> tuple[list[Post], dict[str, str]]:
+    """Later sources (in path order) whose slug is taken get the slug plus a hash of their path."""
+    taken: dict[str, str] = {}
+    renamed: dict[str, str] = {}
+    for post in sorted(posts, key=lambda p: p.source):
+        key = post.slug.casefold()
+        if key in taken:
+            suffix = hashlib.sha1(post.source.encode("utf-8")).hexdigest()[:6]
+            renamed[post.source] = f"{post.slug}-{suffix}"
+        else:
+            taken[key] = post.source
+    return posts, renamed
+
+
+def _unique_ids(posts: list[Post]) -> tuple[list[Post], list[Problem]]:
+    """Two posts with one id would be one entry to every reader: keep the first, report the rest."""
+    seen: dict[str, str] = {}
+    kept: list[Post] = []
+    problems: list[Problem] = []
+    for post in sorted(posts, key=lambda p: p.source):
+        if post.id in seen:
+            problems.append(Problem(post.source, f"same id/permalink as {seen[post.id]} ({post.id}); left out"))
+            continue
+        seen[post.id] = post.source
+        kept.append(post)
+    return kept, problems
+

@@ -1,0 +1,96 @@
+"""What every feed format needs to know about one feed: titles, URLs, dates (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+from ..config import Settings
+from ..model import FeedKey, Post, Scope, Term
+from ..taxonomy import Taxonomy
+
+FEED_FILES = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
+MEDIA_TYPES = {
+    "rss": "application/rss+xml",
+    "atom": "application/atom+xml",
+    "json": "application/feed+json",
+}
+SCOPE_LABELS = {Scope.CATEGORY: "Category", Scope.TAG: "Tag"}
+# A feed with no entries still needs a date; this one is fixed so output stays deterministic.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+GENERATOR = "feedpub"
+
+
+def url_path(path: str) -> str:
+    """A feeds/-relative path as it appears in a URL (Unicode percent-encoded)."""
+    return quote(path, safe="/")
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed's own metadata, shared by its RSS, Atom and JSON renderings."""
+
+    key: FeedKey
+    title: str
+    description: str
+    home_url: str
+    base_url: str
+    language: str
+    updated: datetime
+    posts: tuple[Post, ...]
+
+    def feed_url(self, fmt: str) -> str:
+        return self.base_url + url_path(self.key.path + FEED_FILES[fmt])
+
+    @property
+    def id(self) -> str:
+        """Stable feed id: the scope's HTML page, the same whatever the format."""
+        return self.home_url
+
+
+def feed_spec(key: FeedKey, posts: tuple[Post, ...], settings: Settings) -> FeedSpec:
+    """The metadata of the feed for `key`, limited to the newest `feeds.limit` posts."""
+    site = settings.site
+    shown = posts[: settings.feeds.limit]
+    if key.scope is Scope.SITE:
+        title = site.title
+        description = site.description or site.title
+    else:
+        label = SCOPE_LABELS[key.scope]
+        title = f"{site.title} · {label}: {key.name}"
+        description = f"{label} “{key.name}” on {site.title}"
+    updated = max((p.updated for p in shown), default=EPOCH)
+    return FeedSpec(
+        key=key,
+        title=title,
+        description=description,
+        home_url=site.base_url + url_path(key.path),
+        base_url=site.base_url,
+        language=site.language,
+        updated=updated,
+        posts=shown,
+    )
+
+
+@dataclass(frozen=True)
+class EntryContext:
+    """What rendering one entry needs beyond the post: term names and where term feeds live."""
+
+    settings: Settings
+    taxonomy: Taxonomy
+
+    def terms(self, post: Post) -> list[tuple[Scope, Term, str]]:
+        """(scope, term, display name) for the post's categories then tags."""
+        out = []
+        for scope, terms in ((Scope.CATEGORY, post.categories), (Scope.TAG, post.tags)):
+            for term in terms:
+                out.append((scope, term, self.taxonomy.names.get((scope, term.key), term.name)))
+        return out
+
+    def scheme(self, scope: Scope) -> str:
+        return self.settings.site.base_url + scope.value + "/"
+
+    @property
+    def full_content(self) -> bool:
+        return self.settings.feeds.content == "full"

@@ -1,0 +1,57 @@
+"""JSON Feed 1.1 (https://jsonfeed.org/version/1.1): items rendered once, joined per feed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..dates import rfc3339
+from ..model import Post
+from .common import EntryContext, FeedSpec
+
+VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def render_entry(post: Post, ctx: EntryContext) -> bytes:
+    item: dict[str, Any] = {"id": post.id, "url": post.url, "title": post.title}
+    if ctx.full_content and post.content_html:
+        item["content_html"] = post.content_html
+    else:
+        item["content_text"] = post.summary or post.title
+    if post.summary:
+        item["summary"] = post.summary
+    if post.image:
+        item["image"] = post.image
+    item["date_published"] = rfc3339(post.published)
+    item["date_modified"] = rfc3339(post.updated)
+    if post.author is not None:
+        author: dict[str, str] = {"name": post.author.name}
+        if post.author.url:
+            author["url"] = post.author.url
+        item["authors"] = [author]
+    names = list(dict.fromkeys(name for _scope, _term, name in ctx.terms(post)))
+    if names:
+        item["tags"] = names
+    return _dumps(item).encode("utf-8")
+
+
+def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> bytes:
+    site = ctx.settings.site
+    author: dict[str, str] = {"name": site.author.name}
+    if site.author.url:
+        author["url"] = site.author.url
+    head: dict[str, Any] = {
+        "version": VERSION,
+        "title": spec.title,
+        "home_page_url": spec.home_url,
+        "feed_url": spec.feed_url("json"),
+        "description": spec.description,
+        "language": spec.language,
+        "authors": [author],
+    }
+    opening = _dumps(head)[:-1].encode("utf-8")
+    return opening + b',"items":[\n' + b",\n".join(entries) + b"\n]}\n"

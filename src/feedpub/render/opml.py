@@ -1,0 +1,44 @@
+"""OPML 2.0 listing every feed, grouped by site, categories and tags, for one-click import."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ..dates import rfc822
+from ..model import Scope
+from .common import FeedSpec
+from .xml import XML_DECLARATION, sub
+
+PREFERRED = ("rss", "atom", "json")
+OPML_TYPES = {"rss": "rss", "atom": "rss", "json": "json"}
+GROUP_LABELS = {Scope.CATEGORY: "Categories", Scope.TAG: "Tags"}
+
+
+def render_opml(site_title: str, specs: list[FeedSpec], formats: tuple[str, ...]) -> bytes:
+    """`specs` in the order they should be listed; the site's first."""
+    fmt = next(f for f in PREFERRED if f in formats)
+    opml = etree.Element("opml", version="2.0")
+    head = sub(opml, "head")
+    sub(head, "title", f"{site_title}: all feeds")
+    if specs:
+        sub(head, "dateModified", rfc822(max(spec.updated for spec in specs)))
+    body = sub(opml, "body")
+    groups: dict[Scope, etree._Element] = {}
+    for spec in specs:
+        parent = body
+        if spec.key.scope is not Scope.SITE:
+            if spec.key.scope not in groups:
+                label = GROUP_LABELS[spec.key.scope]
+                groups[spec.key.scope] = sub(body, "outline", text=label, title=label)
+            parent = groups[spec.key.scope]
+        sub(
+            parent,
+            "outline",
+            type=OPML_TYPES[fmt],
+            text=spec.title,
+            title=spec.title,
+            xmlUrl=spec.feed_url(fmt),
+            htmlUrl=spec.home_url,
+            language=spec.language,
+        )
+    return XML_DECLARATION + etree.tostring(opml, encoding="utf-8", pretty_print=True)
