@@ -43,7 +43,9 @@ def render_files(posts: list[Post], settings: Settings, now: datetime) -> tuple[
     """Every feed of every scope in every configured format, and the OPML list of them."""
     taxonomy = build_taxonomy(posts, now)
     ctx = EntryContext(settings, taxonomy)
-    ordered: list[tuple[FeedKey, tuple[Post, ...]]] = [(FeedKey(Scope.SITE), taxonomy.scopes[FeedKey(Scope.SITE)])]
+    ordered: list[tuple[FeedKey, tuple[Post, ...]]] = [
+        (FeedKey(Scope.SITE), taxonomy.scopes[FeedKey(Scope.SITE)])
+    ]
     ordered += taxonomy.terms(Scope.CATEGORY) + taxonomy.terms(Scope.TAG)
     specs = [feed_spec(key, members, settings) for key, members in ordered]
     files: dict[str, bytes] = {}

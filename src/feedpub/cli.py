@@ -53,7 +53,9 @@ class _ProgressList(list):  # type: ignore[type-arg]
         self.label = label
 
     def __iter__(self) -> Any:
-        with click.progressbar(list.__iter__(self), length=len(self), label=self.label, file=sys.stderr) as bar:
+        with click.progressbar(
+            list.__iter__(self), length=len(self), label=self.label, file=sys.stderr
+        ) as bar:
             yield from bar
 
 
@@ -175,6 +177,8 @@ def posts_command(config: str | None, as_json: bool) -> None:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
     for record in records:
-        click.echo(f"{record['published']}  {record['status']:<9}  {record['dialect']:<6}  {record['source']}  {record['title']}")
+        click.echo(
+            f"{record['published']}  {record['status']:<9}  {record['dialect']:<6}  {record['source']}  {record['title']}"
+        )
     for problem in result.problems:
         click.echo(f"problem: {problem}", err=True)

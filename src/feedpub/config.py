@@ -236,7 +236,9 @@ def settings_from_mapping(data: Any, root: Path = Path(".")) -> Settings:
     return replace(_build(Settings, data, ""), root=root)
 
 
-def load_settings(path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
+def load_settings(
+    path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> Settings:
     """Read the config named by `path`, else $FEEDPUB_CONFIG, else ./config.yaml; defaults if absent."""
     env = os.environ if env is None else env
     explicit = path is not None or bool(env.get(CONFIG_ENV))

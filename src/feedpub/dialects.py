@@ -81,7 +81,9 @@ def detect_dialect(front_matter: FrontMatter, file_name: str) -> str:
     dated_name = file_name_date(PurePosixPath(file_name).stem, _UTC) is not None
     jekyll += 2 * dated_name + ("layout" in keys) + isinstance(meta.get("published"), bool)
     jekyll += isinstance(meta.get("categories"), str) + isinstance(meta.get("tags"), str)
-    hugo += len(keys & {"draft", "lastmod", "publishdate", "expirydate", "summary", "main_topics", "featured_image"})
+    hugo += len(
+        keys & {"draft", "lastmod", "publishdate", "expirydate", "summary", "main_topics", "featured_image"}
+    )
     date = meta.get("date")
     if isinstance(date, str) and re.match(r"\d{4}-\d{2}-\d{2} \d", date):
         jekyll += 1
@@ -126,7 +128,9 @@ def _first_date(meta: Mapping[str, Any], keys: tuple[str, ...], settings: Settin
     return None
 
 
-def _terms(meta: Mapping[str, Any], keys: tuple[str, ...], rules: DialectRules, settings: Settings) -> tuple[Term, ...]:
+def _terms(
+    meta: Mapping[str, Any], keys: tuple[str, ...], rules: DialectRules, settings: Settings
+) -> tuple[Term, ...]:
     """Collect terms from every mapped key, first spelling of each key wins, bounded in count."""
     limit = settings.limits
     seen: dict[str, Term] = {}
@@ -151,7 +155,9 @@ def _terms(meta: Mapping[str, Any], keys: tuple[str, ...], rules: DialectRules, 
             key = term_key(name)
             if key and key not in seen:
                 if len(seen) >= limit.max_terms_per_post:
-                    raise PostError(f"{field_key}: more than {limit.max_terms_per_post} terms (limits.max_terms_per_post)")
+                    raise PostError(
+                        f"{field_key}: more than {limit.max_terms_per_post} terms (limits.max_terms_per_post)"
+                    )
                 seen[key] = Term(key, name)
     return tuple(seen.values())
 
@@ -220,7 +226,9 @@ def _expand_permalink(pattern: str, slug: str, published: datetime, categories: 
     return re.sub(r"/{2,}", "/", expanded)
 
 
-def normalise(front_matter: FrontMatter, source: str, settings: Settings, slug_override: str | None = None) -> Post:
+def normalise(
+    front_matter: FrontMatter, source: str, settings: Settings, slug_override: str | None = None
+) -> Post:
     """Turn one parsed file into a Post, or raise PostError saying which key is wrong and why.
 
     `slug_override` is how the scan gives a post a free slug when its own is already taken.
@@ -246,10 +254,16 @@ def normalise(front_matter: FrontMatter, source: str, settings: Settings, slug_o
         expires = _date(meta, "expirydate", settings) or _date(meta, "unpublishdate", settings)
 
     draft = "draft" in meta and meta["draft"] is not None and _flag(meta["draft"], "draft")
-    if "published" in meta and isinstance(meta["published"], bool | str) and not _looks_like_date(meta["published"]):
+    if (
+        "published" in meta
+        and isinstance(meta["published"], bool | str)
+        and not _looks_like_date(meta["published"])
+    ):
         draft = draft or not _flag(meta["published"], "published")
 
-    slug = post_slug(_text(meta["slug"], "slug")) if meta.get("slug") not in (None, "") else post_slug(name_slug)
+    slug = (
+        post_slug(_text(meta["slug"], "slug")) if meta.get("slug") not in (None, "") else post_slug(name_slug)
+    )
     slug = slug_override or slug
     title = " ".join(_text(meta["title"], "title").split()) if meta.get("title") not in (None, "") else ""
     title = title[: settings.limits.max_title_length] or name_slug.replace("-", " ").strip() or slug
@@ -326,4 +340,3 @@ def _summary(
     if rules.summary_from_first_paragraph:
         return cut_summary(first_paragraph_text(content_html), length)
     return cut_summary(html_to_text(content_html), length)
-

@@ -47,7 +47,9 @@ def split(text: str, max_nodes: int = 20_000) -> FrontMatter:
     raise PostError("no front matter: a post starts with '---' (YAML), '+++' (TOML) or '{' (JSON)", line=1)
 
 
-def _split_delimited(text: str, fmt: str, opener: re.Pattern[str], closer: re.Pattern[str], load: Any) -> FrontMatter:
+def _split_delimited(
+    text: str, fmt: str, opener: re.Pattern[str], closer: re.Pattern[str], load: Any
+) -> FrontMatter:
     start = opener.match(text)
     assert start is not None
     end = closer.search(text, start.end())

@@ -34,7 +34,12 @@ class SourceFile:
 
 def _skip_name(name: str) -> bool:
     """Hidden files, editor droppings and Jekyll/Hugo special files are not posts."""
-    return name.startswith((".", "#", "~")) or name.endswith("~") or name == "_index.md" or name.startswith("_index.")
+    return (
+        name.startswith((".", "#", "~"))
+        or name.endswith("~")
+        or name == "_index.md"
+        or name.startswith("_index.")
+    )
 
 
 def _skip_dir(name: str) -> bool:
@@ -66,7 +71,9 @@ def scan(posts_dir: Path, problems: list[Problem] | None = None) -> list[SourceF
                         continue
                     real = Path(entry.path).resolve()
                     if entry.is_symlink() and not inside(real):
-                        problems.append(Problem(source, "symbolic link leaves the posts directory; not followed"))
+                        problems.append(
+                            Problem(source, "symbolic link leaves the posts directory; not followed")
+                        )
                     elif real not in visited:
                         visited.add(real)
                         walk(Path(entry.path), source + "/")
@@ -108,9 +115,13 @@ def decode(data: bytes) -> str:
         text = data.decode(chosen)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1 if chosen == "utf-8" else None
-        raise PostError(f"not {chosen.upper()} text (byte {exc.start}); save the file as UTF-8", line=line) from exc
+        raise PostError(
+            f"not {chosen.upper()} text (byte {exc.start}); save the file as UTF-8", line=line
+        ) from exc
     if "\x00" in text:
-        raise PostError("contains NUL characters: not a text file", line=text[: text.index("\x00")].count("\n") + 1)
+        raise PostError(
+            "contains NUL characters: not a text file", line=text[: text.index("\x00")].count("\n") + 1
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -119,7 +130,9 @@ def _key_line(text: str, message: str) -> int | None:
     match = re.match(r"([A-Za-z_][\w-]*):", message)
     if not match:
         return None
-    found = re.search(rf"^[ \t]*\"?{re.escape(match.group(1))}\"?[ \t]*[:=]", text, re.MULTILINE | re.IGNORECASE)
+    found = re.search(
+        rf"^[ \t]*\"?{re.escape(match.group(1))}\"?[ \t]*[:=]", text, re.MULTILINE | re.IGNORECASE
+    )
     return text.count("\n", 0, found.start()) + 1 if found else None
 
 
@@ -130,7 +143,9 @@ def read_post(source_file: SourceFile, settings: Settings, slug: str | None = No
     try:
         size = source_file.path.stat().st_size
         if size > settings.limits.max_file_bytes:
-            return Problem(source, f"file is {size} bytes, over limits.max_file_bytes ({settings.limits.max_file_bytes})")
+            return Problem(
+                source, f"file is {size} bytes, over limits.max_file_bytes ({settings.limits.max_file_bytes})"
+            )
         text = decode(source_file.path.read_bytes())
         front_matter = split(text, settings.limits.max_yaml_nodes)
         post = normalise(front_matter, source, settings, slug)
@@ -187,9 +202,10 @@ def _unique_ids(posts: list[Post]) -> tuple[list[Post], list[Problem]]:
     problems: list[Problem] = []
     for post in sorted(posts, key=lambda p: p.source):
         if post.id in seen:
-            problems.append(Problem(post.source, f"same id/permalink as {seen[post.id]} ({post.id}); left out"))
+            problems.append(
+                Problem(post.source, f"same id/permalink as {seen[post.id]} ({post.id}); left out")
+            )
             continue
         seen[post.id] = post.source
         kept.append(post)
     return kept, problems
-

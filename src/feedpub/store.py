@@ -38,7 +38,13 @@ def sha256(data: bytes) -> str:
 def safe_relative(path: str) -> PurePosixPath:
     """A relative path with no '..', no absolute part and no NUL; StoreError otherwise."""
     pure = PurePosixPath(path)
-    if not path or "\x00" in path or "\\" in path or pure.is_absolute() or any(p in ("..", ".", "") for p in pure.parts):
+    if (
+        not path
+        or "\x00" in path
+        or "\\" in path
+        or pure.is_absolute()
+        or any(p in ("..", ".", "") for p in pure.parts)
+    ):
         raise StoreError(f"refusing unsafe output path {path!r}")
     return pure
 
@@ -117,7 +123,9 @@ def publish(files: dict[str, bytes], feeds_dir: Path) -> PublishReport:
             report.removed.append(path)
         manifest = {"version": MANIFEST_VERSION, "files": records, "gone": dict(sorted(gone.items()))}
         if manifest != old or report.written or report.removed:
-            payload = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8") + b"\n"
+            payload = (
+                json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8") + b"\n"
+            )
             write_atomic(feeds_dir / MANIFEST, payload)
     except OSError as exc:
         raise StoreError(f"cannot write to {feeds_dir}: {exc.strerror or exc}") from exc

@@ -10,8 +10,8 @@ from .common import GENERATOR, MEDIA_TYPES, EntryContext, FeedSpec
 from .xml import ATOM, MEDIA, XML_BASE, fragment, splice, sub
 
 NSMAP: dict[str | None, str] = {None: ATOM, "media": MEDIA}
-A = "{%s}" % ATOM
-M = "{%s}" % MEDIA
+A = f"{{{ATOM}}}"
+M = f"{{{MEDIA}}}"
 
 
 def render_entry(post: Post, ctx: EntryContext) -> bytes:

@@ -19,16 +19,16 @@ def render_entry(post: Post, ctx: EntryContext) -> bytes:
     sub(item, "guid", post.id, isPermaLink="true" if post.id == post.url else "false")
     sub(item, "pubDate", rfc822(post.published))
     if post.author is not None:
-        sub(item, "{%s}creator" % DC, post.author.name)
+        sub(item, f"{{{DC}}}creator", post.author.name)
     for scope, _term, name in ctx.terms(post):
         sub(item, "category", name, domain=ctx.scheme(scope))
     sub(item, "description", post.summary or post.title)
     if ctx.full_content and post.content_html:
-        encoded = sub(item, "{%s}encoded" % CONTENT)
+        encoded = sub(item, f"{{{CONTENT}}}encoded")
         encoded.text = etree.CDATA(post.content_html)
     if post.image:
-        sub(item, "{%s}thumbnail" % MEDIA, url=post.image)
-        sub(item, "{%s}content" % MEDIA, url=post.image, medium="image")
+        sub(item, f"{{{MEDIA}}}thumbnail", url=post.image)
+        sub(item, f"{{{MEDIA}}}content", url=post.image, medium="image")
     return fragment(item, NSMAP)
 
 
@@ -39,7 +39,7 @@ def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> byte
     sub(channel, "title", spec.title)
     sub(channel, "link", spec.home_url)
     sub(channel, "description", spec.description)
-    sub(channel, "{%s}link" % ATOM, rel="self", type=MEDIA_TYPES["rss"], href=spec.feed_url("rss"))
+    sub(channel, f"{{{ATOM}}}link", rel="self", type=MEDIA_TYPES["rss"], href=spec.feed_url("rss"))
     sub(channel, "language", spec.language)
     sub(channel, "lastBuildDate", rfc822(spec.updated))
     if spec.posts:
