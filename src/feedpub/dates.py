@@ -17,7 +17,7 @@ _DATE_TIME = re.compile(
         (?:[Tt]|\s+)
         (?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<frac>\d{1,9}))?)?
         \s*
-        (?P<tz>[Zz]|(?:UTC|GMT)|[+-]\d{2}(?::?\d{2})?)?
+        (?P<tz>[Zz]|(?:UTC|GMT)|[+-]\d{1,2}(?::?\d{2})?)?
     )?
     \s*$""",
     re.VERBOSE,
@@ -68,8 +68,12 @@ def _zone(spec: str | None, default_tz: tzinfo) -> tzinfo:
     if spec in ("Z", "z", "UTC", "GMT"):
         return UTC
     sign = -1 if spec[0] == "-" else 1
-    digits = spec[1:].replace(":", "")
-    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    body = spec[1:]
+    if ":" in body:
+        hours_text, minutes_text = body.split(":")
+    else:
+        hours_text, minutes_text = (body[:-2], body[-2:]) if len(body) > 2 else (body, "0")
+    hours, minutes = int(hours_text), int(minutes_text)
     if hours > 23 or minutes > 59:
         raise ValueError(f"offset {spec} out of range")
     return timezone(sign * timedelta(hours=hours, minutes=minutes))

@@ -79,16 +79,15 @@ def detect_dialect(front_matter: FrontMatter, file_name: str) -> str:
         return HUGO
     jekyll = hugo = 0
     dated_name = file_name_date(PurePosixPath(file_name).stem, _UTC) is not None
-    jekyll += 2 * dated_name + ("layout" in keys) + isinstance(meta.get("published"), bool)
+    jekyll += 3 * dated_name + 2 * ("layout" in keys) + 2 * isinstance(meta.get("published"), bool)
     jekyll += isinstance(meta.get("categories"), str) + isinstance(meta.get("tags"), str)
-    hugo += len(
-        keys & {"draft", "lastmod", "publishdate", "expirydate", "summary", "main_topics", "featured_image"}
-    )
+    hugo_keys = {"draft", "lastmod", "publishdate", "expirydate", "summary", "main_topics", "featured_image"}
+    hugo += 2 * len(keys & hugo_keys)
     date = meta.get("date")
-    if isinstance(date, str) and re.match(r"\d{4}-\d{2}-\d{2} \d", date):
-        jekyll += 1
+    if isinstance(date, str) and re.match(r"\s*\d{4}-\d{1,2}-\d{1,2} +\d", date):
+        jekyll += 2
     elif isinstance(date, datetime) or (isinstance(date, str) and "T" in date):
-        hugo += 1
+        hugo += 2
     return JEKYLL if jekyll > hugo or (jekyll == hugo and dated_name) else HUGO
 
 

@@ -1,0 +1,29 @@
+"""Small helpers the test modules share."""
+
+from __future__ import annotations
+
+from feedpub.config import Settings
+from feedpub.model import Post, Problem
+from feedpub.posts import load_posts, scan
+
+
+def read_one(settings: Settings, source: str) -> Post | Problem:
+    """Scan the posts dir and return what `source` became."""
+    problems: list[Problem] = []
+    posts, post_problems = load_posts(scan(settings.posts_dir, problems), settings)
+    for item in [*posts, *post_problems, *problems]:
+        if item.source == source:
+            return item
+    raise AssertionError(f"{source} was neither a post nor a problem")
+
+
+def post(settings: Settings, source: str) -> Post:
+    result = read_one(settings, source)
+    assert isinstance(result, Post), f"expected a post, got {result}"
+    return result
+
+
+def problem(settings: Settings, source: str) -> Problem:
+    result = read_one(settings, source)
+    assert isinstance(result, Problem), f"expected a problem, got {result}"
+    return result
