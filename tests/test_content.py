@@ -1,0 +1,123 @@
+"""Sanitising, absolute URLs and summaries (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import etree
+
+from feedpub.content import absolute_url, cut_summary, html_to_text, markdown_to_html, render_body, sanitize
+
+BASE = "https://news.example.org/posts/a-post/"
+
+
+@pytest.mark.parametrize(
+    "dirty",
+    [
+        "<script>alert(1)</script>",
+        '<img src="x" onerror="alert(1)">',
+        '<a href="javascript:alert(1)">x</a>',
+        '<a href="JaVaScRiPt:alert(1)">x</a>',
+        '<a href="jav&#x61;script:alert(1)">x</a>',
+        '<a href="  javascript:alert(1)">x</a>',
+        '<a href="vbscript:msgbox(1)">x</a>',
+        '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+        '<iframe src="https://evil.example/"></iframe>',
+        "<svg><script>alert(1)</script></svg>",
+        '<div style="background:url(javascript:alert(1))">x</div>',
+        "<style>body{background:red}</style>",
+        '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+        '<base href="https://evil.example/">',
+        '<form action="https://evil.example/"><input name="q"></form>',
+        '<SCRIPT SRC="https://evil.example/x.js"></SCRIPT>',
+        '<body onload="alert(1)">',
+        '<object data="x.swf"></object><embed src="x.swf">',
+    ],
+)
+def test_dangerous_markup_never_survives(dirty):
+    clean = sanitize(f"<p>ok</p>{dirty}", BASE).lower()
+    for bad in ("<script", "javascript:", "vbscript:", "data:", "onerror", "onload", "<iframe", "<style",
+                "<meta", "<base", "<form", "<object", "<embed", "<svg", "alert(1)</"):
+        assert bad not in clean, (dirty, clean)
+    assert "<p>ok</p>" in clean
+
+
+def test_hidden_elements_are_removed_with_their_content():
+    html = '<p style="display:none;height:1px">secret</p><div hidden>also</div><p style="DISPLAY : NONE">x</p><p>shown</p>'
+    assert sanitize(html, BASE) == "<p>shown</p>"
+
+
+def test_urls_become_absolute():
+    html = (
+        '<a href="/root">r</a><a href="rel/x">x</a><a href="//cdn.example.com/y">y</a>'
+        '<a href="#fn1">f</a><img src="a b.png" srcset="s.png 1x, /l.png 2x"><a href="https://ok.example/">o</a>'
+    )
+    clean = sanitize(html, BASE)
+    assert 'href="https://news.example.org/root"' in clean
+    assert 'href="https://news.example.org/posts/a-post/rel/x"' in clean
+    assert 'href="https://cdn.example.com/y"' in clean
+    assert 'href="https://news.example.org/posts/a-post/#fn1"' in clean
+    assert 'src="https://news.example.org/posts/a-post/a%20b.png"' in clean
+    assert 'srcset="https://news.example.org/posts/a-post/s.png 1x, https://news.example.org/l.png 2x"' in clean
+    assert 'href="https://ok.example/"' in clean
+
+
+def test_markdown_footnotes_and_tables():
+    html = render_body("a[^1]\n\n| x | y |\n|---|---|\n| 1 | 2 |\n\n[^1]: note\n", True, BASE)
+    assert "<table>" in html and "<td>1</td>" in html
+    assert 'href="https://news.example.org/posts/a-post/#fn1"' in html
+    assert 'id="fn1"' in html
+
+
+def test_raw_html_in_markdown_passes_through_sanitised():
+    html = render_body('<div class="x"><b>bold</b><script>x()</script></div>\n\n*em*\n', True, BASE)
+    assert "<b>bold</b>" in html and "<em>em</em>" in html and "script" not in html
+
+
+def test_cdata_end_is_harmless_and_forbidden_chars_go():
+    html = sanitize('<p title="]]>">a ]]> b \x00\x0b\ufffe c</p>', BASE)
+    assert "]]>" not in html
+    etree.fromstring(f"<x><![CDATA[{html}]]></x>")  # still well-formed inside CDATA
+    assert "\x00" not in html and "\x0b" not in html and "\ufffe" not in html
+
+
+def test_absolute_url_encodes_unicode_and_spaces():
+    assert absolute_url("/图 片.png", BASE) == "https://news.example.org/%E5%9B%BE%20%E7%89%87.png"
+    assert absolute_url("/already%20encoded", BASE) == "https://news.example.org/already%20encoded"
+    assert absolute_url("https://例子.测试/x", BASE).startswith("https://xn--")
+
+
+def test_text_leaves_out_footnotes():
+    html = markdown_to_html("正文[^1]。\n\n[^1]: 注释\n")
+    assert html_to_text(sanitize(html, BASE)) == "正文。"
+
+
+# ---- summary cutting (properties) ----------------------------------------------------------
+
+
+@given(st.text(max_size=2000), st.integers(min_value=10, max_value=500))
+def test_cut_summary_never_much_longer_than_limit(text, limit):
+    cut = cut_summary(text, limit)
+    assert len(cut) <= limit + 1  # the limit, plus "…" when no sentence end was near
+    assert cut == " ".join(cut.split()) or cut.endswith("…")
+
+
+@given(st.text(alphabet="天地玄黄宇宙洪荒。！？，", min_size=1, max_size=1000), st.integers(min_value=10, max_value=300))
+def test_cut_summary_of_chinese_is_a_prefix(text, limit):
+    cut = cut_summary(text, limit)
+    normalized = " ".join(text.split())
+    assert normalized.startswith(cut.rstrip("…").rstrip(" ,;:，、；：")) or normalized.startswith(cut.rstrip("…"))
+    if len(normalized) <= limit:
+        assert cut == normalized
+
+
+def test_cut_summary_prefers_sentence_end():
+    text = "第一句话。" + "长" * 50 + "。" + "尾" * 300
+    assert cut_summary(text, 100) == "第一句话。" + "长" * 50 + "。"
+
+
+def test_cut_summary_does_not_treat_decimal_point_as_sentence_end():
+    text = "Revenue rose 18.38 percent this year " + "and more words " * 30
+    cut = cut_summary(text, 60)
+    assert cut.endswith("…") and "18.38" in cut and not cut.endswith("18.")

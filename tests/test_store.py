@@ -1,0 +1,98 @@
+"""publish(): changed files only, atomic replacement, manifest, removed feeds listed as gone."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from feedpub.build import build
+from feedpub.errors import StoreError
+from feedpub.store import MANIFEST, publish, safe_relative, sha256
+
+
+def test_publish_writes_and_records(tmp_path):
+    out = tmp_path / "feeds"
+    report = publish({"atom.xml": b"<a/>", "tags/x/atom.xml": b"<b/>"}, out)
+    assert sorted(report.written) == ["atom.xml", "tags/x/atom.xml"]
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert manifest["files"]["atom.xml"]["sha256"] == sha256(b"<a/>")
+    assert manifest["files"]["tags/x/atom.xml"]["size"] == 4
+    assert (out / "tags/x/atom.xml").read_bytes() == b"<b/>"
+
+
+def test_unchanged_files_are_not_rewritten(tmp_path):
+    out = tmp_path / "feeds"
+    publish({"atom.xml": b"<a/>"}, out)
+    before = (out / "atom.xml").stat().st_mtime_ns, (out / MANIFEST).read_bytes()
+    report = publish({"atom.xml": b"<a/>"}, out)
+    assert report.written == [] and report.unchanged == ["atom.xml"]
+    assert ((out / "atom.xml").stat().st_mtime_ns, (out / MANIFEST).read_bytes()) == before
+
+
+def test_removed_feeds_are_deleted_and_listed_as_gone(tmp_path):
+    out = tmp_path / "feeds"
+    publish({"atom.xml": b"1", "tags/old/atom.xml": b"2"}, out)
+    report = publish({"atom.xml": b"1"}, out)
+    assert report.removed == ["tags/old/atom.xml"]
+    assert not (out / "tags/old").exists()
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert "tags/old/atom.xml" in manifest["gone"] and "tags/old/atom.xml" not in manifest["files"]
+    publish({"atom.xml": b"1", "tags/old/atom.xml": b"3"}, out)  # the term comes back
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert "tags/old/atom.xml" not in manifest["gone"]
+
+
+def test_a_file_changed_behind_our_back_is_rewritten(tmp_path):
+    out = tmp_path / "feeds"
+    publish({"atom.xml": b"<a/>"}, out)
+    (out / "atom.xml").write_bytes(b"<truncated")
+    assert publish({"atom.xml": b"<a/>"}, out).written == ["atom.xml"]
+    assert (out / "atom.xml").read_bytes() == b"<a/>"
+
+
+def test_corrupt_manifest_is_not_trusted(tmp_path):
+    out = tmp_path / "feeds"
+    publish({"atom.xml": b"<a/>"}, out)
+    (out / MANIFEST).write_text("{not json")
+    report = publish({"atom.xml": b"<a/>"}, out)
+    assert report.written == ["atom.xml"]
+    assert json.loads((out / MANIFEST).read_text())["files"]["atom.xml"]["sha256"] == sha256(b"<a/>")
+
+
+def test_no_temporary_files_left_behind(tmp_path):
+    out = tmp_path / "feeds"
+    publish({"a/b.xml": b"x", "c.xml": b"y"}, out)
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == ["b.xml", "c.xml", MANIFEST]
+
+
+@pytest.mark.parametrize("bad", ["../x", "/etc/passwd", "a/../../x", "a\\..\\x", "a\x00b", ""])
+def test_unsafe_paths_are_refused(bad):
+    with pytest.raises(StoreError):
+        safe_relative(bad)
+
+
+def test_read_only_feeds_dir_raises_store_error_and_keeps_old_files(tmp_path):
+    import os
+
+    out = tmp_path / "feeds"
+    publish({"atom.xml": b"old"}, out)
+    out.chmod(0o555)
+    try:
+        if os.access(out, os.W_OK):
+            pytest.skip("running as root: directory permissions do not bind")
+        with pytest.raises(StoreError):
+            publish({"atom.xml": b"new"}, out)
+        assert (out / "atom.xml").read_bytes() == b"old"
+    finally:
+        out.chmod(0o755)
+
+
+def test_rebuild_after_deleting_a_post_removes_its_term_feeds(sample_site, now):
+    publish(build(sample_site, now).files, sample_site.feeds_dir)
+    assert (sample_site.feeds_dir / "tags/hbm/atom.xml").exists()
+    (sample_site.posts_dir / "hbm-memory-race.md").unlink()
+    report = publish(build(sample_site, now).files, sample_site.feeds_dir)
+    assert "tags/hbm/atom.xml" in report.removed
+    assert not (sample_site.feeds_dir / "tags/hbm").exists()
+    assert "tags/算力/atom.xml" in report.written  # still exists, one entry fewer
