@@ -54,7 +54,9 @@ def test_jekyll_date_from_file_name(site, write_post):
     assert got.url == "https://news.example.org/posts/from-name/"
 
 
-@pytest.mark.parametrize("bad", ["yesterday", "2022-13-01", "2022-02-30 10:00", "18/03/2022", "[1]", "2022-03-18 25:00"])
+@pytest.mark.parametrize(
+    "bad", ["yesterday", "2022-13-01", "2022-02-30 10:00", "18/03/2022", "[1]", "2022-03-18 25:00"]
+)
 def test_unparseable_dates_are_problems(site, write_post, bad):
     write_post("2022-03-18-bad.md", f"---\nlayout: post\ntitle: Bad\ndate: {bad}\n---\nbody\n")
     found = problem(site, "2022-03-18-bad.md")
@@ -103,7 +105,9 @@ def test_future_date_is_scheduled_until_due(site, write_post):
 
 
 def test_hugo_publish_date_in_future_schedules(site, write_post):
-    write_post("p.md", "---\ntitle: P\ndate: 2025-01-01T00:00:00Z\npublishDate: 2026-02-01T00:00:00Z\n---\nx\n")
+    write_post(
+        "p.md", "---\ntitle: P\ndate: 2025-01-01T00:00:00Z\npublishDate: 2026-02-01T00:00:00Z\n---\nx\n"
+    )
     got = post(site, "p.md")
     assert got.published == datetime(2025, 1, 1, tzinfo=UTC)
     assert status_at(got, NOW) is Status.SCHEDULED
@@ -118,7 +122,9 @@ def test_hugo_published_alias_holding_a_date(site, write_post):
 
 
 def test_hugo_expiry_date(site, write_post):
-    write_post("e.md", "---\ntitle: E\ndate: 2025-01-01T00:00:00Z\nexpiryDate: 2025-12-01T00:00:00Z\n---\nx\n")
+    write_post(
+        "e.md", "---\ntitle: E\ndate: 2025-01-01T00:00:00Z\nexpiryDate: 2025-12-01T00:00:00Z\n---\nx\n"
+    )
     got = post(site, "e.md")
     assert status_at(got, NOW) is Status.EXPIRED
     assert status_at(got, datetime(2025, 6, 1, tzinfo=UTC)) is Status.PUBLISHED
@@ -148,7 +154,9 @@ def test_jekyll_strings_split_on_whitespace(site, write_post):
 
 
 def test_hugo_strings_are_one_term(site, write_post):
-    write_post("h.md", "---\ntitle: H\ndate: 2025-01-01T00:00:00Z\ncategories: Big News\ntags: one tag\n---\nx\n")
+    write_post(
+        "h.md", "---\ntitle: H\ndate: 2025-01-01T00:00:00Z\ncategories: Big News\ntags: one tag\n---\nx\n"
+    )
     got = post(site, "h.md")
     assert names(got.categories) == ["Big News"]
     assert names(got.tags) == ["one tag"]
@@ -165,14 +173,21 @@ def test_main_topics_feed_categories(site, write_post):
 def test_taxonomy_mapping_is_configurable(site, write_post):
     from dataclasses import replace
 
-    settings = replace(site, taxonomies=replace(site.taxonomies, categories=("sections",), tags=("keywords",)))
-    write_post("h.md", "---\ntitle: H\ndate: 2025-01-01T00:00:00Z\nsections: [S]\nkeywords: [K]\ntags: [T]\n---\nx\n")
+    settings = replace(
+        site, taxonomies=replace(site.taxonomies, categories=("sections",), tags=("keywords",))
+    )
+    write_post(
+        "h.md", "---\ntitle: H\ndate: 2025-01-01T00:00:00Z\nsections: [S]\nkeywords: [K]\ntags: [T]\n---\nx\n"
+    )
     got = post(settings, "h.md")
     assert names(got.categories) == ["S"] and names(got.tags) == ["K"]
 
 
 def test_term_variants_merge_within_a_post(site, write_post):
-    write_post("h.md", "---\ntitle: H\ndate: 2025-01-01T00:00:00Z\ntags: [AI芯片, ai芯片, ＡＩ芯片, ' AI芯片 ']\n---\nx\n")
+    write_post(
+        "h.md",
+        "---\ntitle: H\ndate: 2025-01-01T00:00:00Z\ntags: [AI芯片, ai芯片, ＡＩ芯片, ' AI芯片 ']\n---\nx\n",
+    )
     got = post(site, "h.md")
     assert [t.key for t in got.tags] == ["ai芯片"]
 
@@ -211,7 +226,9 @@ def test_jekyll_excerpt_then_description(site, write_post):
 
 
 def test_more_marker(site, write_post):
-    write_post("h.md", "---\ntitle: H\ndate: 2025-01-01T00:00:00Z\n---\n第一段。\n\n<!--more-->\n\n第二段。\n")
+    write_post(
+        "h.md", "---\ntitle: H\ndate: 2025-01-01T00:00:00Z\n---\n第一段。\n\n<!--more-->\n\n第二段。\n"
+    )
     got = post(site, "h.md")
     assert got.summary == "第一段。"
     assert "第二段" in got.content_html and "more" not in got.content_html
@@ -253,14 +270,18 @@ def test_jekyll_permalink_placeholders(site, write_post):
 
 
 def test_id_override_keeps_migrated_ids(site, write_post):
-    write_post("a.md", "---\ntitle: A\ndate: 2025-01-01T00:00:00Z\nid: https://old.example.com/a.html\n---\nx\n")
+    write_post(
+        "a.md", "---\ntitle: A\ndate: 2025-01-01T00:00:00Z\nid: https://old.example.com/a.html\n---\nx\n"
+    )
     write_post("b.md", "---\ntitle: B\ndate: 2025-01-01T00:00:00Z\nguid: 12345\n---\nx\n")
     assert post(site, "a.md").id == "https://old.example.com/a.html"
     assert post(site, "b.md").id == "urn:feedpub:12345"
 
 
 def test_page_bundle_slug_is_directory_name(site, write_post):
-    write_post("my-bundle/index.md", "---\ntitle: B\ndate: 2025-01-01T00:00:00Z\nfeatured_image: cover.jpg\n---\nx\n")
+    write_post(
+        "my-bundle/index.md", "---\ntitle: B\ndate: 2025-01-01T00:00:00Z\nfeatured_image: cover.jpg\n---\nx\n"
+    )
     got = post(site, "my-bundle/index.md")
     assert got.slug == "my-bundle"
     assert got.image == "https://news.example.org/posts/my-bundle/cover.jpg"
@@ -283,7 +304,10 @@ def test_images(site, write_post, front, expected):
 
 def test_author_forms(site, write_post):
     write_post("a.md", "---\ntitle: A\ndate: 2025-01-01T00:00:00Z\nauthor: 王五\n---\nx\n")
-    write_post("b.md", "---\ntitle: B\ndate: 2025-01-01T00:00:00Z\nauthors: [{name: Li, email: li@example.org}]\n---\nx\n")
+    write_post(
+        "b.md",
+        "---\ntitle: B\ndate: 2025-01-01T00:00:00Z\nauthors: [{name: Li, email: li@example.org}]\n---\nx\n",
+    )
     assert post(site, "a.md").author.name == "王五"
     assert post(site, "b.md").author.email == "li@example.org"
 

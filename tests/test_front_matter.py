@@ -53,7 +53,9 @@ def test_yaml_alias_bomb_is_refused_quickly():
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 12):
         prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
-        lines.append(f"{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]")
+        lines.append(
+            f"{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]"
+        )
     start = time.perf_counter()
     with pytest.raises(PostError, match="expands"):
         split("---\n" + "\n".join(lines) + "\n---\nbody")
@@ -95,7 +97,10 @@ def test_binary_file_is_a_problem(site, write_post):
 
 
 def test_crlf_post_reads_like_lf(site, write_post):
-    write_post("crlf.md", "---\r\ntitle: CRLF\r\ndate: 2025-01-01T00:00:00Z\r\ntags: [a]\r\n---\r\nline one\r\nline two\r\n".encode())
+    write_post(
+        "crlf.md",
+        b"---\r\ntitle: CRLF\r\ndate: 2025-01-01T00:00:00Z\r\ntags: [a]\r\n---\r\nline one\r\nline two\r\n",
+    )
     got = post(site, "crlf.md")
     assert got.title == "CRLF" and "\r" not in got.content_html
 

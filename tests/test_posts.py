@@ -22,9 +22,22 @@ def sources(settings):
 
 
 def test_only_post_files_are_scanned(site, write_post):
-    for name in ("a.md", "b.markdown", "c.html", "d.MD", "e.txt", "f.md~", ".hidden.md", "_index.md",
-                 "_drafts/x.md", "_posts/2025-01-01-p.md", "_includes/x.html", ".git/x.md", "sub/dir/g.md",
-                 "section/_index.md"):
+    for name in (
+        "a.md",
+        "b.markdown",
+        "c.html",
+        "d.MD",
+        "e.txt",
+        "f.md~",
+        ".hidden.md",
+        "_index.md",
+        "_drafts/x.md",
+        "_posts/2025-01-01-p.md",
+        "_includes/x.html",
+        ".git/x.md",
+        "sub/dir/g.md",
+        "section/_index.md",
+    ):
         write_post(name, GOOD.format(n=1))
     assert sources(site) == ["_posts/2025-01-01-p.md", "a.md", "b.markdown", "c.html", "d.MD", "sub/dir/g.md"]
 

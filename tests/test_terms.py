@@ -11,7 +11,9 @@ from feedpub.terms import assign_slugs, display_name, post_slug, raw_slug, term_
 
 
 def test_case_and_width_variants_share_a_key():
-    assert term_key("AI芯片") == term_key("ai芯片") == term_key("ＡＩ芯片") == term_key("  AI芯片 ") == "ai芯片"
+    assert (
+        term_key("AI芯片") == term_key("ai芯片") == term_key("ＡＩ芯片") == term_key("  AI芯片 ") == "ai芯片"
+    )
     assert term_key("Machine   Learning") == "machine learning"
     assert term_key("Straße") == term_key("STRASSE")
 

@@ -182,3 +182,7 @@ def posts_command(config: str | None, as_json: bool) -> None:
         )
     for problem in result.problems:
         click.echo(f"problem: {problem}", err=True)
+
+
+if __name__ == "__main__":
+    main()
