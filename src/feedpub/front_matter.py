@@ -12,7 +12,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -25,7 +25,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     """Safe loader that leaves timestamps as text, so dates.parse_date reads every date one way
     and a bad date is reported under its own key instead of as a YAML error."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers: ClassVar[dict[str, list[Any]]] = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
     }
