@@ -143,3 +143,15 @@ def test_cut_summary_does_not_treat_decimal_point_as_sentence_end():
     text = "Revenue rose 18.38 percent this year " + "and more words " * 30
     cut = cut_summary(text, 60)
     assert cut.endswith("…") and "18.38" in cut and not cut.endswith("18.")
+
+
+def test_deep_nesting_is_flattened_beyond_the_limit():
+    html = render_body("<div>" * 20_000 + "deep text" + "</div>" * 20_000, False, BASE, 50)
+    root = etree.fromstring(f"<root>{html}</root>")
+    depth = max(len(list(el.iterancestors())) for el in root.iter())
+    assert depth <= 51 and "deep text" in html
+
+
+def test_depth_limit_leaves_ordinary_html_alone():
+    html = "<p>a<p>b" * 300 + "<ul>" + "<li>x" * 300 + "</ul>"
+    assert render_body(html, False, BASE, 10).count("<li>") == 300

@@ -224,7 +224,41 @@ def _drop_hidden(fragment_html: str) -> str:
     return "".join(inner)
 
 
-def sanitize(fragment_html: str, base_url: str) -> str:
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)\b[^>]*?(/?)>")
+# Elements that never nest (void) or whose end tag browsers imply; they do not deepen a tree.
+_FLAT = frozenset(
+    "area base br col embed hr img input link meta source track wbr p li dt dd tr td th option".split()
+)
+
+
+def limit_depth(fragment_html: str, max_depth: int) -> str:
+    """Drop the tags (not the text) of elements nested deeper than `max_depth`.
+
+    The sanitiser's cost grows with the square of nesting depth, so a post of ten thousand
+    nested <div>s would stall a build; no real post nests a hundred levels deep.
+    """
+    if fragment_html.count("<") <= max_depth:
+        return fragment_html
+    stack: list[tuple[str, bool]] = []
+    out: list[str] = []
+    position = 0
+    for match in _TAG.finditer(fragment_html):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        keep = True
+        if name not in _FLAT and not self_closing:
+            if not closing:
+                keep = len(stack) < max_depth
+                stack.append((name, keep))
+            elif stack and stack[-1][0] == name:
+                keep = stack.pop()[1]
+        if not keep:
+            out.append(fragment_html[position : match.start()])
+            position = match.end()
+    out.append(fragment_html[position:])
+    return "".join(out)
+
+
+def sanitize(fragment_html: str, base_url: str, max_depth: int = 100) -> str:
     """Safe HTML with absolute URLs, no forbidden XML characters and no `]]>` to break CDATA."""
 
     def filter_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -235,7 +269,7 @@ def sanitize(fragment_html: str, base_url: str) -> str:
         return value
 
     cleaned = nh3.clean(
-        _drop_hidden(strip_xml_forbidden(fragment_html)),
+        _drop_hidden(limit_depth(strip_xml_forbidden(fragment_html), max_depth)),
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(_DROP_WITH_CONTENT),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
@@ -248,10 +282,10 @@ def sanitize(fragment_html: str, base_url: str) -> str:
     return cleaned.replace(' class=""', "").replace("]]>", "]]&gt;").strip()
 
 
-def render_body(body: str, is_markdown: bool, base_url: str) -> str:
+def render_body(body: str, is_markdown: bool, base_url: str, max_depth: int = 100) -> str:
     """The post body as safe HTML."""
     source = markdown_to_html(body) if is_markdown else body
-    return sanitize(source, base_url)
+    return sanitize(source, base_url, max_depth)
 
 
 def split_more(body: str) -> str | None:

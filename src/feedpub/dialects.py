@@ -284,7 +284,7 @@ def normalise(
             break
 
     is_markdown = PurePosixPath(source).suffix.lower() in MARKDOWN_SUFFIXES
-    content_html = render_body(front_matter.body, is_markdown, url)
+    content_html = render_body(front_matter.body, is_markdown, url, settings.limits.max_html_depth)
     summary = _summary(meta, rules, front_matter.body, is_markdown, content_html, url, settings)
     image = _image(meta, rules.image)
 
@@ -331,11 +331,11 @@ def _summary(
     for key in rules.summary:
         if meta.get(key) not in (None, ""):
             text = _text(meta[key], key)
-            rendered = render_body(text, is_markdown, url)
+            rendered = render_body(text, is_markdown, url, settings.limits.max_html_depth)
             return cut_summary(html_to_text(rendered), length * 4)
     before_more = split_more(body)
     if before_more is not None:
-        return cut_summary(html_to_text(render_body(before_more, is_markdown, url)), length * 4)
+        return cut_summary(html_to_text(render_body(before_more, is_markdown, url, settings.limits.max_html_depth)), length * 4)
     if rules.summary_from_first_paragraph:
         return cut_summary(first_paragraph_text(content_html), length)
     return cut_summary(html_to_text(content_html), length)
