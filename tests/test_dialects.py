@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -343,3 +344,24 @@ def test_duplicate_explicit_ids_keep_the_first(site, write_post):
     write_post("b.md", "---\ntitle: B\ndate: 2025-01-01T00:00:00Z\nid: https://x.example/1\n---\nx\n")
     assert post(site, "a.md").title == "A"
     assert "same id" in problem(site, "b.md").message
+
+
+def test_jekyll_excerpt_separator(site, write_post):
+    write_post(
+        "2025-01-01-s.md",
+        "---\nlayout: post\ntitle: S\nexcerpt_separator: <!--cut-->\n---\nIntro text.\n\nMore intro.<!--cut-->\n\nRest.\n",
+    )
+    assert post(site, "2025-01-01-s.md").summary == "Intro text. More intro."
+
+
+def test_odd_file_names(site, write_post):
+    write_post("2025-01-01-tab\x01name.md", "---\nlayout: post\n---\nx\n")
+    assert "\x01" not in post(site, "2025-01-01-tab\x01name.md").title
+    bad_name = os.fsencode(site.posts_dir) + b"/bad-\xff-name.md"
+    with open(bad_name, "wb") as handle:
+        handle.write(b"---\ntitle: x\ndate: 2025-01-01\n---\n")
+    from feedpub.posts import scan
+
+    problems = []
+    scan(site.posts_dir, problems)
+    assert any("not valid UTF-8" in p.message and "\\xff" in p.source for p in problems)

@@ -39,8 +39,15 @@ class BuildResult:
         return counts
 
 
-def render_files(posts: list[Post], settings: Settings, now: datetime) -> tuple[dict[str, bytes], Taxonomy]:
-    """Every feed of every scope in every configured format, and the OPML list of them."""
+def render_files(
+    posts: list[Post], settings: Settings, now: datetime, problems: list[Problem] | None = None
+) -> tuple[dict[str, bytes], Taxonomy]:
+    """Every feed of every scope in every configured format, and the OPML list of them.
+
+    An entry a renderer rejects (it should not happen: every text is cleaned on the way in) is left
+    out of that format's feeds and reported, instead of failing the whole build.
+    """
+    problems = [] if problems is None else problems
     taxonomy = build_taxonomy(posts, now)
     ctx = EntryContext(settings, taxonomy)
     ordered: list[tuple[FeedKey, tuple[Post, ...]]] = [
@@ -51,16 +58,29 @@ def render_files(posts: list[Post], settings: Settings, now: datetime) -> tuple[
     files: dict[str, bytes] = {}
     for fmt in settings.feeds.formats:
         renderer = RENDERERS[fmt]
-        entries: dict[str, bytes] = {}
+        entries: dict[str, bytes | None] = {}
         for spec in specs:
             rendered = []
             for post in spec.posts:
                 if post.id not in entries:
-                    entries[post.id] = renderer.render_entry(post, ctx)
-                rendered.append(entries[post.id])
+                    entries[post.id] = _render_entry(renderer, post, ctx, fmt, problems)
+                entry = entries[post.id]
+                if entry is not None:
+                    rendered.append(entry)
             files[spec.key.path + FEED_FILES[fmt]] = renderer.render_feed(spec, rendered, ctx)
     files[OPML_PATH] = opml.render_opml(settings.site.title, specs, settings.feeds.formats)
     return files, taxonomy
+
+
+def _render_entry(
+    renderer: ModuleType, post: Post, ctx: EntryContext, fmt: str, problems: list[Problem]
+) -> bytes | None:
+    try:
+        data: bytes = renderer.render_entry(post, ctx)
+        return data
+    except (ValueError, TypeError) as exc:
+        problems.append(Problem(post.source, f"left out of {fmt} feeds: {exc}"))
+        return None
 
 
 def build(
@@ -72,5 +92,5 @@ def build(
     problems: list[Problem] = []
     sources = scan(settings.posts_dir, problems)
     posts, post_problems = load_posts(progress(sources) if progress else sources, settings)
-    files, taxonomy = render_files(posts, settings, now)
+    files, taxonomy = render_files(posts, settings, now, post_problems)
     return BuildResult(files, posts, problems + post_problems, taxonomy, sources)

@@ -227,7 +227,7 @@ def _drop_hidden(fragment_html: str) -> str:
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)\b[^>]*?(/?)>")
 # Elements that never nest (void) or whose end tag browsers imply; they do not deepen a tree.
 _FLAT = frozenset(
-    "area base br col embed hr img input link meta source track wbr p li dt dd tr td th option".split()
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option"]
 )
 
 
@@ -288,8 +288,11 @@ def render_body(body: str, is_markdown: bool, base_url: str, max_depth: int = 10
     return sanitize(source, base_url, max_depth)
 
 
-def split_more(body: str) -> str | None:
-    """The part of a body before `<!--more-->`, or None when there is no marker."""
+def split_more(body: str, separator: str | None = None) -> str | None:
+    """The part of a body before `<!--more-->` (or Jekyll's `excerpt_separator`), None without one."""
+    if separator is not None:
+        index = body.find(separator)
+        return body[:index] if index >= 0 else None
     match = _MORE.search(body)
     return body[: match.start()] if match else None
 

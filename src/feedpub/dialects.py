@@ -266,6 +266,7 @@ def normalise(
     slug = slug_override or slug
     title = " ".join(_text(meta["title"], "title").split()) if meta.get("title") not in (None, "") else ""
     title = title[: settings.limits.max_title_length] or name_slug.replace("-", " ").strip() or slug
+    title = strip_xml_forbidden(title)
 
     categories = _terms(meta, _lower(settings.taxonomies.categories, dialect), rules, settings)
     tags = _terms(meta, _lower(settings.taxonomies.tags, dialect), rules, settings)
@@ -333,7 +334,8 @@ def _summary(
             text = _text(meta[key], key)
             rendered = render_body(text, is_markdown, url, settings.limits.max_html_depth)
             return cut_summary(html_to_text(rendered), length * 4)
-    before_more = split_more(body)
+    separator = meta.get("excerpt_separator")
+    before_more = split_more(body, separator if isinstance(separator, str) and separator else None)
     if before_more is not None:
         return cut_summary(html_to_text(render_body(before_more, is_markdown, url, settings.limits.max_html_depth)), length * 4)
     if rules.summary_from_first_paragraph:

@@ -65,6 +65,10 @@ def scan(posts_dir: Path, problems: list[Problem] | None = None) -> list[SourceF
             return
         for entry in entries:
             source = f"{rel}{entry.name}"
+            if not _is_utf8(source):
+                shown = source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                problems.append(Problem(shown, "file name is not valid UTF-8; rename it"))
+                continue
             try:
                 if entry.is_dir():
                     if _skip_dir(entry.name):
@@ -95,6 +99,14 @@ def scan(posts_dir: Path, problems: list[Problem] | None = None) -> list[SourceF
         return found
     walk(root, "")
     return found
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def decode(data: bytes) -> str:
