@@ -63,7 +63,27 @@ def test_corrupt_manifest_is_not_trusted(tmp_path):
 def test_no_temporary_files_left_behind(tmp_path):
     out = tmp_path / "feeds"
     publish({"a/b.xml": b"x", "c.xml": b"y"}, out)
-    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == ["b.xml", "c.xml", MANIFEST]
+    assert sorted(p.name for p in out.rglob("*") if p.is_file()) == [
+        "b.xml",
+        "b.xml.gz",
+        "c.xml",
+        "c.xml.gz",
+        MANIFEST,
+    ]
+
+
+def test_gzip_siblings_are_deterministic_and_match(tmp_path):
+    import gzip
+
+    out = tmp_path / "feeds"
+    publish({"atom.xml": b"<feed>" + b"x" * 1000 + b"</feed>"}, out)
+    packed = (out / "atom.xml.gz").read_bytes()
+    assert gzip.decompress(packed) == (out / "atom.xml").read_bytes()
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert manifest["files"]["atom.xml"]["gzip_sha256"] == sha256(packed)
+    other = tmp_path / "other"
+    publish({"atom.xml": b"<feed>" + b"x" * 1000 + b"</feed>"}, other)
+    assert (other / "atom.xml.gz").read_bytes() == packed
 
 
 @pytest.mark.parametrize("bad", ["../x", "/etc/passwd", "a/../../x", "a\\..\\x", "a\x00b", ""])

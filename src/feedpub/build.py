@@ -15,6 +15,7 @@ from .model import FeedKey, Post, Problem, Scope, status_at
 from .posts import SourceFile, load_posts, scan
 from .render import atom, jsonfeed, opml, rss
 from .render.common import FEED_FILES, EntryContext, feed_spec
+from .render.pages import render_pages
 from .taxonomy import Taxonomy, build_taxonomy
 
 RENDERERS: dict[str, ModuleType] = {"rss": rss, "atom": atom, "json": jsonfeed}
@@ -69,6 +70,7 @@ def render_files(
                     rendered.append(entry)
             files[spec.key.path + FEED_FILES[fmt]] = renderer.render_feed(spec, rendered, ctx)
     files[OPML_PATH] = opml.render_opml(settings.site.title, specs, settings.feeds.formats)
+    files.update(render_pages(taxonomy, settings))
     return files, taxonomy
 
 

@@ -184,5 +184,34 @@ def posts_command(config: str | None, as_json: bool) -> None:
         click.echo(f"problem: {problem}", err=True)
 
 
+@main.command("serve")
+@config_option
+@click.option("--host", default=None, help="Address to listen on (default: server.host).")
+@click.option("--port", type=int, default=None, help="Port to listen on (default: server.port).")
+@click.option("--no-scheduler", is_flag=True, help="Only serve; another process scans and publishes.")
+@click.option("--threads", type=int, default=16, show_default=True, help="Worker threads.")
+def serve_command(
+    config: str | None, host: str | None, port: int | None, no_scheduler: bool, threads: int
+) -> None:
+    """Build once, then serve the feeds and rescan posts on a schedule.
+
+    Example: feedpub serve --port 8080
+    """
+    from .server import run_service
+
+    settings = _settings(config)
+    try:
+        code = run_service(
+            settings,
+            host or settings.server.host,
+            port if port is not None else settings.server.port,
+            scheduler=not no_scheduler,
+            threads=threads,
+        )
+    except FeedpubError as exc:
+        raise click.ClickException(str(exc)) from exc
+    sys.exit(code)
+
+
 if __name__ == "__main__":
     main()

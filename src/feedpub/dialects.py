@@ -337,7 +337,10 @@ def _summary(
     separator = meta.get("excerpt_separator")
     before_more = split_more(body, separator if isinstance(separator, str) and separator else None)
     if before_more is not None:
-        return cut_summary(html_to_text(render_body(before_more, is_markdown, url, settings.limits.max_html_depth)), length * 4)
+        return cut_summary(
+            html_to_text(render_body(before_more, is_markdown, url, settings.limits.max_html_depth)),
+            length * 4,
+        )
     if rules.summary_from_first_paragraph:
         return cut_summary(first_paragraph_text(content_html), length)
     return cut_summary(html_to_text(content_html), length)

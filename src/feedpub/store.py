@@ -9,6 +9,7 @@ the bytes last changed; feeds that disappeared are deleted and listed as gone (f
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import json
 import os
@@ -22,6 +23,13 @@ from .errors import StoreError
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
+GZIP_SUFFIX = ".gz"
+GZIP_LEVEL = 9
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Deterministic gzip (no file name, mtime 0), written once at publish time for every file."""
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
 
 
 @dataclass
@@ -86,10 +94,12 @@ def _now_stamp() -> str:
 
 
 def _unchanged(target: Path, record: Any, digest: str, size: int) -> bool:
-    if not isinstance(record, dict) or record.get("sha256") != digest:
+    """The manifest says these bytes are there, and the files on disk agree in size."""
+    if not isinstance(record, dict) or record.get("sha256") != digest or "gzip_size" not in record:
         return False
     try:
-        return target.stat().st_size == size
+        packed = target.with_name(target.name + GZIP_SUFFIX)
+        return target.stat().st_size == size and packed.stat().st_size == record["gzip_size"]
     except OSError:
         return False
 
@@ -110,14 +120,23 @@ def publish(files: dict[str, bytes], feeds_dir: Path) -> PublishReport:
                 records[path] = previous
                 report.unchanged.append(path)
                 continue
+            packed = gzip_bytes(data)
+            write_atomic(target.with_name(target.name + GZIP_SUFFIX), packed)
             write_atomic(target, data)
-            records[path] = {"sha256": digest, "size": len(data), "modified": stamp}
+            records[path] = {
+                "sha256": digest,
+                "size": len(data),
+                "modified": stamp,
+                "gzip_sha256": sha256(packed),
+                "gzip_size": len(packed),
+            }
             report.written.append(path)
         gone = {p: t for p, t in old["gone"].items() if p not in files}
         for path in sorted(set(old["files"]) - set(files)):
             target = feeds_dir / safe_relative(path)
-            with contextlib.suppress(FileNotFoundError):
-                target.unlink()
+            for doomed in (target, target.with_name(target.name + GZIP_SUFFIX)):
+                with contextlib.suppress(FileNotFoundError):
+                    doomed.unlink()
             _remove_empty_dirs(target.parent, feeds_dir)
             gone[path] = stamp
             report.removed.append(path)
