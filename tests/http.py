@@ -1,0 +1,53 @@
+"""A real server on a free loopback port, and a raw HTTP client that sends paths as given."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from cheroot import wsgi
+
+from feedpub.config import Settings
+from feedpub.web import create_app
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+@contextmanager
+def running_app(settings: Settings) -> Iterator[str]:
+    """Serve `create_app(settings)` with cheroot on 127.0.0.1:<free port>; yield the base URL."""
+    server = wsgi.Server(("127.0.0.1", 0), create_app(settings), numthreads=8, shutdown_timeout=2)
+    server.prepare()
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.bind_addr[1]}"
+    finally:
+        server.stop()
+        thread.join(5)
+
+
+def fetch(base: str, path: str, method: str = "GET", headers: dict[str, str] | None = None) -> Reply:
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        for name, value in (headers or {}).items():
+            conn.putheader(name, value)
+        conn.endheaders()
+        response = conn.getresponse()
+        body = response.read()
+        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, body)
+    finally:
+        conn.close()
