@@ -4,13 +4,16 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: build test lint format clean
+.PHONY: serve build test lint format clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+serve: $(STAMP)  ## build, then serve feeds/ on http://127.0.0.1:8080/ and rescan posts/ on a schedule
+	$(BIN)/feedpub serve
 
 build: $(STAMP)  ## turn posts/ into feeds/ with config.yaml
 	$(BIN)/feedpub build

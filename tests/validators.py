@@ -4,7 +4,6 @@ spec rules the schemas cannot express (Atom's Schematron, RSS 2.0 and JSON Feed 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -14,6 +13,8 @@ from urllib.parse import urlsplit
 
 import feedparser
 from lxml import etree
+
+from .tools import require
 
 SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "atom.rng"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -70,8 +71,7 @@ def check_atom(data: bytes) -> etree._Element:
 
 def check_jing(*paths: Path) -> None:
     """Validate Atom files with jing (one JVM start for all of them)."""
-    jing = shutil.which("jing")
-    assert jing is not None, "jing is not installed (apt-get install jing)"
+    jing = require("jing", "jing")
     result = subprocess.run(
         [jing, str(SCHEMA), *map(str, paths)], capture_output=True, text=True, timeout=120
     )

@@ -1,0 +1,129 @@
+"""`feedpub serve` as operators run it: a subprocess on loopback picking up post changes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import feedparser
+import yaml
+
+from .http import fetch
+
+TAG_FEED = "/tags/e2e/atom.xml"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def write_config(root: Path, interval: float, port: int) -> Path:
+    (root / "posts").mkdir(exist_ok=True)
+    config = {
+        "site": {"title": "E2E", "base_url": f"http://127.0.0.1:{port}/", "timezone": "UTC"},
+        "paths": {"posts": "posts", "feeds": "feeds", "cache": ".feedpub"},
+        "scan": {"interval_seconds": interval},
+    }
+    path = root / "config.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+@contextmanager
+def serve(root: Path, interval: float) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    port = free_port()
+    config = write_config(root, interval, port)
+    env = {**os.environ, "FEEDPUB_CONFIG": str(config)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "feedpub.cli", "serve", "--port", str(port)],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: _healthy(base), 20, "server never became healthy")
+        yield base, proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
+
+
+def _healthy(base: str) -> bool:
+    try:
+        return fetch(base, "/healthz").status == 200
+    except OSError:
+        return False
+
+
+def wait_for(condition: Callable[[], bool], seconds: float, message: str) -> float:
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        if condition():
+            return time.monotonic() - start
+        time.sleep(0.05)
+    raise AssertionError(message)
+
+
+def titles(base: str, path: str = TAG_FEED) -> list[str]:
+    reply = fetch(base, path)
+    if reply.status != 200:
+        return []
+    return [e.title for e in feedparser.parse(reply.body).entries]
+
+
+def post_text(title: str, date: datetime, body: str = "body") -> str:
+    return f"---\ntitle: {title}\ndate: {date.strftime('%Y-%m-%dT%H:%M:%SZ')}\ntags: [e2e]\n---\n{body}\n"
+
+
+def test_new_edited_deleted_posts_reach_feeds_within_an_interval(tmp_path):
+    past = datetime(2025, 1, 1, tzinfo=UTC)
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "first.md").write_text(post_text("First", past))
+    with serve(tmp_path, interval=1) as (base, proc):
+        assert titles(base) == ["First"]
+        # added
+        (tmp_path / "posts" / "second.md").write_text(post_text("Second", past + timedelta(days=1)))
+        waited = wait_for(lambda: titles(base) == ["Second", "First"], 2.5, "new post did not appear")
+        assert waited <= 2.5
+        # edited
+        (tmp_path / "posts" / "second.md").write_text(
+            post_text("Second, edited", past + timedelta(days=1), "new body")
+        )
+        wait_for(lambda: titles(base) == ["Second, edited", "First"], 2.5, "edit did not appear")
+        # deleted
+        (tmp_path / "posts" / "first.md").unlink()
+        wait_for(lambda: titles(base) == ["Second, edited"], 2.5, "deleted post still listed")
+        # SIGTERM: clean exit, 0, within 5 s
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(5) == 0
+        log = proc.stdout.read()
+        assert "scan" in log and "stopped" in log
+
+
+def test_scheduled_post_appears_on_time_not_at_next_interval(tmp_path):
+    (tmp_path / "posts").mkdir()
+    past = datetime(2025, 1, 1, tzinfo=UTC)
+    (tmp_path / "posts" / "old.md").write_text(post_text("Old", past))
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=3)
+    (tmp_path / "posts" / "scheduled.md").write_text(post_text("Scheduled", due))
+    with serve(tmp_path, interval=60) as (base, proc):
+        assert titles(base) == ["Old"]
+        wait_for(lambda: "Scheduled" in titles(base), 8, "scheduled post did not appear")
+        appeared = datetime.now(UTC)
+        assert appeared - due < timedelta(seconds=2), "published well after its time"
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(5) == 0
