@@ -192,13 +192,54 @@ def absolute_url(url: str, base: str) -> str:
     )
 
 
-def _absolute_srcset(value: str, base: str) -> str:
-    candidates = []
-    for candidate in value.split(","):
-        bits = candidate.strip().split()
-        if bits:
-            candidates.append(" ".join([absolute_url(bits[0], base), *bits[1:]]))
-    return ", ".join(candidates)
+LINK_SCHEMES = frozenset({"http", "https", "mailto", "ftp", "tel"})
+MEDIA_SCHEMES = frozenset({"http", "https"})
+
+
+def safe_url(url: str, base: str, schemes: frozenset[str] = MEDIA_SCHEMES) -> str | None:
+    """`absolute_url`, or None when the result is not of an allowed scheme (javascript:, data:, …)."""
+    result = absolute_url(url, base)
+    scheme = result.split(":", 1)[0].lower() if ":" in result else ""
+    if scheme not in schemes:
+        return None
+    if scheme in ("http", "https") and not urlsplit(result).netloc:
+        return None
+    return result
+
+
+def _srcset_candidates(value: str) -> list[tuple[str, str]]:
+    """(url, descriptors) pairs, parsed as the HTML standard does: URLs may contain commas."""
+    candidates: list[tuple[str, str]] = []
+    position, length = 0, len(value)
+    while position < length:
+        while position < length and (value[position].isspace() or value[position] == ","):
+            position += 1
+        start = position
+        while position < length and not value[position].isspace():
+            position += 1
+        url = value[start:position]
+        if not url:
+            break
+        if url.endswith(","):
+            candidates.append((url.rstrip(","), ""))
+            continue
+        start, depth = position, 0
+        while position < length and (value[position] != "," or depth):
+            depth += {"(": 1, ")": -1}.get(value[position], 0)
+            position += 1
+        candidates.append((url, " ".join(value[start:position].split())))
+        position += 1
+    return candidates
+
+
+def _absolute_srcset(value: str, base: str) -> str | None:
+    """Every candidate made absolute; candidates with other schemes dropped; None if none is left."""
+    kept = []
+    for url, descriptors in _srcset_candidates(value):
+        absolute = safe_url(url, base)
+        if absolute is not None:
+            kept.append(f"{absolute} {descriptors}".strip())
+    return ", ".join(kept) or None
 
 
 def _drop_hidden(fragment_html: str) -> str:
@@ -286,8 +327,10 @@ def sanitize(fragment_html: str, base_url: str, max_depth: int = 100) -> str:
     def filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         if attribute == "srcset":
             return _absolute_srcset(value, base_url)
+        if attribute == "href":
+            return safe_url(value, base_url, LINK_SCHEMES)
         if attribute in _URL_ATTRIBUTES:
-            return absolute_url(value, base_url)
+            return safe_url(value, base_url)
         return value
 
     cleaned = nh3.clean(
@@ -301,22 +344,34 @@ def sanitize(fragment_html: str, base_url: str, max_depth: int = 100) -> str:
         link_rel=None,
         strip_comments=True,
     )
-    return cleaned.replace(' class=""', "").replace("]]>", "]]&gt;").strip()
+    # nh3 decodes character references, so `&#x1;` only becomes a forbidden character now.
+    return strip_xml_forbidden(cleaned).replace(' class=""', "").replace("]]>", "]]&gt;").strip()
 
 
 def render_body(body: str, is_markdown: bool, base_url: str, max_depth: int = 100) -> str:
     """The post body as safe HTML."""
+    return render_parts(body, is_markdown, base_url, max_depth)[0]
+
+
+def render_parts(
+    body: str, is_markdown: bool, base_url: str, max_depth: int = 100, separator: str | None = None
+) -> tuple[str, str | None]:
+    """(safe HTML of the body, safe HTML of the part before the excerpt marker, or None).
+
+    The marker (`<!--more-->`, or Jekyll's `excerpt_separator`) is looked for in the rendered
+    HTML, so one inside a code block does not count, and footnotes and reference links defined
+    after it still resolve in the part before it.
+    """
     source = markdown_to_html(body) if is_markdown else body
-    return sanitize(source, base_url, max_depth)
-
-
-def split_more(body: str, separator: str | None = None) -> str | None:
-    """The part of a body before `<!--more-->` (or Jekyll's `excerpt_separator`), None without one."""
     if separator is not None:
-        index = body.find(separator)
-        return body[:index] if index >= 0 else None
-    match = _MORE.search(body)
-    return body[: match.start()] if match else None
+        index = source.find(separator)
+        before = source[:index] if index >= 0 else None
+    else:
+        match = _MORE.search(source)
+        before = source[: match.start()] if match else None
+    return sanitize(source, base_url, max_depth), (
+        sanitize(before, base_url, max_depth) if before else before
+    )
 
 
 # ---- plain text and summaries -------------------------------------------------------------

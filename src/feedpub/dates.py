@@ -91,13 +91,21 @@ def file_name_date(stem: str, default_tz: tzinfo) -> tuple[datetime, str] | None
     return datetime.combine(day, time(0, 0), tzinfo=default_tz), match.group(4)
 
 
+def _whole_minute_offset(moment: datetime) -> datetime:
+    """Historical zone offsets (Shanghai before 1901: +08:05:43) cannot be written in RFC 3339 or
+    RFC 822; such moments are written in UTC instead, the same instant."""
+    offset = moment.utcoffset() or timedelta(0)
+    return moment.astimezone(UTC) if offset.total_seconds() % 60 else moment
+
+
 def rfc3339(moment: datetime) -> str:
     """`2025-06-24T09:10:04+08:00`: Atom and JSON Feed dates, offset kept, no microseconds."""
-    return moment.replace(microsecond=0).isoformat()
+    return _whole_minute_offset(moment).replace(microsecond=0).isoformat()
 
 
 def rfc822(moment: datetime) -> str:
     """`Tue, 24 Jun 2025 09:10:04 +0800`: RSS 2.0 dates, English names whatever the locale."""
+    moment = _whole_minute_offset(moment)
     days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
     months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
     offset = moment.utcoffset() or timedelta(0)

@@ -13,16 +13,16 @@ from datetime import UTC as _UTC
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from .config import Settings
 from .content import (
-    absolute_url,
     cut_summary,
     first_paragraph_text,
     html_to_text,
     render_body,
-    split_more,
+    render_parts,
+    safe_url,
     strip_xml_forbidden,
 )
 from .dates import DateError, file_name_date, parse_date
@@ -34,6 +34,9 @@ from .terms import clean_name, post_slug, term_key
 JEKYLL, HUGO = "jekyll", "hugo"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+$")
+# URL paths a post may not claim: they are the site's own pages and feeds.
+_RESERVED_NAMES = ("rss.xml", "atom.xml", "feed.json", "opml.xml", "manifest.json")
 
 
 @dataclass(frozen=True)
@@ -95,16 +98,27 @@ def detect_dialect(front_matter: FrontMatter, file_name: str) -> str:
 
 
 def _text(value: Any, key: str) -> str:
-    if isinstance(value, bool) or value is None or isinstance(value, list | dict):
+    """Text, or a number written as text; anything else (lists, sets, bytes, booleans) is an error."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise PostError(f"{key}: expected text, got {type(value).__name__}")
     return strip_xml_forbidden(str(value))
+
+
+def _given(meta: Mapping[str, Any], key: str) -> str | None:
+    """The stripped text of `key`, or None when it is absent, empty or only whitespace."""
+    value = meta.get(key)
+    if value is None:
+        return None
+    text = _text(value, key).strip()
+    return text or None
 
 
 def _flag(value: Any, key: str) -> bool:
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false", "yes", "no"):
-        return value.strip().lower() in ("true", "yes")
+    words = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+    if isinstance(value, str) and value.strip().lower() in words:
+        return words[value.strip().lower()]
     raise PostError(f"{key}: expected true or false, got {value!r}"[:200])
 
 
@@ -142,6 +156,8 @@ def _terms(
         elif isinstance(value, list):
             names = []
             for item in value:
+                if item is None:  # `- ` with nothing after it
+                    continue
                 if isinstance(item, bool) or not isinstance(item, str | int | float):
                     raise PostError(f"{field_key}: expected a list of names, found {type(item).__name__}")
                 names.append(str(item))
@@ -161,7 +177,8 @@ def _terms(
     return tuple(seen.values())
 
 
-def _image(meta: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
+def _image(meta: Mapping[str, Any], keys: tuple[str, ...], base: str) -> str | None:
+    """The first image given, as an absolute http(s) URL; other schemes (data:, javascript:) give none."""
     for key in keys:
         value = meta.get(key)
         if isinstance(value, list):
@@ -169,11 +186,11 @@ def _image(meta: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
         if isinstance(value, dict):
             value = value.get("path") or value.get("image") or value.get("src") or value.get("url")
         if isinstance(value, str) and value.strip():
-            return strip_xml_forbidden(value.strip())
+            return safe_url(strip_xml_forbidden(value.strip()), base)
     return None
 
 
-def _author(meta: Mapping[str, Any]) -> Author | None:
+def _author(meta: Mapping[str, Any], base: str) -> Author | None:
     value = meta.get("author", meta.get("authors"))
     if isinstance(value, list):
         value = value[0] if value else None
@@ -181,10 +198,11 @@ def _author(meta: Mapping[str, Any]) -> Author | None:
         name = value.get("name")
         if isinstance(name, str) and name.strip():
             email, url = value.get("email"), value.get("url")
+            valid_email = isinstance(email, str) and _EMAIL.match(email.strip()) is not None
             return Author(
                 clean_name(strip_xml_forbidden(name)),
-                email if isinstance(email, str) else None,
-                url if isinstance(url, str) else None,
+                email.strip() if valid_email else None,
+                safe_url(strip_xml_forbidden(url), base) if isinstance(url, str) and url.strip() else None,
             )
         return None
     if isinstance(value, str) and value.strip():
@@ -220,9 +238,15 @@ def _expand_permalink(pattern: str, slug: str, published: datetime, categories: 
         "title": slug,
         "slug": slug,
         "categories": "/".join(quote(t.key, safe="") for t in categories),
+        "output_ext": ".html",
     }
-    expanded = re.sub(r":(i_month|i_day|[a-z]+)", lambda m: values.get(m.group(1), m.group(0)), pattern)
-    return re.sub(r"/{2,}", "/", expanded)
+    whole_url = re.match(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/]*", pattern)
+    authority = whole_url.group(0) if whole_url else ""
+    path = pattern[len(authority) :]
+    expanded = re.sub(
+        r":(i_month|i_day|output_ext|[a-z]+)", lambda m: values.get(m.group(1), m.group(0)), path
+    )
+    return authority + re.sub(r"/{2,}", "/", expanded)
 
 
 def normalise(
@@ -260,11 +284,9 @@ def normalise(
     ):
         draft = draft or not _flag(meta["published"], "published")
 
-    slug = (
-        post_slug(_text(meta["slug"], "slug")) if meta.get("slug") not in (None, "") else post_slug(name_slug)
-    )
-    slug = slug_override or slug
-    title = " ".join(_text(meta["title"], "title").split()) if meta.get("title") not in (None, "") else ""
+    given_slug = _given(meta, "slug")
+    slug = slug_override or post_slug(given_slug if given_slug else name_slug)
+    title = " ".join((_given(meta, "title") or "").split())
     title = title[: settings.limits.max_title_length] or name_slug.replace("-", " ").strip() or slug
     title = strip_xml_forbidden(title)
 
@@ -274,20 +296,27 @@ def normalise(
     base = settings.site.base_url
     url = base + "posts/" + quote(slug, safe="") + "/"
     for key in rules.url:
-        if meta.get(key) not in (None, ""):
-            url = absolute_url(_expand_permalink(_text(meta[key], key), slug, published, categories), base)
+        given = _given(meta, key)
+        if given is not None:
+            url = _post_url(_expand_permalink(given, slug, published, categories), key, base)
             break
     post_id = url
     for key in ("id", "guid"):
-        if meta.get(key) not in (None, ""):
-            given = _text(meta[key], key).strip()
+        given = _given(meta, key)
+        if given is not None:
             post_id = given if _SCHEME.match(given) else "urn:feedpub:" + quote(given, safe="")
             break
 
     is_markdown = PurePosixPath(source).suffix.lower() in MARKDOWN_SUFFIXES
-    content_html = render_body(front_matter.body, is_markdown, url, settings.limits.max_html_depth)
-    summary = _summary(meta, rules, front_matter.body, is_markdown, content_html, url, settings)
-    image = _image(meta, rules.image)
+    separator = meta.get("excerpt_separator")
+    content_html, more_html = render_parts(
+        front_matter.body,
+        is_markdown,
+        url,
+        settings.limits.max_html_depth,
+        separator if isinstance(separator, str) and separator else None,
+    )
+    summary = _summary(meta, rules, is_markdown, content_html, more_html, url, settings)
 
     return Post(
         id=post_id,
@@ -300,14 +329,25 @@ def normalise(
         tags=tags,
         summary=summary,
         content_html=content_html,
-        image=absolute_url(image, url) if image else None,
-        author=_author(meta),
+        image=_image(meta, rules.image, url),
+        author=_author(meta, base),
         status=Status.DRAFT if draft else Status.PUBLISHED,
         source=source,
         dialect=dialect,
         expires=expires,
         available=available if available and available > published else None,
     )
+
+
+def _post_url(given: str, key: str, base: str) -> str:
+    """An absolute http(s) permalink that is not one of the site's own pages or feeds."""
+    url = safe_url(given, base)
+    if url is None:
+        raise PostError(f"{key}: expected an http(s) URL or a path, got {given!r}"[:200])
+    path = urlsplit(url).path
+    if url.rstrip("/") == base.rstrip("/") or path.rsplit("/", 1)[-1] in _RESERVED_NAMES:
+        raise PostError(f"{key}: {given!r} is the address of the site's own home page or feeds")
+    return url
 
 
 def _lower(keys: tuple[str, ...], dialect: str) -> tuple[str, ...]:
@@ -321,26 +361,21 @@ def _looks_like_date(value: Any) -> bool:
 def _summary(
     meta: Mapping[str, Any],
     rules: DialectRules,
-    body: str,
     is_markdown: bool,
     content_html: str,
+    more_html: str | None,
     url: str,
     settings: Settings,
 ) -> str:
-    """Explicit summary keys first, then `<!--more-->`, then the first paragraph or the whole text."""
+    """Explicit summary keys first, then the part before `<!--more-->`, then first paragraph or auto."""
     length = settings.feeds.summary_length
     for key in rules.summary:
-        if meta.get(key) not in (None, ""):
-            text = _text(meta[key], key)
-            rendered = render_body(text, is_markdown, url, settings.limits.max_html_depth)
+        given = _given(meta, key)
+        if given is not None:
+            rendered = render_body(given, is_markdown, url, settings.limits.max_html_depth)
             return cut_summary(html_to_text(rendered), length * 4)
-    separator = meta.get("excerpt_separator")
-    before_more = split_more(body, separator if isinstance(separator, str) and separator else None)
-    if before_more is not None:
-        return cut_summary(
-            html_to_text(render_body(before_more, is_markdown, url, settings.limits.max_html_depth)),
-            length * 4,
-        )
+    if more_html:
+        return cut_summary(html_to_text(more_html), length * 4)
     if rules.summary_from_first_paragraph:
         return cut_summary(first_paragraph_text(content_html), length)
     return cut_summary(html_to_text(content_html), length)

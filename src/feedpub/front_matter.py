@@ -22,13 +22,31 @@ _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """Safe loader that leaves timestamps as text, so dates.parse_date reads every date one way
-    and a bad date is reported under its own key instead of as a YAML error."""
+    """Safe loader with YAML 1.2 core-schema scalars, as Hugo reads them.
 
-    yaml_implicit_resolvers: ClassVar[dict[str, list[Any]]] = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-    }
+    PyYAML follows YAML 1.1, where `NO` (Norway) and `off` are booleans, `1:20` is the number 80,
+    `010` is 8 and dates become datetimes. Here only true/false are booleans, integers are plain
+    decimals, and timestamps stay text for dates.parse_date, which reads every date one way and
+    reports a bad one under its own key. (Flags such as `published: no` still work: the dialect
+    reads yes/no/on/off as words.)
+    """
+
+    yaml_implicit_resolvers: ClassVar[dict[str | None, list[Any]]] = {}
+
+
+for _tag, _pattern, _first in (
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:merge", r"^(?:<<)$", "<"),
+):
+    _Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 
 
 _YAML_OPEN = re.compile(r"---[ \t]*\n")

@@ -18,18 +18,29 @@ _WHITESPACE = re.compile(r"\s+")
 _UNSAFE = re.compile(r"[\s/?#%\\]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_SLUG_BYTES = 120
+# Names of files feedpub writes inside term and post directories: a slug may not be one of them.
+RESERVED_SLUGS = frozenset({"index.html", "rss.xml", "atom.xml", "feed.json", "opml.xml", "manifest.json"})
+# Zero-width joiner/non-joiner carry meaning (emoji sequences, Persian); other format characters
+# (zero-width space, BOM, bidi marks, soft hyphen) are invisible and only split one term into two.
+_KEEP_FORMAT = frozenset({"\u200c", "\u200d"})
+
+
+def _drop_invisible(text: str) -> str:
+    if text.isascii():
+        return text
+    return "".join(c for c in text if c in _KEEP_FORMAT or unicodedata.category(c) != "Cf")
 
 
 def term_key(name: str) -> str:
     """NFKC, trimmed, inner whitespace collapsed, casefolded."""
-    text = unicodedata.normalize("NFKC", name)
+    text = _drop_invisible(unicodedata.normalize("NFKC", name))
     text = _CONTROL.sub(" ", text)
     return _WHITESPACE.sub(" ", text).strip().casefold()
 
 
 def clean_name(name: str) -> str:
     """A term's display spelling: whitespace collapsed, control characters gone, width kept."""
-    return _WHITESPACE.sub(" ", _CONTROL.sub(" ", name)).strip()
+    return _WHITESPACE.sub(" ", _CONTROL.sub(" ", _drop_invisible(name))).strip()
 
 
 def _short_hash(text: str) -> str:
@@ -42,6 +53,8 @@ def raw_slug(key: str) -> str:
     encoded = slug.encode("utf-8")
     if len(encoded) > MAX_SLUG_BYTES:
         slug = encoded[: MAX_SLUG_BYTES - 9].decode("utf-8", "ignore").rstrip("-.") + "-" + _short_hash(key)
+    if slug.lower() in RESERVED_SLUGS:
+        slug = f"{slug}-{_short_hash(key)}"
     return slug or _short_hash(key)
 
 
@@ -65,9 +78,11 @@ def display_name(spellings: Counter[str]) -> str:
 
 def post_slug(text: str) -> str:
     """A post's slug from front matter or its file name: like a term slug, case kept."""
-    text = unicodedata.normalize("NFKC", text)
-    slug = _UNSAFE.sub("-", _CONTROL.sub("", text)).strip("-").lstrip(".")
+    text = _drop_invisible(unicodedata.normalize("NFKC", text))
+    slug = _UNSAFE.sub("-", _CONTROL.sub(" ", text)).strip("-").lstrip(".")
     encoded = slug.encode("utf-8")
     if len(encoded) > MAX_SLUG_BYTES:
         slug = encoded[: MAX_SLUG_BYTES - 9].decode("utf-8", "ignore").rstrip("-.") + "-" + _short_hash(text)
+    if slug.lower() in RESERVED_SLUGS:
+        slug = f"{slug}-{_short_hash(text)}"
     return slug or _short_hash(text)

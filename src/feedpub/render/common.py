@@ -45,8 +45,8 @@ class FeedSpec:
 
     @property
     def id(self) -> str:
-        """Stable feed id: the scope's HTML page, the same whatever the format."""
-        return self.home_url
+        """Stable feed id: the Atom feed's own URL (as jekyll-feed does), which no post may claim."""
+        return self.feed_url("atom")
 
 
 def feed_spec(key: FeedKey, posts: tuple[Post, ...], settings: Settings) -> FeedSpec:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from lxml import etree
 
 from ..dates import rfc822
@@ -22,7 +24,8 @@ def render_entry(post: Post, ctx: EntryContext) -> bytes:
         sub(item, f"{{{DC}}}creator", post.author.name)
     for scope, _term, name in ctx.terms(post):
         sub(item, "category", name, domain=ctx.scheme(scope))
-    sub(item, "description", post.summary or post.title)
+    # RSS readers take <description> as HTML: the plain-text summary is escaped once more.
+    sub(item, "description", html.escape(post.summary or post.title, quote=False))
     if ctx.full_content and post.content_html:
         encoded = sub(item, f"{{{CONTENT}}}encoded")
         encoded.text = etree.CDATA(post.content_html)
