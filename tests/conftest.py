@@ -68,3 +68,20 @@ def write_post(site: Settings) -> Callable[..., Path]:
 
 def with_site(settings: Settings, **site_values: object) -> Settings:
     return replace(settings, site=replace(settings.site, **site_values))
+
+
+@pytest.fixture(scope="session")
+def served_sample(tmp_path_factory):
+    """One published copy of the sample site and one real server for the whole run (read-only tests).
+
+    Yields (settings, base URL)."""
+    from feedpub.service import Publisher
+
+    from .http import running_app
+
+    root = tmp_path_factory.mktemp("served-sample")
+    shutil.copytree(SAMPLE_POSTS, root / "posts")
+    settings = settings_from_mapping(BASE_CONFIG, root=root)
+    Publisher(settings, clock=lambda: NOW).rescan()
+    with running_app(settings) as base:
+        yield settings, base

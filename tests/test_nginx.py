@@ -5,26 +5,15 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import shutil
-import socket
 import subprocess
 import time
 from urllib.parse import quote
 
 import pytest
 
-from feedpub.config import settings_from_mapping
-from feedpub.service import Publisher
-
-from .conftest import BASE_CONFIG, NOW, ROOT, SAMPLE_POSTS
-from .http import fetch, running_app
+from .conftest import ROOT
+from .http import fetch, free_port
 from .tools import require
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def site_config(feeds_dir, port: int, app_port: int) -> str:
@@ -42,41 +31,38 @@ def site_config(feeds_dir, port: int, app_port: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory):
-    """(app base URL, nginx base URL) serving one published copy of the sample site."""
+def both(served_sample, tmp_path_factory):
+    """(settings, app base URL, nginx base URL) serving one published copy of the sample site."""
     nginx = require("nginx", "nginx-light")
     root = tmp_path_factory.mktemp("nginx")
-    shutil.copytree(SAMPLE_POSTS, root / "posts")
-    settings = settings_from_mapping(BASE_CONFIG, root=root)
-    Publisher(settings, clock=lambda: NOW).rescan()
-    with running_app(settings) as app_base:
-        port = free_port()
-        app_port = int(app_base.rsplit(":", 1)[1])
-        (root / "site.conf").write_text(site_config(settings.feeds_dir, port, app_port))
-        user = "user root;\n" if os.geteuid() == 0 else ""
-        (root / "nginx.conf").write_text(
-            f"{user}worker_processes 1;\ndaemon off;\npid {root}/nginx.pid;\nerror_log {root}/error.log warn;\n"
-            "events { worker_connections 256; }\n"
-            "http {\n  include /etc/nginx/mime.types;\n  access_log off;\n"
-            f"  client_body_temp_path {root}/body;\n  proxy_temp_path {root}/proxy;\n"
-            f"  fastcgi_temp_path {root}/fastcgi;\n  uwsgi_temp_path {root}/uwsgi;\n  scgi_temp_path {root}/scgi;\n"
-            f"  include {root}/site.conf;\n}}\n"
-        )
-        check = subprocess.run([nginx, "-t", "-c", str(root / "nginx.conf")], capture_output=True, text=True)
-        assert check.returncode == 0, check.stderr
-        proc = subprocess.Popen([nginx, "-c", str(root / "nginx.conf")], stderr=subprocess.PIPE)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(100):
-                try:
-                    fetch(base, "/")
-                    break
-                except OSError:
-                    time.sleep(0.05)
-            yield settings, app_base, base
-        finally:
-            proc.terminate()
-            proc.wait(10)
+    settings, app_base = served_sample
+    port = free_port()
+    app_port = int(app_base.rsplit(":", 1)[1])
+    (root / "site.conf").write_text(site_config(settings.feeds_dir, port, app_port))
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (root / "nginx.conf").write_text(
+        f"{user}worker_processes 1;\ndaemon off;\npid {root}/nginx.pid;\nerror_log {root}/error.log warn;\n"
+        "events { worker_connections 256; }\n"
+        "http {\n  include /etc/nginx/mime.types;\n  access_log off;\n"
+        f"  client_body_temp_path {root}/body;\n  proxy_temp_path {root}/proxy;\n"
+        f"  fastcgi_temp_path {root}/fastcgi;\n  uwsgi_temp_path {root}/uwsgi;\n  scgi_temp_path {root}/scgi;\n"
+        f"  include {root}/site.conf;\n}}\n"
+    )
+    check = subprocess.run([nginx, "-t", "-c", str(root / "nginx.conf")], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    proc = subprocess.Popen([nginx, "-c", str(root / "nginx.conf")], stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                fetch(base, "/")
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield settings, app_base, base
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 def served_paths(settings) -> list[str]:

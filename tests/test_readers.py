@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import subprocess
 from urllib.parse import quote
 
-import pytest
-
-from feedpub.config import settings_from_mapping
-from feedpub.service import Publisher
-
-from .conftest import BASE_CONFIG, NOW, SAMPLE_POSTS
-from .http import fetch, running_app
+from .http import fetch
 from .tools import require
 
 TAG_PATH = "/tags/" + quote("ai芯片") + "/"
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    root = tmp_path_factory.mktemp("readers")
-    shutil.copytree(SAMPLE_POSTS, root / "posts")
-    settings = settings_from_mapping(BASE_CONFIG, root=root)
-    Publisher(settings, clock=lambda: NOW).rescan()
-    with running_app(settings) as base:
-        yield root, base
-
-
-def test_newsboat_loads_every_entry(served, tmp_path):
+def test_newsboat_loads_every_entry(served_sample, tmp_path):
     newsboat = require("newsboat", "newsboat")
-    _root, base = served
+    _settings, base = served_sample
     feeds = {
         f"{base}/atom.xml": 7,
         f"{base}/rss.xml": 7,
@@ -92,9 +75,9 @@ def chromium_dump(chromium: str, url: str, profile) -> str:
     return result.stdout
 
 
-def test_index_renders_in_chromium_and_discovery_links_resolve(served, tmp_path):
+def test_index_renders_in_chromium_and_discovery_links_resolve(served_sample, tmp_path):
     chromium = require("chromium", "chromium")
-    _root, base = served
+    _settings, base = served_sample
     dom = chromium_dump(chromium, f"{base}/", tmp_path / "profile")
     assert "科技快讯" in dom or "Test Site" in dom
     assert "AI芯片" in dom and "cailianshe" in dom

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,15 +15,9 @@ from pathlib import Path
 import feedparser
 import yaml
 
-from .http import fetch
+from .http import fetch, free_port
 
 TAG_FEED = "/tags/e2e/atom.xml"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def write_config(root: Path, interval: float, port: int) -> Path:

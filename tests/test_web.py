@@ -5,32 +5,22 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import shutil
 from urllib.parse import quote
 
 import pytest
 
 from feedpub.build import build
-from feedpub.config import settings_from_mapping
-from feedpub.service import Publisher
 from feedpub.store import publish
 
-from .conftest import BASE_CONFIG, NOW, SAMPLE_POSTS
 from .http import fetch, running_app
 from .validators import check_feedparser
 
 TAG = "/tags/" + quote("ai芯片") + "/atom.xml"
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """One published copy of the sample site and one server for the whole module (read-only tests)."""
-    root = tmp_path_factory.mktemp("site")
-    shutil.copytree(SAMPLE_POSTS, root / "posts")
-    settings = settings_from_mapping(BASE_CONFIG, root=root)
-    Publisher(settings, clock=lambda: NOW).rescan()
-    with running_app(settings) as url:
-        yield settings, url
+@pytest.fixture
+def served(served_sample):
+    return served_sample
 
 
 @pytest.fixture
