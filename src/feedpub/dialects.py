@@ -34,6 +34,7 @@ from .terms import clean_name, post_slug, term_key
 JEKYLL, HUGO = "jekyll", "hugo"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_MARKUP = re.compile(r"[<>&*_`\[\]!\\#~|]|^\s*[-+>]|^\s*\d+[.)]", re.MULTILINE)
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+$")
 # URL paths a post may not claim: they are the site's own pages and feeds.
 _RESERVED_NAMES = ("rss.xml", "atom.xml", "feed.json", "opml.xml", "manifest.json")
@@ -372,6 +373,8 @@ def _summary(
     for key in rules.summary:
         given = _given(meta, key)
         if given is not None:
+            if not _MARKUP.search(given):  # plain text, as summaries usually are: nothing to render
+                return cut_summary(given, length * 4)
             rendered = render_body(given, is_markdown, url, settings.limits.max_html_depth)
             return cut_summary(html_to_text(rendered), length * 4)
     if more_html:
