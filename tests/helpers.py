@@ -10,7 +10,8 @@ from feedpub.posts import load_posts, scan
 def read_one(settings: Settings, source: str) -> Post | Problem:
     """Scan the posts dir and return what `source` became."""
     problems: list[Problem] = []
-    posts, post_problems = load_posts(scan(settings.posts_dir, problems), settings)
+    loaded = load_posts(scan(settings.posts_dir, problems), settings)
+    posts, post_problems = loaded.posts, loaded.problems
     for item in [*posts, *post_problems, *problems]:
         if item.source == source:
             return item

@@ -82,7 +82,8 @@ def test_oversized_file_is_a_problem(site, write_post):
 
 def test_huge_title_is_bounded(site, write_post):
     write_post("t.md", "---\ntitle: " + "长" * 1_000_000 + "\ndate: 2025-01-01T00:00:00Z\n---\nx\n")
-    posts, problems = load_posts(scan(site.posts_dir), site)
+    loaded = load_posts(scan(site.posts_dir), site)
+    posts, problems = loaded.posts, loaded.problems
     assert not problems and len(posts[0].title) == site.limits.max_title_length
 
 

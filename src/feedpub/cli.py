@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,13 +12,12 @@ from typing import Any
 import click
 
 from . import __version__
-from .build import BuildResult, build
+from .build import BuildResult, build_and_publish, load_site
 from .config import Settings, load_settings
 from .dates import rfc3339
 from .errors import FeedpubError
-from .model import Post, Scope, status_at
-from .posts import SourceFile
-from .store import publish
+from .model import Post, Problem, Scope, status_at
+from .posts import Progress
 
 PROGRESS_THRESHOLD = 200
 
@@ -34,29 +33,22 @@ def _settings(config: str | None, **overrides: Any) -> Settings:
         raise click.ClickException(str(exc)) from exc
 
 
-def _progress(label: str) -> Callable[[list[SourceFile]], list[SourceFile]] | None:
-    """A progress bar over the files on a terminal when the work is long; nothing otherwise."""
+def _progress(label: str) -> Progress | None:
+    """A progress bar on a terminal when there are many posts to read; nothing otherwise."""
     if not sys.stderr.isatty():
         return None
 
-    def wrap(files: list[SourceFile]) -> Any:
-        if len(files) < PROGRESS_THRESHOLD:
-            return files
-        return _ProgressList(files, label)
+    def wrap(results: Iterator[Post | Problem], total: int) -> Iterable[Post | Problem]:
+        if total < PROGRESS_THRESHOLD:
+            return results
+        return _with_bar(results, total, label)
 
     return wrap
 
 
-class _ProgressList(list):  # type: ignore[type-arg]
-    def __init__(self, files: list[SourceFile], label: str) -> None:
-        super().__init__(files)
-        self.label = label
-
-    def __iter__(self) -> Any:
-        with click.progressbar(
-            list.__iter__(self), length=len(self), label=self.label, file=sys.stderr
-        ) as bar:
-            yield from bar
+def _with_bar(results: Iterator[Post | Problem], total: int, label: str) -> Iterator[Post | Problem]:
+    with click.progressbar(results, length=total, label=label, file=sys.stderr) as bar:
+        yield from bar
 
 
 config_option = click.option(
@@ -93,8 +85,7 @@ def build_command(
     settings = _settings(config, posts=_abs(posts_dir), feeds=_abs(out_dir), base_url=base_url)
     now = _now()
     try:
-        result = build(settings, now, progress=_progress("Reading posts"))
-        report = publish(result.files, settings.feeds_dir)
+        result, report = build_and_publish(settings, now, progress=_progress("Reading posts"))
     except FeedpubError as exc:
         raise click.ClickException(str(exc)) from exc
     counts = result.counts(now)
@@ -131,7 +122,7 @@ def check_command(config: str | None, as_json: bool) -> None:
     Example: feedpub check --json
     """
     settings = _settings(config)
-    result = build(settings, _now())
+    result = load_site(settings, _now())
     if as_json:
         rows = [{"source": p.source, "line": p.line, "message": p.message} for p in result.problems]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -171,7 +162,7 @@ def posts_command(config: str | None, as_json: bool) -> None:
     """
     settings = _settings(config)
     now = _now()
-    result = build(settings, now)
+    result = load_site(settings, now)
     records = [post_record(p, now, result.taxonomy.names) for p in result.posts]
     if as_json:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))

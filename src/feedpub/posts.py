@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import itertools
+import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,25 +176,68 @@ def read_post(source_file: SourceFile, settings: Settings, slug: str | None = No
         return Problem(source, f"cannot process: {type(exc).__name__}: {exc}"[:300])
 
 
+PARALLEL_THRESHOLD = 256
+Progress = Callable[[Iterator[Post | Problem], int], Iterable[Post | Problem]]
+
+
+def _read_task(source_file: SourceFile, settings: Settings) -> Post | Problem:
+    return read_post(source_file, settings)
+
+
+def read_all(
+    files: list[SourceFile], settings: Settings, workers: int | None = None, progress: Progress | None = None
+) -> list[Post | Problem]:
+    """Read files in order; across a process pool when there are many (same results, any worker count)."""
+    workers = workers or os.cpu_count() or 1
+    if len(files) < PARALLEL_THRESHOLD or workers == 1:
+        results: Iterator[Post | Problem] = (read_post(f, settings) for f in files)
+        return list(progress(results, len(files)) if progress else results)
+    # fork is cheapest, but is unsafe once threads run (the service): then use a fork server
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        mapped = pool.map(_read_task, files, itertools.repeat(settings), chunksize=32)
+        return list(progress(mapped, len(files)) if progress else mapped)
+
+
+@dataclass
+class Loaded:
+    """The posts and problems of one scan, and which sources had to be read again."""
+
+    posts: list[Post]
+    problems: list[Problem]
+    read: list[str]
+
+
 def load_posts(
     files: Iterable[SourceFile],
     settings: Settings,
-    reader: Callable[[SourceFile, Settings, str | None], Post | Problem] = read_post,
-) -> tuple[list[Post], list[Problem]]:
-    """Read every file; resolve slug and id collisions deterministically (first source wins)."""
+    cache: dict[str, tuple[tuple[int, int, int], Post | Problem]] | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Loaded:
+    """Read every file whose stat signature is not in `cache` (updated in place); resolve slug and
+    id collisions deterministically (first source in path order wins)."""
+    by_source = {f.source: f for f in files}
+    cache = {} if cache is None else cache
+    for source in set(cache) - set(by_source):
+        del cache[source]
+    stale = [f for f in by_source.values() if cache.get(f.source, (None,))[0] != f.signature]
+    for source_file, result in zip(stale, read_all(stale, settings, workers, progress), strict=True):
+        cache[source_file.source] = (source_file.signature, result)
     posts: list[Post] = []
     problems: list[Problem] = []
-    by_source = {f.source: f for f in files}
-    for result in (reader(f, settings, None) for f in by_source.values()):
+    for source in sorted(by_source):
+        result = cache[source][1]
         (posts if isinstance(result, Post) else problems).append(result)
     posts, renamed = _unique_slugs(posts)
     for source, slug in renamed.items():
-        result = reader(by_source[source], settings, slug)
-        if isinstance(result, Post):
-            posts = [result if p.source == source else p for p in posts]
+        renamed_result = read_post(by_source[source], settings, slug)
+        if isinstance(renamed_result, Post):
+            posts = [renamed_result if p.source == source else p for p in posts]
     posts, duplicates = _unique_ids(posts)
     problems.extend(duplicates)
-    return sorted(posts, key=lambda p: p.source), sorted(problems, key=lambda p: (p.source, p.line or 0))
+    problems.sort(key=lambda p: (p.source, p.line or 0))
+    return Loaded(sorted(posts, key=lambda p: p.source), problems, [f.source for f in stale])
 
 
 def _unique_slugs(posts: list[Post]) -> tuple[list[Post], dict[str, str]]:

@@ -14,13 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .build import render_files
 from .config import Settings
 from .errors import FeedpubError
-from .model import Post, Problem, status_at
-from .posts import SourceFile, load_posts, read_post, scan
+from .model import FeedKey, Post, Problem, Scope, status_at
+from .posts import load_posts, scan
+from .render.pages import post_page_path
+from .render.site import SiteRenderer
 from .status import read_status, write_status
-from .store import publish
+from .store import PublishReport, Store
+from .taxonomy import Taxonomy, build_taxonomy
 
 log = logging.getLogger("feedpub")
 
@@ -47,32 +49,22 @@ class ScanReport:
 
 
 class Publisher:
-    """Keeps the parsed posts between scans and republishes when anything changed."""
+    """Keeps posts, taxonomy and rendered entries between scans; republishes only what changed."""
 
     def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
         self.settings = settings
         self.clock = clock
         self._lock = threading.Lock()
-        self._parsed: dict[str, tuple[tuple[int, int, int], Post | Problem]] = {}
-        self._posts: list[Post] = []
+        self._cache: dict[str, tuple[tuple[int, int, int], Post | Problem]] = {}
+        self._posts: dict[str, Post] = {}  # by source, as last published
         self._visible: frozenset[str] | None = None
+        self._taxonomy: Taxonomy | None = None
+        self._renderer: SiteRenderer | None = None
+        self.store = Store(settings.feeds_dir)
 
     @property
     def posts(self) -> list[Post]:
-        return list(self._posts)
-
-    def _reader(self, changed: set[str]) -> Callable[[SourceFile, Settings, str | None], Post | Problem]:
-        def read(source_file: SourceFile, settings: Settings, slug: str | None) -> Post | Problem:
-            cached = self._parsed.get(source_file.source)
-            if slug is None and cached is not None and cached[0] == source_file.signature:
-                return cached[1]
-            result = read_post(source_file, settings, slug)
-            if slug is None:
-                self._parsed[source_file.source] = (source_file.signature, result)
-                changed.add(source_file.source)
-            return result
-
-        return read
+        return list(self._posts.values())
 
     def rescan(self) -> ScanReport:
         """Scan posts/, and render and publish if anything changed or fell due."""
@@ -88,32 +80,83 @@ class Publisher:
             return report
 
     def _rescan(self, now: datetime) -> ScanReport:
-        dir_problems: list[Problem] = []
         if not self.settings.posts_dir.is_dir():
             raise FeedpubError(
                 f"posts directory {self.settings.posts_dir} is missing; serving the last feeds"
             )
-        sources = scan(self.settings.posts_dir, dir_problems)
-        current = {f.source for f in sources}
-        deleted = set(self._parsed) - current
-        for source in deleted:
-            del self._parsed[source]
-        changed: set[str] = set()
-        posts, problems = load_posts(sources, self.settings, self._reader(changed))
-        problems = dir_problems + problems
-        visible = frozenset(p.id for p in posts if p.visible_at(now))
+        problems: list[Problem] = []
+        sources = scan(self.settings.posts_dir, problems)
+        deleted = set(self._cache) - {f.source for f in sources}
+        loaded = load_posts(sources, self.settings, self._cache)
+        problems += loaded.problems
+        posts = {p.source: p for p in loaded.posts}
+        visible = frozenset(p.id for p in loaded.posts if p.visible_at(now))
         counts = {"published": 0, "draft": 0, "scheduled": 0, "expired": 0}
-        for post in posts:
+        for post in loaded.posts:
             counts[status_at(post, now).value] += 1
-        report = ScanReport(now, 0.0, len(changed) + len(deleted), False, counts, problems=problems)
-        if not changed and not deleted and visible == self._visible:
+        report = ScanReport(now, 0.0, len(loaded.read) + len(deleted), False, counts, problems=problems)
+        affected = [p for src in set(posts) | set(self._posts) for p in self._changed(src, posts, visible)]
+        if self._renderer is not None and not affected and visible == self._visible:
             return report
-        files, _taxonomy = render_files(posts, self.settings, now, problems)
-        published = publish(files, self.settings.feeds_dir)
-        self._posts, self._visible = posts, visible
+        taxonomy = build_taxonomy(loaded.posts, now)
+        published = self._publish(taxonomy, affected, problems)
+        self._posts, self._visible, self._taxonomy = posts, visible, taxonomy
         report.rendered = True
         report.written, report.removed = len(published.written), len(published.removed)
         return report
+
+    def _changed(self, source: str, posts: dict[str, Post], visible: frozenset[str]) -> list[Post]:
+        """Old and new versions of a post whose object or visibility differs since the last publish."""
+        old, new = self._posts.get(source), posts.get(source)
+        was = old is not None and self._visible is not None and old.id in self._visible
+        if old is new and was == (new is not None and new.id in visible):
+            return []
+        return [p for p in (old, new) if p is not None]
+
+    def _publish(self, taxonomy: Taxonomy, affected: list[Post], problems: list[Problem]) -> PublishReport:
+        old = self._taxonomy
+        renderer = self._renderer
+        if renderer is None or old is None or old.names != taxonomy.names or old.slugs != taxonomy.slugs:
+            # first publish, or a term's display name or slug changed: it shows in every entry
+            self._renderer = SiteRenderer(self.settings, taxonomy, problems)
+            return self.store.publish(self._renderer.all_files())
+        renderer.problems = problems
+        renderer.forget(affected)
+        renderer.retarget(taxonomy)
+        return self.store.publish(*self._incremental(renderer, old, taxonomy, affected))
+
+    def _incremental(
+        self, renderer: SiteRenderer, old: Taxonomy, new: Taxonomy, affected: list[Post]
+    ) -> tuple[list[tuple[str, bytes]], list[str]]:
+        """The files a change touches, and the paths it makes disappear."""
+        keys: set[tuple[Scope, str]] = set()
+        for post in affected:
+            keys |= {(Scope.CATEGORY, t.key) for t in post.categories} | {
+                (Scope.TAG, t.key) for t in post.tags
+            }
+        files: list[tuple[str, bytes]] = list(
+            renderer.scope_files(FeedKey(Scope.SITE), new.scopes[FeedKey(Scope.SITE)])
+        )
+        removed: list[str] = []
+        for scope, key in sorted(keys):
+            if (scope, key) in new.names:
+                feed_key = new.feed_key(scope, key)
+                files += renderer.scope_files(feed_key, new.scopes[feed_key])
+            elif (scope, key) in old.names:
+                removed += renderer.scope_paths(old.feed_key(scope, key))
+        files += renderer.shared_files()
+        visible_now = {p.id: p for p in new.scopes[FeedKey(Scope.SITE)]}
+        pages = {}
+        for post in affected:
+            if visible_now.get(post.id) is post:
+                path, data = renderer.pages.post_page(post)
+                pages[path] = data
+        for post in affected:
+            path = post_page_path(post)
+            if path not in pages:
+                removed.append(path)
+        files += sorted(pages.items())
+        return files, removed
 
     def _record(self, report: ScanReport) -> None:
         previous = read_status(self.settings.cache_dir)
@@ -150,7 +193,7 @@ class Publisher:
         """The next moment a post becomes visible or expires, for a date-triggered rescan."""
         now = self.clock()
         moments = []
-        for post in self._posts:
+        for post in self._posts.values():
             appears = max(post.published, post.available or post.published)
             if appears > now:
                 moments.append(appears)

@@ -7,6 +7,7 @@ whichever host name a reader used; no page contains the build time.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -125,60 +126,80 @@ def _term_views(
     ]
 
 
-def render_pages(taxonomy: Taxonomy, settings: Settings) -> dict[str, bytes]:
-    """Every HTML page as {path under feeds/: bytes}."""
-    env = _environment()
-    site = settings.site
-    links = _Links(settings)
-    labels = _labels(settings)
-    common = {"site": site, "labels": labels}
-    site_key = FeedKey(Scope.SITE)
-    site_posts = taxonomy.scopes[site_key]
-    site_feeds = links.feeds(site_key, site.title)
-    categories = _term_views(taxonomy, Scope.CATEGORY, links, site.title, labels["category"])
-    tags = _term_views(taxonomy, Scope.TAG, links, site.title, labels["tag"])
-    pages: dict[str, str] = {}
-    pages["index.html"] = env.get_template("index.html").render(
-        **common,
-        page_title=site.title,
-        discovery=site_feeds,
-        site_feeds=site_feeds,
-        categories=categories,
-        tags=tags,
-        posts=[_post_view(p, links, taxonomy) for p in site_posts[:RECENT_ON_INDEX]],
-    )
-    for scope, views, heading in (
-        (Scope.CATEGORY, categories, labels["categories"]),
-        (Scope.TAG, tags, labels["tags"]),
-    ):
-        pages[f"{scope.value}/index.html"] = env.get_template("terms.html").render(
-            **common,
-            page_title=f"{heading} · {site.title}",
-            discovery=site_feeds,
-            heading=heading,
-            terms=views,
+class PageRenderer:
+    """Renders the HTML pages one at a time, so a rescan can redo only the pages a change touched."""
+
+    def __init__(self, taxonomy: Taxonomy, settings: Settings) -> None:
+        self.taxonomy = taxonomy
+        self.settings = settings
+        self.env = _environment()
+        self.links = _Links(settings)
+        self.labels = _labels(settings)
+        self.common = {"site": settings.site, "labels": self.labels}
+        self.site_feeds = self.links.feeds(FeedKey(Scope.SITE), settings.site.title)
+
+    def _render(self, template: str, **values: Any) -> bytes:
+        return self.env.get_template(template).render(**self.common, **values).encode("utf-8")
+
+    def _label(self, scope: Scope) -> str:
+        return self.labels["category" if scope is Scope.CATEGORY else "tag"]
+
+    def _heading(self, scope: Scope) -> str:
+        return self.labels["categories" if scope is Scope.CATEGORY else "tags"]
+
+    def index_pages(self) -> Iterator[tuple[str, bytes]]:
+        """`/`, `/categories/` and `/tags/`: they list every term, so any change of terms touches them."""
+        site = self.settings.site
+        views = {
+            scope: _term_views(self.taxonomy, scope, self.links, site.title, self._label(scope))
+            for scope in (Scope.CATEGORY, Scope.TAG)
+        }
+        site_posts = self.taxonomy.scopes[FeedKey(Scope.SITE)]
+        yield (
+            "index.html",
+            self._render(
+                "index.html",
+                page_title=site.title,
+                discovery=self.site_feeds,
+                site_feeds=self.site_feeds,
+                categories=views[Scope.CATEGORY],
+                tags=views[Scope.TAG],
+                posts=[_post_view(p, self.links, self.taxonomy) for p in site_posts[:RECENT_ON_INDEX]],
+            ),
         )
-        label = labels["category" if scope is Scope.CATEGORY else "tag"]
-        for key, members in taxonomy.terms(scope):
-            title = f"{site.title} · {label}: {key.name}"
-            feeds = links.feeds(key, title)
-            pages[key.path + "index.html"] = env.get_template("term.html").render(
-                **common,
-                page_title=f"{label}: {key.name} · {site.title}",
-                discovery=feeds,
-                heading=f"{label}: {key.name}",
-                scope_page=links.page(f"{scope.value}/"),
-                scope_label=heading,
-                feeds=feeds,
-                count=len(members),
-                posts=[_post_view(p, links, taxonomy) for p in members[: settings.feeds.limit]],
+        for scope, scope_views in views.items():
+            heading = self._heading(scope)
+            yield (
+                f"{scope.value}/index.html",
+                self._render(
+                    "terms.html",
+                    page_title=f"{heading} · {site.title}",
+                    discovery=self.site_feeds,
+                    heading=heading,
+                    terms=scope_views,
+                ),
             )
-    post_template = env.get_template("post.html")
-    for post in site_posts:
-        pages[post_page_path(post)] = post_template.render(
-            **common,
-            page_title=f"{post.title} · {site.title}",
-            discovery=site_feeds,
-            post=_post_view(post, links, taxonomy, with_content=True),
+
+    def term_page(self, key: FeedKey, members: tuple[Post, ...]) -> tuple[str, bytes]:
+        site = self.settings.site
+        label = self._label(key.scope)
+        feeds = self.links.feeds(key, f"{site.title} · {label}: {key.name}")
+        return key.path + "index.html", self._render(
+            "term.html",
+            page_title=f"{label}: {key.name} · {site.title}",
+            discovery=feeds,
+            heading=f"{label}: {key.name}",
+            scope_page=self.links.page(f"{key.scope.value}/"),
+            scope_label=self._heading(key.scope),
+            feeds=feeds,
+            count=len(members),
+            posts=[_post_view(p, self.links, self.taxonomy) for p in members[: self.settings.feeds.limit]],
         )
-    return {path: text.encode("utf-8") for path, text in pages.items()}
+
+    def post_page(self, post: Post) -> tuple[str, bytes]:
+        return post_page_path(post), self._render(
+            "post.html",
+            page_title=f"{post.title} · {self.settings.site.title}",
+            discovery=self.site_feeds,
+            post=_post_view(post, self.links, self.taxonomy, with_content=True),
+        )

@@ -1,0 +1,94 @@
+"""SiteRenderer: every output file of the site, as a stream, whole or only what a change touched.
+
+Each entry is rendered once per format and kept (keyed by the Post object itself), so a feed is
+its header plus entry bytes joined, and a rescan re-renders only changed posts' entries. Output is
+yielded file by file, so a cold build of a big site never holds all its files in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from types import ModuleType
+
+from ..config import Settings
+from ..model import FeedKey, Post, Problem, Scope
+from ..taxonomy import Taxonomy
+from . import atom, jsonfeed, opml, rss
+from .common import FEED_FILES, EntryContext, FeedSpec, feed_spec
+from .pages import PageRenderer
+
+RENDERERS: dict[str, ModuleType] = {"rss": rss, "atom": atom, "json": jsonfeed}
+OPML_PATH = "opml.xml"
+
+File = tuple[str, bytes]
+
+
+class SiteRenderer:
+    """Renders feeds, OPML and pages for one taxonomy; reusable across rescans via `retarget`."""
+
+    def __init__(self, settings: Settings, taxonomy: Taxonomy, problems: list[Problem] | None = None) -> None:
+        self.settings = settings
+        self.problems: list[Problem] = [] if problems is None else problems
+        self._entries: dict[tuple[str, str], tuple[Post, bytes | None]] = {}
+        self.retarget(taxonomy)
+
+    def retarget(self, taxonomy: Taxonomy, keep_entries: bool = True) -> None:
+        """Render for a new taxonomy; entries stay valid only while term names are unchanged."""
+        if not keep_entries:
+            self._entries.clear()
+        self.taxonomy = taxonomy
+        self.ctx = EntryContext(self.settings, taxonomy)
+        self.pages = PageRenderer(taxonomy, self.settings)
+
+    def forget(self, posts: Iterable[Post]) -> None:
+        """Drop cached entries of posts that changed or went away."""
+        ids = {post.id for post in posts}
+        for key in [k for k in self._entries if k[1] in ids]:
+            del self._entries[key]
+
+    def ordered_scopes(self) -> list[tuple[FeedKey, tuple[Post, ...]]]:
+        site = FeedKey(Scope.SITE)
+        categories, tags = self.taxonomy.terms(Scope.CATEGORY), self.taxonomy.terms(Scope.TAG)
+        return [(site, self.taxonomy.scopes[site]), *categories, *tags]
+
+    def _entry(self, fmt: str, post: Post) -> bytes | None:
+        cached = self._entries.get((fmt, post.id))
+        if cached is not None and cached[0] is post:
+            return cached[1]
+        try:
+            data: bytes | None = RENDERERS[fmt].render_entry(post, self.ctx)
+        except (ValueError, TypeError) as exc:  # should not happen: every text is cleaned on the way in
+            self.problems.append(Problem(post.source, f"left out of {fmt} feeds: {exc}"))
+            data = None
+        self._entries[(fmt, post.id)] = (post, data)
+        return data
+
+    def feed_files(self, spec: FeedSpec) -> Iterator[File]:
+        for fmt in self.settings.feeds.formats:
+            entries = [e for e in (self._entry(fmt, p) for p in spec.posts) if e is not None]
+            yield spec.key.path + FEED_FILES[fmt], RENDERERS[fmt].render_feed(spec, entries, self.ctx)
+
+    def scope_files(self, key: FeedKey, members: tuple[Post, ...]) -> Iterator[File]:
+        """A scope's feeds, and its page when it is a term."""
+        yield from self.feed_files(feed_spec(key, members, self.settings))
+        if key.scope is not Scope.SITE:
+            yield self.pages.term_page(key, members)
+
+    def shared_files(self) -> Iterator[File]:
+        """Files that list every scope: the OPML and the index pages."""
+        specs = [feed_spec(key, members, self.settings) for key, members in self.ordered_scopes()]
+        yield OPML_PATH, opml.render_opml(self.settings.site.title, specs, self.settings.feeds.formats)
+        yield from self.pages.index_pages()
+
+    def all_files(self) -> Iterator[File]:
+        """Every output file of the site."""
+        for key, members in self.ordered_scopes():
+            yield from self.scope_files(key, members)
+        yield from self.shared_files()
+        for post in self.taxonomy.scopes[FeedKey(Scope.SITE)]:
+            yield self.pages.post_page(post)
+
+    def scope_paths(self, key: FeedKey) -> list[str]:
+        """Every path a scope's files live at (to remove them when the scope disappears)."""
+        paths = [key.path + FEED_FILES[fmt] for fmt in self.settings.feeds.formats]
+        return paths + ([key.path + "index.html"] if key.scope is not Scope.SITE else [])

@@ -1,0 +1,134 @@
+"""A long-running Publisher that republishes only what changed ends with the same feeds/ as a cold
+build of the same posts, whatever the change."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from feedpub.build import build
+from feedpub.service import Publisher
+from feedpub.store import GZIP_SUFFIX, MANIFEST
+
+POST = "---\ntitle: {title}\ndate: {date}\ntags: {tags}\ncategories: {cats}\n---\n{body}\n"
+
+
+class Clock:
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+def on_disk(feeds_dir) -> dict[str, bytes]:
+    """Every published file (not the manifest, not the gzip siblings)."""
+    files = {}
+    for path in feeds_dir.rglob("*"):
+        if path.is_file() and path.name != MANIFEST and not path.name.endswith(GZIP_SUFFIX):
+            files[path.relative_to(feeds_dir).as_posix()] = path.read_bytes()
+    return files
+
+
+def assert_same_as_cold_build(settings, clock):
+    expected = build(settings, clock()).files
+    actual = on_disk(settings.feeds_dir)
+    assert sorted(actual) == sorted(expected)
+    for path, data in expected.items():
+        assert actual[path] == data, path
+
+
+def write(settings, name, title, date, tags, cats="[news]", body="body"):
+    path = settings.posts_dir / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(POST.format(title=title, date=date, tags=tags, cats=cats, body=body))
+    return path
+
+
+@pytest.fixture
+def live(sample_site):
+    clock = Clock(datetime(2026, 1, 1, tzinfo=UTC))
+    publisher = Publisher(sample_site, clock=clock)
+    publisher.rescan()
+    assert_same_as_cold_build(sample_site, clock)
+    return sample_site, clock, publisher
+
+
+def step(live):
+    settings, clock, publisher = live
+    report = publisher.rescan()
+    assert report.error is None
+    assert_same_as_cold_build(settings, clock)
+    return report
+
+
+def test_edit_title_and_body(live):
+    settings, _clock, _publisher = live
+    path = settings.posts_dir / "hbm-memory-race.md"
+    path.write_text(
+        path.read_text().replace("HBM 内存竞赛", "HBM 内存竞赛（更新）").replace("良率", "良品率")
+    )
+    report = step(live)
+    assert report.rendered and 0 < report.written < 60
+
+
+def test_add_and_delete(live):
+    settings, _clock, _publisher = live
+    write(settings, "new.md", "New", "2025-12-01T00:00:00Z", "[新标签, AI芯片]")
+    assert step(live).written
+    os.unlink(settings.posts_dir / "open-source-models.md")
+    report = step(live)
+    assert report.removed  # its tags 开源 and 大模型 had no other post
+
+
+def test_rename_file(live):
+    settings, _clock, _publisher = live
+    os.rename(settings.posts_dir / "hbm-memory-race.md", settings.posts_dir / "hbm-renamed.md")
+    step(live)
+
+
+def test_tag_changes(live):
+    settings, _clock, _publisher = live
+    path = settings.posts_dir / "hbm-memory-race.md"
+    path.write_text(path.read_text().replace('"HBM", ', '"Brand New", '))
+    step(live)
+    path.write_text(path.read_text().replace('"Brand New", ', ""))
+    step(live)
+
+
+def test_display_name_change_rerenders_everywhere(live):
+    settings, _clock, _publisher = live
+    for i in range(3):  # ai芯片 becomes the most used spelling of the tag
+        write(settings, f"lower{i}.md", f"L{i}", f"2024-0{i + 1}-01T00:00:00Z", "[ai芯片]")
+    step(live)
+
+
+def test_scheduled_post_becoming_due_and_expiring(live):
+    settings, clock, _publisher = live
+    write(settings, "soon.md", "Soon", "2026-01-01T01:00:00Z", "[定时]")
+    path = settings.posts_dir / "expiring.md"
+    path.write_text(
+        "---\ntitle: Expiring\ndate: 2025-01-01T00:00:00Z\nexpiryDate: 2026-01-01T02:00:00Z\ntags: [过期]\n---\nx\n"
+    )
+    step(live)
+    clock.moment += timedelta(hours=1, minutes=1)
+    report = step(live)
+    assert report.rendered and report.changed_sources == 0
+    clock.moment += timedelta(hours=1)
+    step(live)
+
+
+def test_post_becomes_draft_and_broken(live):
+    settings, _clock, _publisher = live
+    path = settings.posts_dir / "open-source-models.md"
+    path.write_text(path.read_text().replace('"title"', '"draft": true, "title"'))
+    step(live)
+    path.write_text("{ broken json")
+    step(live)
+
+
+def test_nothing_changed_renders_nothing(live):
+    report = step(live)
+    assert not report.rendered and report.written == 0
