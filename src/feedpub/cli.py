@@ -16,8 +16,8 @@ from .build import BuildResult, build_and_publish, load_site
 from .config import Settings, load_settings
 from .dates import rfc3339
 from .errors import FeedpubError
-from .model import Post, Problem, Scope, status_at
-from .posts import Progress
+from .model import Post, Scope, status_at
+from .posts import Hashed, Progress
 
 PROGRESS_THRESHOLD = 200
 
@@ -38,7 +38,7 @@ def _progress(label: str) -> Progress | None:
     if not sys.stderr.isatty():
         return None
 
-    def wrap(results: Iterator[Post | Problem], total: int) -> Iterable[Post | Problem]:
+    def wrap(results: Iterator[Hashed], total: int) -> Iterable[Hashed]:
         if total < PROGRESS_THRESHOLD:
             return results
         return _with_bar(results, total, label)
@@ -46,7 +46,7 @@ def _progress(label: str) -> Progress | None:
     return wrap
 
 
-def _with_bar(results: Iterator[Post | Problem], total: int, label: str) -> Iterator[Post | Problem]:
+def _with_bar(results: Iterator[Hashed], total: int, label: str) -> Iterator[Hashed]:
     with click.progressbar(results, length=total, label=label, file=sys.stderr) as bar:
         yield from bar
 

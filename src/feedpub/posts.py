@@ -154,43 +154,56 @@ def _key_line(text: str, message: str) -> int | None:
 
 def read_post(source_file: SourceFile, settings: Settings, slug: str | None = None) -> Post | Problem:
     """Read and normalise one file; any failure becomes a Problem, never an exception."""
+    return read_hashed(source_file, settings, slug)[1]
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_hashed(
+    source_file: SourceFile, settings: Settings, slug: str | None = None
+) -> tuple[str, Post | Problem]:
+    """(sha256 of the bytes read, the Post or Problem they make); never raises."""
     source = source_file.source
-    text = ""
+    text, digest = "", ""
     try:
         size = source_file.path.stat().st_size
         if size > settings.limits.max_file_bytes:
-            return Problem(
-                source, f"file is {size} bytes, over limits.max_file_bytes ({settings.limits.max_file_bytes})"
-            )
-        text = decode(source_file.path.read_bytes())
+            limit = settings.limits.max_file_bytes
+            return digest, Problem(source, f"file is {size} bytes, over limits.max_file_bytes ({limit})")
+        data = source_file.path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        text = decode(data)
         front_matter = split(text, settings.limits.max_yaml_nodes)
-        post = normalise(front_matter, source, settings, slug)
-        return post
+        return digest, normalise(front_matter, source, settings, slug)
     except PostError as exc:
-        return Problem(source, exc.message, exc.line or _key_line(text, exc.message))
+        return digest, Problem(source, exc.message, exc.line or _key_line(text, exc.message))
     except OSError as exc:
-        return Problem(source, f"cannot read: {exc.strerror or exc}")
+        return digest, Problem(source, f"cannot read: {exc.strerror or exc}")
     except RecursionError:
-        return Problem(source, "content is nested too deeply to process")
+        return digest, Problem(source, "content is nested too deeply to process")
     except Exception as exc:  # one odd file must never stop the scan
-        return Problem(source, f"cannot process: {type(exc).__name__}: {exc}"[:300])
+        return digest, Problem(source, f"cannot process: {type(exc).__name__}: {exc}"[:300])
 
 
 PARALLEL_THRESHOLD = 256
-Progress = Callable[[Iterator[Post | Problem], int], Iterable[Post | Problem]]
+Hashed = tuple[str, Post | Problem]
+Progress = Callable[[Iterator[Hashed], int], Iterable[Hashed]]
+Entry = tuple[tuple[int, int, int], str, Post | Problem]
 
 
-def _read_task(source_file: SourceFile, settings: Settings) -> Post | Problem:
-    return read_post(source_file, settings)
+def _read_task(source_file: SourceFile, settings: Settings) -> Hashed:
+    return read_hashed(source_file, settings)
 
 
 def read_all(
     files: list[SourceFile], settings: Settings, workers: int | None = None, progress: Progress | None = None
-) -> list[Post | Problem]:
+) -> list[Hashed]:
     """Read files in order; across a process pool when there are many (same results, any worker count)."""
     workers = workers or os.cpu_count() or 1
     if len(files) < PARALLEL_THRESHOLD or workers == 1:
-        results: Iterator[Post | Problem] = (read_post(f, settings) for f in files)
+        results: Iterator[Hashed] = (read_hashed(f, settings) for f in files)
         return list(progress(results, len(files)) if progress else results)
     # fork is cheapest, but is unsafe once threads run (the service): then use a fork server
     method = "fork" if threading.active_count() == 1 else "forkserver"
@@ -211,23 +224,39 @@ class Loaded:
 def load_posts(
     files: Iterable[SourceFile],
     settings: Settings,
-    cache: dict[str, tuple[tuple[int, int, int], Post | Problem]] | None = None,
+    cache: dict[str, Entry] | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
 ) -> Loaded:
-    """Read every file whose stat signature is not in `cache` (updated in place); resolve slug and
-    id collisions deterministically (first source in path order wins)."""
+    """Read every file whose stat signature differs from `cache` (updated in place) unless its bytes
+    hash the same; resolve slug and id collisions deterministically (first source in path order wins)."""
     by_source = {f.source: f for f in files}
     cache = {} if cache is None else cache
     for source in set(cache) - set(by_source):
         del cache[source]
-    stale = [f for f in by_source.values() if cache.get(f.source, (None,))[0] != f.signature]
-    for source_file, result in zip(stale, read_all(stale, settings, workers, progress), strict=True):
-        cache[source_file.source] = (source_file.signature, result)
+    stale: list[SourceFile] = []
+    for source_file in by_source.values():
+        known = cache.get(source_file.source)
+        if known is None or known[0] == source_file.signature:
+            if known is None:
+                stale.append(source_file)
+            continue
+        try:  # touched, but perhaps not changed (a checkout, `touch`): the hash decides
+            same = known[1] != "" and file_digest(source_file.path) == known[1]
+        except OSError:
+            same = False
+        if same:
+            cache[source_file.source] = (source_file.signature, known[1], known[2])
+        else:
+            stale.append(source_file)
+    for source_file, (digest, result) in zip(
+        stale, read_all(stale, settings, workers, progress), strict=True
+    ):
+        cache[source_file.source] = (source_file.signature, digest, result)
     posts: list[Post] = []
     problems: list[Problem] = []
     for source in sorted(by_source):
-        result = cache[source][1]
+        result = cache[source][2]
         (posts if isinstance(result, Post) else problems).append(result)
     posts, renamed = _unique_slugs(posts)
     for source, slug in renamed.items():

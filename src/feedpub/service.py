@@ -7,6 +7,7 @@ serialised by a lock, so the interval job and a date-triggered job never overlap
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from .cache import Entry, PostCache
 from .config import Settings
 from .errors import FeedpubError
 from .model import FeedKey, Post, Problem, Scope, status_at
@@ -21,7 +23,7 @@ from .posts import load_posts, scan
 from .render.pages import post_page_path
 from .render.site import SiteRenderer
 from .status import read_status, write_status
-from .store import PublishReport, Store
+from .store import PublishReport, Store, manifest_digest
 from .taxonomy import Taxonomy, build_taxonomy
 
 log = logging.getLogger("feedpub")
@@ -55,7 +57,8 @@ class Publisher:
         self.settings = settings
         self.clock = clock
         self._lock = threading.Lock()
-        self._cache: dict[str, tuple[tuple[int, int, int], Post | Problem]] = {}
+        self.db = PostCache(settings.cache_dir, settings)
+        self._cache: dict[str, Entry] = self.db.load()
         self._posts: dict[str, Post] = {}  # by source, as last published
         self._visible: frozenset[str] | None = None
         self._taxonomy: Taxonomy | None = None
@@ -86,8 +89,10 @@ class Publisher:
             )
         problems: list[Problem] = []
         sources = scan(self.settings.posts_dir, problems)
-        deleted = set(self._cache) - {f.source for f in sources}
+        before = dict(self._cache)
+        deleted = set(before) - {f.source for f in sources}
         loaded = load_posts(sources, self.settings, self._cache)
+        self.db.save({s: e for s, e in self._cache.items() if before.get(s) is not e}, deleted)
         problems += loaded.problems
         posts = {p.source: p for p in loaded.posts}
         visible = frozenset(p.id for p in loaded.posts if p.visible_at(now))
@@ -99,11 +104,38 @@ class Publisher:
         if self._renderer is not None and not affected and visible == self._visible:
             return report
         taxonomy = build_taxonomy(loaded.posts, now)
+        state = self._state(visible)
+        if self._renderer is None and self._already_published(state):
+            # warm start: feeds/ already holds exactly what these posts make
+            self._renderer = SiteRenderer(self.settings, taxonomy, problems)
+            self._posts, self._visible, self._taxonomy = posts, visible, taxonomy
+            return report
         published = self._publish(taxonomy, affected, problems)
         self._posts, self._visible, self._taxonomy = posts, visible, taxonomy
+        self.db.set_meta("published_state", state)
+        self.db.set_meta("manifest_sha", self.store.manifest_sha or "")
         report.rendered = True
         report.written, report.removed = len(published.written), len(published.removed)
         return report
+
+    def _state(self, visible: frozenset[str]) -> str:
+        """A digest of everything the published files depend on: every source's signature and hash,
+        which posts are visible, and the settings (through the cache's fingerprint)."""
+        digest = hashlib.sha256(self.db.fingerprint.encode())
+        for source in sorted(self._cache):
+            signature, content, _result = self._cache[source]
+            digest.update(f"{source}\0{signature}\0{content}\n".encode("utf-8", "surrogateescape"))
+        for post_id in sorted(visible):
+            digest.update(post_id.encode("utf-8", "surrogateescape") + b"\n")
+        return digest.hexdigest()
+
+    def _already_published(self, state: str) -> bool:
+        recorded = self.db.get_meta("manifest_sha")
+        return (
+            self.db.get_meta("published_state") == state
+            and recorded is not None
+            and recorded == manifest_digest(self.settings.feeds_dir)
+        )
 
     def _changed(self, source: str, posts: dict[str, Post], visible: frozenset[str]) -> list[Post]:
         """Old and new versions of a post whose object or visibility differs since the last publish."""

@@ -127,6 +127,7 @@ class Store:
     def __init__(self, feeds_dir: Path) -> None:
         self.feeds_dir = feeds_dir
         self._manifest: dict[str, Any] | None = None
+        self.manifest_sha: str | None = None  # of the manifest bytes this store last wrote
 
     @property
     def manifest(self) -> dict[str, Any]:
@@ -161,8 +162,9 @@ class Store:
             manifest = {"version": MANIFEST_VERSION, "files": records, "gone": gone}
             if report.written or report.removed or manifest != old:
                 payload = json.dumps(manifest, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-                write_atomic(self.feeds_dir / MANIFEST, payload.encode("utf-8") + b"\n", durable=True)
-                self._manifest = manifest
+                data = payload.encode("utf-8") + b"\n"
+                write_atomic(self.feeds_dir / MANIFEST, data, durable=True)
+                self._manifest, self.manifest_sha = manifest, sha256(data)
         except OSError as exc:
             self._manifest = None  # re-read next time: what is on disk is the truth
             raise StoreError(f"cannot write to {self.feeds_dir}: {exc.strerror or exc}") from exc
@@ -192,6 +194,14 @@ class Store:
             with contextlib.suppress(FileNotFoundError):
                 doomed.unlink()
         _remove_empty_dirs(target.parent, self.feeds_dir)
+
+
+def manifest_digest(feeds_dir: Path) -> str | None:
+    """sha256 of manifest.json as it is on disk, None when it cannot be read."""
+    try:
+        return sha256((feeds_dir / MANIFEST).read_bytes())
+    except OSError:
+        return None
 
 
 def publish(files: Files, feeds_dir: Path) -> PublishReport:
