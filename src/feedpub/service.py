@@ -148,7 +148,12 @@ class Publisher:
     def _publish(self, taxonomy: Taxonomy, affected: list[Post], problems: list[Problem]) -> PublishReport:
         old = self._taxonomy
         renderer = self._renderer
-        if renderer is None or old is None or old.names != taxonomy.names or old.slugs != taxonomy.slugs:
+        if (
+            renderer is None
+            or old is None
+            or _renamed(old.names, taxonomy.names)
+            or _renamed(old.slugs, taxonomy.slugs)
+        ):
             # first publish, or a term's display name or slug changed: it shows in every entry
             self._renderer = SiteRenderer(self.settings, taxonomy, problems)
             return self.store.publish(self._renderer.all_files())
@@ -232,3 +237,12 @@ class Publisher:
             if post.expires is not None and post.expires > now:
                 moments.append(post.expires)
         return min(moments, default=None)
+
+
+def _renamed(old: dict[tuple[Scope, str], str], new: dict[tuple[Scope, str], str]) -> bool:
+    """True when a term present before and after has another name (or slug) now.
+
+    Terms that appear or disappear are handled incrementally; a changed name shows in every
+    entry of every post that has the term, so it needs a full render.
+    """
+    return any(new.get(key, value) != value for key, value in old.items())

@@ -1,0 +1,429 @@
+"""`make bench`: how fast feedpub builds, rescans, republishes and serves, on generated corpora.
+
+    python bench/run.py                       # 1 000 and 10 000 posts (BENCH_POSTS=100000 for the big run)
+    python bench/run.py --peers               # also build the same corpus with Hugo and print ratios
+
+Every figure is measured in a fresh process so that peak RSS belongs to that step alone. The corpus
+comes from bench/corpus.py (deterministic), into a temporary directory that is removed afterwards.
+Serving is measured with wrk (64 connections, 10 s) against `feedpub serve` and against nginx with
+deploy/nginx.conf on the same feeds/, on loopback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from corpus import generate  # noqa: E402
+
+PYTHON = sys.executable
+CONFIG = """site: {{title: Bench, base_url: "http://127.0.0.1:{port}/", language: zh-CN, timezone: Asia/Shanghai}}
+paths: {{posts: posts, feeds: feeds, cache: .feedpub}}
+scan: {{interval_seconds: 3600}}
+"""
+
+
+# ---- steps, each run in its own process ------------------------------------------------------
+
+
+def _rss_mb() -> tuple[float, float]:
+    """(this process's peak RSS, the largest waited-for child's) in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def step_cold(config: Path) -> dict:
+    from datetime import UTC, datetime
+
+    from feedpub.build import build_and_publish
+    from feedpub.config import load_settings
+
+    settings = load_settings(config, {})
+    start = time.perf_counter()
+    result, report = build_and_publish(settings, datetime.now(UTC))
+    seconds = time.perf_counter() - start
+    own, workers = _rss_mb()
+    return {
+        "seconds": seconds,
+        "rss": own,
+        "worker_rss": workers,
+        "files": len(report.written),
+        "posts": len(result.posts),
+    }
+
+
+def step_service(config: Path) -> dict:
+    """Warm start, quiet rescans, one edit, one addition: as the running service sees them."""
+    from feedpub.config import load_settings
+    from feedpub.service import Publisher
+
+    settings = load_settings(config, {})
+    start = time.perf_counter()
+    publisher = Publisher(settings)
+    first = publisher.rescan()
+    warm = time.perf_counter() - start
+    quiet = []
+    for _ in range(7):
+        quiet.append(publisher.rescan().duration_ms)
+    posts = sorted(settings.posts_dir.glob("*.md"))
+    edits = []
+    for index in (len(posts) // 3, len(posts) // 2, len(posts) - 5):
+        with open(posts[index], "a", encoding="utf-8") as handle:
+            handle.write("\n补充：本文于基准测试中更新。\n")
+        t0 = time.perf_counter()
+        report = publisher.rescan()
+        edits.append((time.perf_counter() - t0) * 1000)
+        assert report.rendered and report.written > 0, report
+    new = settings.posts_dir / "bench-added-post.md"
+    new.write_text(
+        "---\ntitle: 基准测试新文章\ndate: 2025-12-31T12:00:00+08:00\ntags: [人工智能, 基准测试]\n"
+        "main_topics: [算力与芯片]\n---\n新文章正文。\n",
+        encoding="utf-8",
+    )
+    t0 = time.perf_counter()
+    added = publisher.rescan()
+    add_ms = (time.perf_counter() - t0) * 1000
+    assert added.rendered, added
+    own, _ = _rss_mb()
+    return {
+        "warm_seconds": warm,
+        "warm_rendered": first.rendered,
+        "quiet_ms": statistics.median(quiet),
+        "edit_ms": statistics.median(edits),
+        "add_ms": add_ms,
+        "rss": own,
+    }
+
+
+def step_prime(config: Path) -> dict:
+    """The service's first build with an empty cache (fills the cache for the warm start)."""
+    from feedpub.config import load_settings
+    from feedpub.service import Publisher
+
+    start = time.perf_counter()
+    report = Publisher(load_settings(config, {})).rescan()
+    own, workers = _rss_mb()
+    return {"seconds": time.perf_counter() - start, "rss": own, "worker_rss": workers, "error": report.error}
+
+
+STEPS = {"cold": step_cold, "service": step_service, "prime": step_prime}
+
+
+def run_step(name: str, config: Path) -> dict:
+    result = subprocess.run(
+        [PYTHON, __file__, "--step", name, str(config)], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"step {name} failed:\n{result.stdout}\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# ---- serving ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_http(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{url} never answered")
+
+
+def wrk(url: str, headers: dict[str, str], seconds: int = 10) -> dict:
+    args = ["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non_ok = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1, "s": 1000}
+    return {
+        "rps": rps,
+        "errors": errors + (int(non_ok.group(1)) if non_ok else 0),
+        "p99_ms": float(p99.group(1)) * scale[p99.group(2)] if p99 else None,
+    }
+
+
+def nginx_config(work: Path, feeds: Path, port: int, app_port: int) -> Path:
+    site = (ROOT / "deploy/nginx.conf").read_text()
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("listen [::]:80;\n", "")
+    site = site.replace("root /srv/feedpub/feeds;", f"root {feeds};").replace(
+        "server 127.0.0.1:8080;", f"server 127.0.0.1:{app_port};"
+    )
+    (work / "site.conf").write_text(site)
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    conf = work / "nginx.conf"
+    conf.write_text(
+        f"{user}worker_processes auto;\ndaemon off;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\n"
+        "events { worker_connections 1024; }\nhttp {\n  include /etc/nginx/mime.types;\n  access_log off;\n"
+        f"  client_body_temp_path {work}/b;\n  proxy_temp_path {work}/p;\n  fastcgi_temp_path {work}/f;\n"
+        f"  uwsgi_temp_path {work}/u;\n  scgi_temp_path {work}/s;\n  include {work}/site.conf;\n}}\n"
+    )
+    return conf
+
+
+def serving(site: Path, config: Path) -> dict:
+    port = free_port()
+    config.write_text(CONFIG.format(port=port))
+    env = {**os.environ, "FEEDPUB_CONFIG": str(config)}
+    app = subprocess.Popen(
+        [PYTHON, "-m", "feedpub.cli", "serve", "--port", str(port)],
+        cwd=site,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    results: dict = {}
+    nginx = None
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_http(base + "/healthz", 600)
+        with urllib.request.urlopen(base + "/atom.xml") as response:
+            etag = response.headers["ETag"]
+        results["service_rss"] = _proc_rss_mb(app.pid)
+        results["app_gzip"] = wrk(base + "/atom.xml", {"Accept-Encoding": "gzip"})
+        results["app_304"] = wrk(base + "/atom.xml", {"If-None-Match": etag})
+        nginx_bin = shutil.which("nginx") or "/usr/sbin/nginx"
+        if os.path.exists(nginx_bin):
+            nport = free_port()
+            conf = nginx_config(site, site / "feeds", nport, port)
+            nginx = subprocess.Popen([nginx_bin, "-c", str(conf)], stderr=subprocess.DEVNULL)
+            nbase = f"http://127.0.0.1:{nport}"
+            wait_http(nbase + "/atom.xml")
+            with urllib.request.urlopen(nbase + "/atom.xml") as response:
+                netag = response.headers["ETag"]
+            results["nginx_gzip"] = wrk(nbase + "/atom.xml", {"Accept-Encoding": "gzip"})
+            results["nginx_304"] = wrk(nbase + "/atom.xml", {"If-None-Match": netag})
+    finally:
+        app.send_signal(signal.SIGTERM)
+        app.wait(30)
+        if nginx is not None:
+            nginx.terminate()
+            nginx.wait(10)
+    return results
+
+
+def _proc_rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+
+
+# ---- peers -----------------------------------------------------------------------------------
+
+HUGO_CONFIG = """baseURL = "http://127.0.0.1/"
+title = "Bench"
+languageCode = "zh-CN"
+disableKinds = ["sitemap", "robotsTXT", "404"]
+[taxonomies]
+  tag = "tags"
+  category = "categories"
+"""
+
+
+def hugo_build(posts: Path, work: Path) -> dict | None:
+    hugo = shutil.which("hugo") or str(Path(PYTHON).parent / "hugo")
+    if not os.path.exists(hugo):
+        return None
+    site = work / "hugo-site"
+    shutil.rmtree(site, ignore_errors=True)
+    (site / "content").mkdir(parents=True)
+    shutil.copytree(posts, site / "content" / "posts")
+    (site / "hugo.toml").write_text(HUGO_CONFIG)
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "layouts" / "_default" / "single.html").write_text("<h1>{{ .Title }}</h1>{{ .Content }}")
+    (site / "layouts" / "_default" / "list.html").write_text(
+        "<ul>{{ range .Pages }}<li>{{ .Title }}</li>{{ end }}</ul>"
+    )
+    start = time.perf_counter()
+    proc = subprocess.Popen([hugo, "--quiet", "--source", str(site)], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        return None
+    return {"seconds": seconds, "rss": usage.ru_maxrss / 1024}
+
+
+# ---- the table -------------------------------------------------------------------------------
+
+
+def measure(posts: int, work: Path, peers: bool, serve: bool) -> dict:
+    site = work / f"site-{posts}"
+    dialect = "hugo" if peers else "mixed"
+    generate(site / "posts", posts, seed=1, dialect=dialect)
+    config = site / "config.yaml"
+    config.write_text(CONFIG.format(port=8080))
+    figures: dict = {"posts": posts}
+    figures["cold"] = run_step("cold", config)
+    shutil.rmtree(site / "feeds", ignore_errors=True)
+    figures["prime"] = run_step("prime", config)
+    figures["service"] = run_step("service", config)
+    if serve:
+        figures["serving"] = serving(site, config)
+    if peers:
+        figures["hugo"] = hugo_build(site / "posts", work)
+    shutil.rmtree(site, ignore_errors=True)
+    return figures
+
+
+def fmt_row(name: str, values: list[str], target: str) -> str:
+    return f"| {name} | " + " | ".join(values) + f" | {target} |"
+
+
+def table(runs: list[dict]) -> str:
+    head = "| measure | " + " | ".join(f"{r['posts']} posts" for r in runs) + " | target (10 000 posts) |"
+    lines = [head, "|---|" + "---|" * len(runs) + "---|"]
+
+    def col(get):
+        out = []
+        for run in runs:
+            try:
+                out.append(get(run))
+            except (KeyError, TypeError):
+                out.append("–")
+        return out
+
+    lines.append(
+        fmt_row(
+            "cold build, `feedpub build`, no cache (s)",
+            col(lambda r: f"{r['cold']['seconds']:.1f}"),
+            "≤ Hugo",
+        )
+    )
+    lines.append(
+        fmt_row(
+            "peak RSS of that build: main / each reader worker (MB)",
+            col(lambda r: f"{r['cold']['rss']:.0f} / {r['cold']['worker_rss']:.0f}"),
+            "≤ 400",
+        )
+    )
+    lines.append(
+        fmt_row("service's first build, empty cache (s)", col(lambda r: f"{r['prime']['seconds']:.1f}"), "")
+    )
+    lines.append(
+        fmt_row(
+            "warm start: cache, nothing changed (s)",
+            col(lambda r: f"{r['service']['warm_seconds']:.2f}"),
+            "≤ 1",
+        )
+    )
+    lines.append(
+        fmt_row("rescan, nothing changed (ms)", col(lambda r: f"{r['service']['quiet_ms']:.0f}"), "≤ 50")
+    )
+    lines.append(
+        fmt_row(
+            "one post edited → feeds republished (ms)",
+            col(lambda r: f"{r['service']['edit_ms']:.0f}"),
+            "≤ 150",
+        )
+    )
+    lines.append(
+        fmt_row("one post added → feeds republished (ms)", col(lambda r: f"{r['service']['add_ms']:.0f}"), "")
+    )
+    lines.append(
+        fmt_row(
+            "service RSS, posts loaded (MB)", col(lambda r: f"{r['serving']['service_rss']:.0f}"), "≤ 200"
+        )
+    )
+    for kind, label, target in (
+        ("gzip", "200 gzip /atom.xml", "≥ 20 % of nginx"),
+        ("304", "304 /atom.xml", "≥ 30 % of nginx"),
+    ):
+        lines.append(
+            fmt_row(
+                f"{label}: feedpub req/s (p99 ms, errors)",
+                col(
+                    lambda r, k=kind: (
+                        f"{r['serving'][f'app_{k}']['rps']:.0f} "
+                        f"({r['serving'][f'app_{k}']['p99_ms']:.1f}, {r['serving'][f'app_{k}']['errors']})"
+                    )
+                ),
+                "",
+            )
+        )
+        lines.append(
+            fmt_row(
+                f"{label}: nginx req/s (p99 ms, errors)",
+                col(
+                    lambda r, k=kind: (
+                        f"{r['serving'][f'nginx_{k}']['rps']:.0f} "
+                        f"({r['serving'][f'nginx_{k}']['p99_ms']:.1f}, {r['serving'][f'nginx_{k}']['errors']})"
+                    )
+                ),
+                "",
+            )
+        )
+        lines.append(
+            fmt_row(
+                f"{label}: feedpub / nginx",
+                col(
+                    lambda r, k=kind: (
+                        f"{r['serving'][f'app_{k}']['rps'] / r['serving'][f'nginx_{k}']['rps']:.0%}"
+                    )
+                ),
+                target,
+            )
+        )
+    if any(r.get("hugo") for r in runs):
+        lines.append(fmt_row("Hugo full build (s)", col(lambda r: f"{r['hugo']['seconds']:.1f}"), ""))
+        lines.append(fmt_row("Hugo peak RSS (MB)", col(lambda r: f"{r['hugo']['rss']:.0f}"), ""))
+        lines.append(
+            fmt_row(
+                "feedpub cold / Hugo full build",
+                col(lambda r: f"{r['cold']['seconds'] / r['hugo']['seconds']:.2f}"),
+                "≤ 1.0",
+            )
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--step", choices=sorted(STEPS))
+    parser.add_argument("config", nargs="?")
+    parser.add_argument("--peers", action="store_true", help="also build the corpus with Hugo")
+    parser.add_argument("--no-serve", action="store_true", help="skip the wrk runs")
+    args = parser.parse_args()
+    if args.step:
+        print(json.dumps(STEPS[args.step](Path(args.config))))
+        return
+    sizes = [int(os.environ["BENCH_POSTS"])] if os.environ.get("BENCH_POSTS") else [1000, 10000]
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="feedpub-bench-") as tmp:
+        for posts in sizes:
+            print(f"measuring {posts} posts…", file=sys.stderr, flush=True)
+            runs.append(measure(posts, Path(tmp), args.peers, not args.no_serve))
+            print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
+    print(table(runs))
+
+
+if __name__ == "__main__":
+    main()
