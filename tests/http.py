@@ -8,11 +8,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from cheroot import wsgi
 
 from feedpub.config import Settings
-from feedpub.web import create_app
+from feedpub.fastpath import application
 
 
 @dataclass
@@ -33,9 +34,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(settings: Settings) -> Iterator[str]:
-    """Serve `create_app(settings)` with cheroot on 127.0.0.1:<free port>; yield the base URL."""
-    server = wsgi.Server(("127.0.0.1", 0), create_app(settings), numthreads=8, shutdown_timeout=2)
+def running_app(settings: Settings, app: Any = None) -> Iterator[str]:
+    """Serve feedpub's WSGI app (fast path + Flask, or `app`) with cheroot on 127.0.0.1:<free port>."""
+    server = wsgi.Server(("127.0.0.1", 0), app or application(settings), numthreads=8, shutdown_timeout=2)
     server.prepare()
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()

@@ -23,7 +23,7 @@ INPUTS = sorted(p for p in GOLDEN.iterdir() if p.suffix in (".md", ".html"))
 
 def normalised(path: Path) -> dict:
     settings = settings_from_mapping(BASE_CONFIG, root=GOLDEN.parent)
-    post = read_post(SourceFile(path, path.name, (0, 0, 0)), settings)
+    post = read_post(SourceFile(str(path), path.name, (0, 0, 0)), settings)
     assert not hasattr(post, "message"), str(post)
     record = post_record(post, NOW, {})
     record["content_html"] = post.content_html

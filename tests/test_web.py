@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from feedpub.build import build
+from feedpub.service import Publisher
 from feedpub.store import publish
 
 from .http import fetch, running_app
@@ -194,3 +195,52 @@ def test_index_lists_feeds_with_discovery_links(base):
     assert '<link rel="alternate" type="application/atom+xml"' in html
     assert 'href="/tags/' + quote("ai芯片") + '/atom.xml"' in html
     assert "AI芯片" in html
+
+
+def test_fast_path_and_flask_answer_alike(served):
+    """The fast path answers published files itself; Flask answers them the same way."""
+    from feedpub.web import create_app
+
+    settings, fast = served
+    requests = [
+        ("GET", "/atom.xml", {}),
+        ("HEAD", "/rss.xml", {}),
+        ("GET", "/feed.json", {"Accept-Encoding": "gzip"}),
+        ("GET", "/", {}),
+        ("GET", TAG, {"Accept-Encoding": "gzip;q=0, deflate"}),
+        ("GET", "/opml.xml", {"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}),
+    ]
+    with running_app(settings, create_app(settings)) as slow:
+        for method, path, headers in requests:
+            a, b = fetch(fast, path, method, headers), fetch(slow, path, method, headers)
+            assert (a.status, a.body) == (b.status, b.body), path
+            for name in (
+                "content-type",
+                "etag",
+                "last-modified",
+                "cache-control",
+                "vary",
+                "content-encoding",
+                "access-control-allow-origin",
+                "content-length",
+            ):
+                assert a.header(name) == b.header(name), (path, name)
+            etag = a.header("etag")
+            assert fetch(fast, path, "GET", {**headers, "If-None-Match": etag}).status == 304
+            assert fetch(slow, path, "GET", {**headers, "If-None-Match": etag}).status == 304
+
+
+def test_fast_path_sees_a_new_publish(sample_site, now):
+    """After a publish, the next request (past the short recheck interval) gets the new bytes."""
+    import time
+
+    Publisher(sample_site, clock=lambda: now).rescan()
+    with running_app(sample_site) as base:
+        before = fetch(base, "/atom.xml")
+        path = sample_site.posts_dir / "hbm-memory-race.md"
+        path.write_text(path.read_text().replace("HBM 内存竞赛", "HBM 内存竞赛（新）"))
+        Publisher(sample_site, clock=lambda: now).rescan()
+        time.sleep(0.3)
+        after = fetch(base, "/atom.xml")
+        assert after.body != before.body and "HBM 内存竞赛（新）" in after.body.decode()
+        assert after.header("etag") == '"' + hashlib.sha256(after.body).hexdigest() + '"'

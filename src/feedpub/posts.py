@@ -12,6 +12,7 @@ import itertools
 import multiprocessing
 import os
 import re
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -31,7 +32,7 @@ POST_SUFFIXES = (".md", ".markdown", ".html")
 class SourceFile:
     """A candidate post: its path, its path relative to posts/ and its stat signature."""
 
-    path: Path
+    path: str  # a str, not a Path: building ten thousand Paths per rescan costs more than the stats
     source: str
     signature: tuple[int, int, int]
 
@@ -69,7 +70,7 @@ def scan(posts_dir: Path, problems: list[Problem] | None = None) -> list[SourceF
             return
         for entry in entries:
             source = f"{rel}{entry.name}"
-            if not _is_utf8(source):
+            if not source.isascii() and not _is_utf8(source):
                 shown = source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
                 problems.append(Problem(shown, "file name is not valid UTF-8; rename it"))
                 continue
@@ -88,13 +89,18 @@ def scan(posts_dir: Path, problems: list[Problem] | None = None) -> list[SourceF
                     continue
                 if _skip_name(entry.name) or not entry.name.lower().endswith(POST_SUFFIXES):
                     continue
-                if entry.is_symlink() and not inside(Path(entry.path).resolve()):
-                    problems.append(Problem(source, "symbolic link leaves the posts directory; not followed"))
-                    continue
-                if not entry.is_file():
-                    continue
+                if entry.is_symlink():
+                    if not inside(Path(entry.path).resolve()):
+                        problems.append(
+                            Problem(source, "symbolic link leaves the posts directory; not followed")
+                        )
+                        continue
+                    if not entry.is_file():
+                        continue
                 st = entry.stat()
-                found.append(SourceFile(Path(entry.path), source, (st.st_mtime_ns, st.st_size, st.st_ino)))
+                if not stat.S_ISREG(st.st_mode):
+                    continue
+                found.append(SourceFile(entry.path, source, (st.st_mtime_ns, st.st_size, st.st_ino)))
             except OSError as exc:
                 problems.append(Problem(source, f"cannot read: {exc.strerror or exc}"))
 
@@ -157,8 +163,9 @@ def read_post(source_file: SourceFile, settings: Settings, slug: str | None = No
     return read_hashed(source_file, settings, slug)[1]
 
 
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def file_digest(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
 def read_hashed(
@@ -168,11 +175,12 @@ def read_hashed(
     source = source_file.source
     text, digest = "", ""
     try:
-        size = source_file.path.stat().st_size
+        size = os.stat(source_file.path).st_size
         if size > settings.limits.max_file_bytes:
             limit = settings.limits.max_file_bytes
             return digest, Problem(source, f"file is {size} bytes, over limits.max_file_bytes ({limit})")
-        data = source_file.path.read_bytes()
+        with open(source_file.path, "rb") as handle:
+            data = handle.read()
         digest = hashlib.sha256(data).hexdigest()
         text = decode(data)
         front_matter = split(text, settings.limits.max_yaml_nodes)

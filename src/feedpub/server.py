@@ -16,9 +16,9 @@ from types import FrameType
 from cheroot import wsgi
 
 from .config import Settings
+from .fastpath import application
 from .schedule import Scheduler
 from .service import Publisher
-from .web import create_app
 
 log = logging.getLogger("feedpub")
 SHUTDOWN_SECONDS = 4
@@ -45,7 +45,7 @@ def run_service(settings: Settings, host: str, port: int, scheduler: bool = True
             log.error("first build failed: %s (serving what feeds/ already holds)", report.error)
     server = wsgi.Server(
         (host, port),
-        create_app(settings),
+        application(settings),
         numthreads=threads,
         shutdown_timeout=SHUTDOWN_SECONDS,
         server_name="feedpub",

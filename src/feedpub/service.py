@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from .cache import Entry, PostCache
 from .config import Settings
 from .errors import FeedpubError
-from .model import FeedKey, Post, Problem, Scope, status_at
+from .model import FeedKey, Post, Problem, Scope, Status, status_at
 from .posts import load_posts, scan
 from .render.pages import post_page_path
 from .render.site import SiteRenderer
@@ -95,10 +95,14 @@ class Publisher:
         self.db.save({s: e for s, e in self._cache.items() if before.get(s) is not e}, deleted)
         problems += loaded.problems
         posts = {p.source: p for p in loaded.posts}
-        visible = frozenset(p.id for p in loaded.posts if p.visible_at(now))
         counts = {"published": 0, "draft": 0, "scheduled": 0, "expired": 0}
+        shown = []
         for post in loaded.posts:
-            counts[status_at(post, now).value] += 1
+            status = status_at(post, now)
+            counts[status.value] += 1
+            if status is Status.PUBLISHED:
+                shown.append(post.id)
+        visible = frozenset(shown)
         report = ScanReport(now, 0.0, len(loaded.read) + len(deleted), False, counts, problems=problems)
         affected = [p for src in set(posts) | set(self._posts) for p in self._changed(src, posts, visible)]
         if self._renderer is not None and not affected and visible == self._visible:
@@ -181,7 +185,7 @@ class Publisher:
                 files += renderer.scope_files(feed_key, new.scopes[feed_key])
             elif (scope, key) in old.names:
                 removed += renderer.scope_paths(old.feed_key(scope, key))
-        files += renderer.shared_files()
+        files += renderer.shared_files(only_if_changed=True)
         visible_now = {p.id: p for p in new.scopes[FeedKey(Scope.SITE)]}
         pages = {}
         for post in affected:

@@ -128,6 +128,7 @@ class Store:
         self.feeds_dir = feeds_dir
         self._manifest: dict[str, Any] | None = None
         self.manifest_sha: str | None = None  # of the manifest bytes this store last wrote
+        self._fragments: dict[str, tuple[Any, str]] = {}
 
     @property
     def manifest(self) -> dict[str, Any]:
@@ -160,15 +161,31 @@ class Store:
                 gone[path] = stamp
                 report.removed.append(path)
             manifest = {"version": MANIFEST_VERSION, "files": records, "gone": gone}
-            if report.written or report.removed or manifest != old:
-                payload = json.dumps(manifest, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-                data = payload.encode("utf-8") + b"\n"
+            if report.written or report.removed or gone != old["gone"]:
+                data = self._serialize(manifest)
                 write_atomic(self.feeds_dir / MANIFEST, data, durable=True)
                 self._manifest, self.manifest_sha = manifest, sha256(data)
         except OSError as exc:
             self._manifest = None  # re-read next time: what is on disk is the truth
             raise StoreError(f"cannot write to {self.feeds_dir}: {exc.strerror or exc}") from exc
         return report
+
+    def _serialize(self, manifest: dict[str, Any]) -> bytes:
+        """The manifest as sorted, compact JSON, from per-file fragments kept between publishes, so a
+        small publish does not re-encode the records of ten thousand unchanged files."""
+        fragments = self._fragments
+        parts = []
+        for path in sorted(manifest["files"]):
+            record = manifest["files"][path]
+            cached = fragments.get(path)
+            if cached is None or cached[0] is not record:
+                text = json.dumps(path, ensure_ascii=False) + ":" + _compact(record)
+                cached = fragments[path] = (record, text)
+            parts.append(cached[1])
+        for path in set(fragments) - set(manifest["files"]):
+            del fragments[path]
+        text = '{"files":{' + ",".join(parts) + '},"gone":' + _compact(manifest["gone"]) + ',"version":'
+        return (text + str(manifest["version"]) + "}\n").encode("utf-8")
 
     def _write(self, path: str, data: bytes, previous: Any, stamp: str, report: PublishReport) -> Any:
         target = self.feeds_dir / safe_relative(path)
@@ -194,6 +211,10 @@ class Store:
             with contextlib.suppress(FileNotFoundError):
                 doomed.unlink()
         _remove_empty_dirs(target.parent, self.feeds_dir)
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def manifest_digest(feeds_dir: Path) -> str | None:

@@ -15,7 +15,7 @@ from ..model import FeedKey, Post, Problem, Scope
 from ..taxonomy import Taxonomy
 from . import atom, jsonfeed, opml, rss
 from .common import FEED_FILES, EntryContext, FeedSpec, feed_spec
-from .pages import PageRenderer
+from .pages import RECENT_ON_INDEX, PageRenderer
 
 RENDERERS: dict[str, ModuleType] = {"rss": rss, "atom": atom, "json": jsonfeed}
 OPML_PATH = "opml.xml"
@@ -30,6 +30,7 @@ class SiteRenderer:
         self.settings = settings
         self.problems: list[Problem] = [] if problems is None else problems
         self._entries: dict[tuple[str, str], tuple[Post, bytes | None]] = {}
+        self._last_shared: tuple[object, ...] | None = None
         self.retarget(taxonomy)
 
     def retarget(self, taxonomy: Taxonomy, keep_entries: bool = True) -> None:
@@ -74,11 +75,29 @@ class SiteRenderer:
         if key.scope is not Scope.SITE:
             yield self.pages.term_page(key, members)
 
-    def shared_files(self) -> Iterator[File]:
-        """Files that list every scope: the OPML and the index pages."""
-        specs = [feed_spec(key, members, self.settings) for key, members in self.ordered_scopes()]
+    def shared_files(self, only_if_changed: bool = False) -> Iterator[File]:
+        """Files that list every scope: the OPML and the index pages.
+
+        With `only_if_changed`, nothing is rendered when nothing they show changed since the last
+        call (term names, slugs and counts, the newest posts, the newest update).
+        """
+        scopes = self.ordered_scopes()
+        shape = self._shared_shape(scopes)
+        if only_if_changed and shape == self._last_shared:
+            return
+        self._last_shared = shape
+        specs = [feed_spec(key, members, self.settings) for key, members in scopes]
         yield OPML_PATH, opml.render_opml(self.settings.site.title, specs, self.settings.feeds.formats)
         yield from self.pages.index_pages()
+
+    def _shared_shape(self, scopes: list[tuple[FeedKey, tuple[Post, ...]]]) -> tuple[object, ...]:
+        limit = self.settings.feeds.limit
+        terms = tuple((key, len(members)) for key, members in scopes)
+        newest = max((p.updated for _key, members in scopes for p in members[:limit]), default=None)
+        recent = tuple(
+            (p.id, p.title, p.slug, p.summary, p.published) for p in scopes[0][1][:RECENT_ON_INDEX]
+        )
+        return terms, newest, recent
 
     def all_files(self) -> Iterator[File]:
         """Every output file of the site."""
