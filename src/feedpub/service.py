@@ -107,7 +107,7 @@ class Publisher:
         affected = [p for src in set(posts) | set(self._posts) for p in self._changed(src, posts, visible)]
         if self._renderer is not None and not affected and visible == self._visible:
             return report
-        taxonomy = build_taxonomy(loaded.posts, now)
+        taxonomy = build_taxonomy(loaded.posts, now, visible)
         state = self._state(visible)
         if self._renderer is None and self._already_published(state):
             # warm start: feeds/ already holds exactly what these posts make

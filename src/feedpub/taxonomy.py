@@ -34,16 +34,30 @@ class Taxonomy:
 
 def newest_first(posts: Iterable[Post]) -> tuple[Post, ...]:
     """Sort by publication time, newest first; ties broken by id so the order is total."""
-    return tuple(sorted(posts, key=lambda p: (-p.published.timestamp(), p.id)))
+    return tuple(sorted(sorted(posts, key=_post_id), key=_published, reverse=True))
+
+
+def _post_id(post: Post) -> str:
+    return post.id
+
+
+def _published(post: Post) -> datetime:
+    return post.published
 
 
 def _terms_of(post: Post, scope: Scope) -> tuple[Term, ...]:
     return post.categories if scope is Scope.CATEGORY else post.tags
 
 
-def build_taxonomy(posts: Iterable[Post], now: datetime) -> Taxonomy:
-    """Group the posts visible at `now` by site, category and tag."""
-    visible = newest_first(p for p in posts if p.visible_at(now))
+def build_taxonomy(
+    posts: Iterable[Post], now: datetime, visible_ids: frozenset[str] | None = None
+) -> Taxonomy:
+    """Group the posts visible at `now` (or, when the caller knows them, those in `visible_ids`)
+    by site, category and tag."""
+    if visible_ids is None:
+        visible = newest_first(p for p in posts if p.visible_at(now))
+    else:
+        visible = newest_first(p for p in posts if p.id in visible_ids)
     spellings: dict[tuple[Scope, str], Counter[str]] = defaultdict(Counter)
     members: dict[tuple[Scope, str], list[Post]] = defaultdict(list)
     for post in visible:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..dates import rfc822
 from ..model import Scope
 from .common import FeedSpec
 from .xml import XML_DECLARATION, sub
@@ -20,8 +19,6 @@ def render_opml(site_title: str, specs: list[FeedSpec], formats: tuple[str, ...]
     opml = etree.Element("opml", version="2.0")
     head = sub(opml, "head")
     sub(head, "title", f"{site_title}: all feeds")
-    if specs:
-        sub(head, "dateModified", rfc822(max(spec.updated for spec in specs)))
     body = sub(opml, "body")
     groups: dict[Scope, etree._Element] = {}
     for spec in specs:

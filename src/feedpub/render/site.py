@@ -91,13 +91,12 @@ class SiteRenderer:
         yield from self.pages.index_pages()
 
     def _shared_shape(self, scopes: list[tuple[FeedKey, tuple[Post, ...]]]) -> tuple[object, ...]:
-        limit = self.settings.feeds.limit
+        """What the shared files show: every scope with its count, and the newest posts."""
         terms = tuple((key, len(members)) for key, members in scopes)
-        newest = max((p.updated for _key, members in scopes for p in members[:limit]), default=None)
         recent = tuple(
             (p.id, p.title, p.slug, p.summary, p.published) for p in scopes[0][1][:RECENT_ON_INDEX]
         )
-        return terms, newest, recent
+        return terms, recent
 
     def all_files(self) -> Iterator[File]:
         """Every output file of the site."""
