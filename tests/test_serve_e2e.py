@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import feedparser
+import pytest
 import yaml
 
 from .http import fetch, free_port
@@ -33,12 +34,14 @@ def write_config(root: Path, interval: float, port: int) -> Path:
 
 
 @contextmanager
-def serve(root: Path, interval: float) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def serve(
+    root: Path, interval: float, server: str = "granian"
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     port = free_port()
     config = write_config(root, interval, port)
     env = {**os.environ, "FEEDPUB_CONFIG": str(config)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "feedpub.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "feedpub.cli", "serve", "--port", str(port), "--server", server],
         cwd=root,
         env=env,
         stdout=subprocess.PIPE,
@@ -82,11 +85,12 @@ def post_text(title: str, date: datetime, body: str = "body") -> str:
     return f"---\ntitle: {title}\ndate: {date.strftime('%Y-%m-%dT%H:%M:%SZ')}\ntags: [e2e]\n---\n{body}\n"
 
 
-def test_new_edited_deleted_posts_reach_feeds_within_an_interval(tmp_path):
+@pytest.mark.parametrize("server", ["granian", "cheroot"])
+def test_new_edited_deleted_posts_reach_feeds_within_an_interval(tmp_path, server):
     past = datetime(2025, 1, 1, tzinfo=UTC)
     (tmp_path / "posts").mkdir()
     (tmp_path / "posts" / "first.md").write_text(post_text("First", past))
-    with serve(tmp_path, interval=1) as (base, proc):
+    with serve(tmp_path, interval=1, server=server) as (base, proc):
         assert titles(base) == ["First"]
         # added
         (tmp_path / "posts" / "second.md").write_text(post_text("Second", past + timedelta(days=1)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -13,7 +14,7 @@ import click
 
 from . import __version__
 from .build import BuildResult, build_and_publish, load_site
-from .config import Settings, load_settings
+from .config import CONFIG_ENV, Settings, load_settings
 from .dates import rfc3339
 from .errors import FeedpubError
 from .model import Post, Scope, status_at
@@ -180,9 +181,24 @@ def posts_command(config: str | None, as_json: bool) -> None:
 @click.option("--host", default=None, help="Address to listen on (default: server.host).")
 @click.option("--port", type=int, default=None, help="Port to listen on (default: server.port).")
 @click.option("--no-scheduler", is_flag=True, help="Only serve; another process scans and publishes.")
-@click.option("--threads", type=int, default=16, show_default=True, help="Worker threads.")
+@click.option("--threads", type=int, default=None, help="Threads running the app (granian: 4, cheroot: 16).")
+@click.option(
+    "--server",
+    "server_kind",
+    type=click.Choice(["granian", "cheroot"]),
+    default="granian",
+    show_default=True,
+    help="HTTP server: granian (fast, Rust) or cheroot (pure Python, one process).",
+)
+@click.option("--workers", type=int, default=1, show_default=True, help="Granian worker processes.")
 def serve_command(
-    config: str | None, host: str | None, port: int | None, no_scheduler: bool, threads: int
+    config: str | None,
+    host: str | None,
+    port: int | None,
+    no_scheduler: bool,
+    threads: int | None,
+    server_kind: str,
+    workers: int,
 ) -> None:
     """Build once, then serve the feeds and rescan posts on a schedule.
 
@@ -197,7 +213,12 @@ def serve_command(
             host or settings.server.host,
             port if port is not None else settings.server.port,
             scheduler=not no_scheduler,
-            threads=threads,
+            threads=threads or (4 if server_kind == "granian" else 16),
+            server_kind=server_kind,
+            workers=workers,
+            config_path=config
+            or os.environ.get(CONFIG_ENV)
+            or ("config.yaml" if Path("config.yaml").exists() else None),
         )
     except FeedpubError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -1,21 +1,26 @@
-"""`feedpub serve`: the production WSGI server (cheroot), the scheduler, and a clean stop.
+"""`feedpub serve`: a production HTTP server, the scheduler, and a clean stop.
 
-One process: the scheduler's threads scan and publish, cheroot's threads serve. SIGTERM or
-SIGINT stops the scheduler, lets requests in flight finish (cheroot's shutdown_timeout), and
-exits 0.
+The default server is Granian (HTTP in Rust, our WSGI app in its worker process): with the fast
+path it answers feed polls about as fast as nginx does on the same machine. The main process
+builds, runs the scheduler and supervises the worker; the worker only reads feeds/ through the
+manifest (so it is an app process without a scheduler, as DESIGN.md §9 asks). `--server cheroot`
+runs everything in one pure-Python process instead. Either way SIGTERM or SIGINT stops the
+scheduler, lets requests in flight finish and exits 0.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
+from pathlib import Path
 from types import FrameType
 
 from cheroot import wsgi
 
-from .config import Settings
+from .config import CONFIG_ENV, Settings, load_settings
 from .fastpath import application
 from .schedule import Scheduler
 from .service import Publisher
@@ -34,7 +39,22 @@ def configure_logging() -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def run_service(settings: Settings, host: str, port: int, scheduler: bool = True, threads: int = 16) -> int:
+def granian_app() -> object:
+    """The WSGI app in a Granian worker: settings from the config file the main process chose."""
+    configure_logging()
+    return application(load_settings(os.environ.get(CONFIG_ENV) or None, {}))
+
+
+def run_service(
+    settings: Settings,
+    host: str,
+    port: int,
+    scheduler: bool = True,
+    threads: int = 16,
+    server_kind: str = "granian",
+    workers: int = 1,
+    config_path: str | None = None,
+) -> int:
     """Serve until SIGTERM/SIGINT; return the exit code."""
     configure_logging()
     publisher = Publisher(settings)
@@ -43,6 +63,8 @@ def run_service(settings: Settings, host: str, port: int, scheduler: bool = True
         report = publisher.rescan()
         if report.error:
             log.error("first build failed: %s (serving what feeds/ already holds)", report.error)
+    if server_kind == "granian":
+        return _run_granian(settings, host, port, jobs, threads, workers, config_path)
     server = wsgi.Server(
         (host, port),
         application(settings),
@@ -67,6 +89,46 @@ def run_service(settings: Settings, host: str, port: int, scheduler: bool = True
     server.prepare()
     bound = server.bind_addr
     log.info("serving %s on http://%s:%s/", settings.feeds_dir, bound[0], bound[1])
+    if jobs is not None:
+        jobs.start()
+    try:
+        server.serve()
+    finally:
+        if jobs is not None:
+            jobs.stop()
+    log.info("stopped")
+    return 0
+
+
+def _run_granian(
+    settings: Settings,
+    host: str,
+    port: int,
+    jobs: Scheduler | None,
+    threads: int,
+    workers: int,
+    config_path: str | None,
+) -> int:
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+
+    # the worker process reads the same config file (an absolute path: its cwd may differ)
+    os.environ[CONFIG_ENV] = str(Path(config_path).resolve()) if config_path else ""
+    server = Granian(
+        "feedpub.server:granian_app",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        factory=True,
+        websockets=False,
+        log_level=LogLevels.warning,
+        workers_kill_timeout=SHUTDOWN_SECONDS,
+        working_dir=Path.cwd(),
+    )
+    log.info("serving %s on http://%s:%s/ (granian, %d worker)", settings.feeds_dir, host, port, workers)
     if jobs is not None:
         jobs.start()
     try:
