@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .config import Settings
 from .dialects import normalise
@@ -28,11 +29,14 @@ from .model import Post, Problem
 POST_SUFFIXES = (".md", ".markdown", ".html")
 
 
-@dataclass(frozen=True, slots=True)
-class SourceFile:
-    """A candidate post: its path, its path relative to posts/ and its stat signature."""
+class SourceFile(NamedTuple):
+    """A candidate post: its path, its path relative to posts/ and its stat signature.
 
-    path: str  # a str, not a Path: building ten thousand Paths per rescan costs more than the stats
+    A NamedTuple with a str path: a rescan makes ten thousand of these, and Paths or frozen
+    dataclasses cost more to build than the stat calls themselves.
+    """
+
+    path: str
     source: str
     signature: tuple[int, int, int]
 

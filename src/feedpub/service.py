@@ -64,6 +64,9 @@ class Publisher:
         self._taxonomy: Taxonomy | None = None
         self._renderer: SiteRenderer | None = None
         self.store = Store(settings.feeds_dir)
+        # (stat signatures, post counts, problems) of the last scan, to answer a quiet rescan fast
+        self._last: tuple[dict[str, tuple[int, int, int]], dict[str, int], list[Problem]] | None = None
+        self._due: datetime | None = None  # the next moment a post appears or expires
 
     @property
     def posts(self) -> list[Post]:
@@ -89,6 +92,10 @@ class Publisher:
             )
         problems: list[Problem] = []
         sources = scan(self.settings.posts_dir, problems)
+        signatures = {f.source: f.signature for f in sources}
+        quiet = self._quiet_report(signatures, now)
+        if quiet is not None:
+            return quiet
         before = dict(self._cache)
         deleted = set(before) - {f.source for f in sources}
         loaded = load_posts(sources, self.settings, self._cache)
@@ -106,6 +113,8 @@ class Publisher:
         report = ScanReport(now, 0.0, len(loaded.read) + len(deleted), False, counts, problems=problems)
         affected = [p for src in set(posts) | set(self._posts) for p in self._changed(src, posts, visible)]
         if self._renderer is not None and not affected and visible == self._visible:
+            self._posts = posts
+            self._last, self._due = (signatures, report.posts, problems), self._next_due_after(now)
             return report
         taxonomy = build_taxonomy(loaded.posts, now, visible)
         state = self._state(visible)
@@ -113,14 +122,25 @@ class Publisher:
             # warm start: feeds/ already holds exactly what these posts make
             self._renderer = SiteRenderer(self.settings, taxonomy, problems)
             self._posts, self._visible, self._taxonomy = posts, visible, taxonomy
+            self._last, self._due = (signatures, report.posts, problems), self._next_due_after(now)
             return report
         published = self._publish(taxonomy, affected, problems)
         self._posts, self._visible, self._taxonomy = posts, visible, taxonomy
+        self._last, self._due = (signatures, report.posts, problems), self._next_due_after(now)
         self.db.set_meta("published_state", state)
         self.db.set_meta("manifest_sha", self.store.manifest_sha or "")
         report.rendered = True
         report.written, report.removed = len(published.written), len(published.removed)
         return report
+
+    def _quiet_report(self, signatures: dict[str, tuple[int, int, int]], now: datetime) -> ScanReport | None:
+        """The last scan's outcome again when no file changed and no post fell due since; else None."""
+        if self._last is None or self._renderer is None or signatures != self._last[0]:
+            return None
+        if self._due is not None and self._due <= now:
+            return None
+        _signatures, counts, last_problems = self._last
+        return ScanReport(now, 0.0, 0, False, dict(counts), problems=list(last_problems))
 
     def _state(self, visible: frozenset[str]) -> str:
         """A digest of everything the published files depend on: every source's signature and hash,
@@ -231,8 +251,10 @@ class Publisher:
                 log.warning("problem: %s", problem)
 
     def next_due(self) -> datetime | None:
-        """The next moment a post becomes visible or expires, for a date-triggered rescan."""
-        now = self.clock()
+        """The next moment a post becomes visible or expires after the last scan, for a date job."""
+        return self._due
+
+    def _next_due_after(self, now: datetime) -> datetime | None:
         moments = []
         for post in self._posts.values():
             appears = max(post.published, post.available or post.published)
