@@ -29,6 +29,16 @@ BASE_CONFIG = {
 }
 
 
+class Clock:
+    """A clock the test moves by hand (Publisher and Scheduler take any callable)."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
 @pytest.fixture
 def now() -> datetime:
     return NOW

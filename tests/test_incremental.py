@@ -12,15 +12,9 @@ from feedpub.build import build
 from feedpub.service import Publisher
 from feedpub.store import GZIP_SUFFIX, MANIFEST
 
+from .conftest import Clock
+
 POST = "---\ntitle: {title}\ndate: {date}\ntags: {tags}\ncategories: {cats}\n---\n{body}\n"
-
-
-class Clock:
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 def on_disk(feeds_dir) -> dict[str, bytes]:

@@ -10,15 +10,9 @@ from feedpub.schedule import DUE_JOB, Scheduler
 from feedpub.service import Publisher
 from feedpub.status import read_status
 
+from .conftest import Clock
+
 POST = "---\ntitle: {title}\ndate: {date}\ntags: [t]\n---\nbody\n"
-
-
-class Clock:
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 def test_rescan_with_nothing_changed_renders_nothing(sample_site, now):

@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -89,10 +90,15 @@ def run_service(
     server.prepare()
     bound = server.bind_addr
     log.info("serving %s on http://%s:%s/", settings.feeds_dir, bound[0], bound[1])
+    return _serve_with_jobs(server.serve, jobs)
+
+
+def _serve_with_jobs(serve: Callable[[], object], jobs: Scheduler | None) -> int:
+    """Run the scheduler for as long as `serve` blocks; stop it however serving ends."""
     if jobs is not None:
         jobs.start()
     try:
-        server.serve()
+        serve()
     finally:
         if jobs is not None:
             jobs.stop()
@@ -129,12 +135,4 @@ def _run_granian(
         working_dir=Path.cwd(),
     )
     log.info("serving %s on http://%s:%s/ (granian, %d worker)", settings.feeds_dir, host, port, workers)
-    if jobs is not None:
-        jobs.start()
-    try:
-        server.serve()
-    finally:
-        if jobs is not None:
-            jobs.stop()
-    log.info("stopped")
-    return 0
+    return _serve_with_jobs(server.serve, jobs)
