@@ -76,7 +76,7 @@ def step_service(config: Path) -> dict:
 
     settings = load_settings(config, {})
     start = time.perf_counter()
-    publisher = Publisher(settings)
+    publisher = Publisher(settings, watch=True)  # as `feedpub serve` runs it
     first = publisher.rescan()
     warm = time.perf_counter() - start
     quiet = []
@@ -87,6 +87,7 @@ def step_service(config: Path) -> dict:
     for index in (len(posts) // 3, len(posts) // 2, len(posts) - 5):
         with open(posts[index], "a", encoding="utf-8") as handle:
             handle.write("\n补充：本文于基准测试中更新。\n")
+        time.sleep(0.2)  # let the file system event arrive, as it would between two scheduled scans
         t0 = time.perf_counter()
         report = publisher.rescan()
         edits.append((time.perf_counter() - t0) * 1000)
@@ -97,6 +98,7 @@ def step_service(config: Path) -> dict:
         "main_topics: [算力与芯片]\n---\n新文章正文。\n",
         encoding="utf-8",
     )
+    time.sleep(0.2)
     t0 = time.perf_counter()
     added = publisher.rescan()
     add_ms = (time.perf_counter() - t0) * 1000
@@ -118,7 +120,9 @@ def step_prime(config: Path) -> dict:
     from feedpub.service import Publisher
 
     start = time.perf_counter()
-    report = Publisher(load_settings(config, {})).rescan()
+    publisher = Publisher(load_settings(config, {}))
+    report = publisher.rescan()
+    publisher.close()
     own, workers = _rss_mb()
     return {"seconds": time.perf_counter() - start, "rss": own, "worker_rss": workers, "error": report.error}
 

@@ -11,6 +11,7 @@ from feedpub.service import Publisher
 from feedpub.status import read_status
 
 from .conftest import Clock
+from .test_incremental import assert_same_as_cold_build
 
 POST = "---\ntitle: {title}\ndate: {date}\ntags: [t]\n---\nbody\n"
 
@@ -83,3 +84,33 @@ def test_due_job_points_at_next_scheduled_post(site, write_post):
         assert abs(job.next_run_time - future.replace(microsecond=0)) < timedelta(seconds=1)
     finally:
         jobs.stop()
+
+
+def test_watching_publisher_sees_changes_and_skips_walks_when_quiet(site, write_post):
+    import time
+
+    write_post("a.md", POST.format(title="A", date="2025-01-01T00:00:00Z"))
+    publisher = Publisher(site, clock=lambda: datetime(2026, 1, 1, tzinfo=UTC), watch=True)
+    try:
+        assert publisher.rescan().rendered
+        quiet = publisher.rescan()
+        assert not quiet.rendered and quiet.posts["published"] == 1
+        write_post("b.md", POST.format(title="B", date="2025-01-02T00:00:00Z"))
+        deadline = time.monotonic() + 5
+        report = publisher.rescan()
+        while not report.rendered and time.monotonic() < deadline:  # the inotify event may lag a little
+            time.sleep(0.05)
+            report = publisher.rescan()
+        assert report.rendered and report.posts["published"] == 2
+        write_post("b.md", POST.format(title="B edited", date="2025-01-02T00:00:00Z"))
+        time.sleep(0.3)
+        assert publisher.rescan().rendered
+        assert b"B edited" in (site.feeds_dir / "atom.xml").read_bytes()
+        (site.posts_dir / "b.md").rename(site.posts_dir / "c.md")
+        (site.posts_dir / "a.md").unlink()
+        time.sleep(0.3)
+        report = publisher.rescan()
+        assert report.posts["published"] == 1
+        assert_same_as_cold_build(site, lambda: datetime(2026, 1, 1, tzinfo=UTC))
+    finally:
+        publisher.close()

@@ -56,6 +56,43 @@ def _skip_dir(name: str) -> bool:
     return name.startswith(".") or (name.startswith("_") and name != "_posts")
 
 
+def is_post_path(source: str) -> bool:
+    """Whether a path relative to posts/ is one `scan` would list (ignoring symbolic links)."""
+    *folders, name = source.split("/")
+    if any(_skip_dir(folder) for folder in folders) or _skip_name(name):
+        return False
+    return name.lower().endswith(POST_SUFFIXES)
+
+
+def update_sources(
+    posts_dir: Path, known: dict[str, tuple[int, int, int]], changed: set[str]
+) -> dict[str, tuple[int, int, int]] | None:
+    """`known` signatures with the `changed` files (absolute paths) stat'ed again; None when one of
+    them is something only a full `scan` judges correctly (a link, a path outside posts/)."""
+    root = str(posts_dir.resolve()) + os.sep
+    updated = dict(known)
+    for path in changed:
+        if not path.startswith(root):
+            return None
+        source = path[len(root) :].replace(os.sep, "/")
+        if not is_post_path(source):
+            continue
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            updated.pop(source, None)
+            continue
+        except OSError:
+            return None
+        if stat.S_ISLNK(st.st_mode) or (not source.isascii() and not _is_utf8(source)):
+            return None
+        if stat.S_ISREG(st.st_mode):
+            updated[source] = (st.st_mtime_ns, st.st_size, st.st_ino)
+        else:
+            updated.pop(source, None)
+    return updated
+
+
 def scan(posts_dir: Path, problems: list[Problem] | None = None) -> list[SourceFile]:
     """Every post file below `posts_dir`, sorted by relative path; links leaving it are refused."""
     root = posts_dir.resolve()

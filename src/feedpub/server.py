@@ -58,14 +58,21 @@ def run_service(
 ) -> int:
     """Serve until SIGTERM/SIGINT; return the exit code."""
     configure_logging()
-    publisher = Publisher(settings)
+    publisher = Publisher(settings, watch=scheduler)
     jobs = Scheduler(publisher, settings.scan.interval_seconds) if scheduler else None
     if jobs is not None:
         report = publisher.rescan()
         if report.error:
             log.error("first build failed: %s (serving what feeds/ already holds)", report.error)
-    if server_kind == "granian":
-        return _run_granian(settings, host, port, jobs, threads, workers, config_path)
+    try:
+        if server_kind == "granian":
+            return _run_granian(settings, host, port, jobs, threads, workers, config_path)
+        return _run_cheroot(settings, host, port, jobs, threads)
+    finally:
+        publisher.close()
+
+
+def _run_cheroot(settings: Settings, host: str, port: int, jobs: Scheduler | None, threads: int) -> int:
     server = wsgi.Server(
         (host, port),
         application(settings),

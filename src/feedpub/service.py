@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -19,12 +20,13 @@ from .cache import Entry, PostCache
 from .config import Settings
 from .errors import FeedpubError
 from .model import FeedKey, Post, Problem, Scope, Status, status_at
-from .posts import load_posts, scan
+from .posts import SourceFile, load_posts, scan, update_sources
 from .render.pages import post_page_path
 from .render.site import SiteRenderer
 from .status import read_status, write_status
 from .store import PublishReport, Store, manifest_digest
 from .taxonomy import Taxonomy, build_taxonomy
+from .watch import PostsWatcher
 
 log = logging.getLogger("feedpub")
 
@@ -53,9 +55,13 @@ class ScanReport:
 class Publisher:
     """Keeps posts, taxonomy and rendered entries between scans; republishes only what changed."""
 
-    def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
+    def __init__(self, settings: Settings, clock: Clock = utc_now, watch: bool = False) -> None:
+        """`watch` follows posts/ with inotify so quiet rescans skip the stat walk (the service)."""
         self.settings = settings
         self.clock = clock
+        self._watcher: PostsWatcher | None = None
+        if watch and settings.posts_dir.is_dir():
+            self._watcher = PostsWatcher(settings.posts_dir)
         self._lock = threading.Lock()
         self.db = PostCache(settings.cache_dir, settings)
         self._cache: dict[str, Entry] = self.db.load()
@@ -67,6 +73,8 @@ class Publisher:
         # (stat signatures, post counts, problems) of the last scan, to answer a quiet rescan fast
         self._last: tuple[dict[str, tuple[int, int, int]], dict[str, int], list[Problem]] | None = None
         self._due: datetime | None = None  # the next moment a post appears or expires
+        self._walk_problems: list[Problem] = []
+        self._first_publish = True
 
     @property
     def posts(self) -> list[Post]:
@@ -90,8 +98,11 @@ class Publisher:
             raise FeedpubError(
                 f"posts directory {self.settings.posts_dir} is missing; serving the last feeds"
             )
-        problems: list[Problem] = []
-        sources = scan(self.settings.posts_dir, problems)
+        sources = self._watched_sources()
+        if sources is None:
+            self._walk_problems = []
+            sources = scan(self.settings.posts_dir, self._walk_problems)
+        problems = list(self._walk_problems)  # links, unreadable folders: known since the last walk
         signatures = {f.source: f.signature for f in sources}
         quiet = self._quiet_report(signatures, now)
         if quiet is not None:
@@ -117,8 +128,7 @@ class Publisher:
             self._last, self._due = (signatures, report.posts, problems), self._next_due_after(now)
             return report
         taxonomy = build_taxonomy(loaded.posts, now, visible)
-        state = self._state(visible)
-        if self._renderer is None and self._already_published(state):
+        if self._renderer is None and self._already_published(self._state(visible)):
             # warm start: feeds/ already holds exactly what these posts make
             self._renderer = SiteRenderer(self.settings, taxonomy, problems)
             self._posts, self._visible, self._taxonomy = posts, visible, taxonomy
@@ -127,11 +137,27 @@ class Publisher:
         published = self._publish(taxonomy, affected, problems)
         self._posts, self._visible, self._taxonomy = posts, visible, taxonomy
         self._last, self._due = (signatures, report.posts, problems), self._next_due_after(now)
-        self.db.set_meta("published_state", state)
-        self.db.set_meta("manifest_sha", self.store.manifest_sha or "")
+        if self._first_publish:
+            self._record_published()  # so even a service that is killed later can warm-start from here
+            self._first_publish = False
         report.rendered = True
         report.written, report.removed = len(published.written), len(published.removed)
         return report
+
+    def _watched_sources(self) -> list[SourceFile] | None:
+        """The files of posts/ as inotify says they are now, without a walk; None when a walk is due."""
+        if self._watcher is None or self._last is None or self._renderer is None:
+            return None
+        changed = self._watcher.take()
+        if changed is None:
+            return None
+        signatures = (
+            self._last[0] if not changed else update_sources(self.settings.posts_dir, self._last[0], changed)
+        )
+        if signatures is None:
+            return None
+        root = self.settings.posts_dir
+        return [SourceFile(os.path.join(root, src), src, sig) for src, sig in sorted(signatures.items())]
 
     def _quiet_report(self, signatures: dict[str, tuple[int, int, int]], now: datetime) -> ScanReport | None:
         """The last scan's outcome again when no file changed and no post fell due since; else None."""
@@ -249,6 +275,25 @@ class Publisher:
         if report.rendered:  # once per change, not on every quiet scan
             for problem in report.problems:
                 log.warning("problem: %s", problem)
+
+    def _record_published(self) -> None:
+        """Remember what feeds/ now holds, for the next start's warm-start check.
+
+        Done after the first publish and at a clean stop, not after every publish: the digest
+        walks every source. A stale record is harmless: a start compares it with the files and
+        with the manifest on disk, and renders everything when either differs."""
+        if self._visible is None:
+            return
+        self.db.set_meta("published_state", self._state(self._visible))
+        self.db.set_meta("manifest_sha", manifest_digest(self.settings.feeds_dir) or "")
+
+    def close(self) -> None:
+        """Stop watching posts/, record what is published, close the cache."""
+        if self._watcher is not None:
+            self._watcher.stop()
+        with self._lock:
+            self._record_published()
+        self.db.close()
 
     def next_due(self) -> datetime | None:
         """The next moment a post becomes visible or expires after the last scan, for a date job."""

@@ -1,0 +1,91 @@
+"""The SQLite post cache: a restart with nothing changed parses and renders nothing; a damaged,
+truncated or foreign cache is rebuilt, never trusted."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+from feedpub.cache import DB_NAME
+from feedpub.service import Publisher
+
+from .test_incremental import assert_same_as_cold_build
+
+
+def restart(settings, now):
+    publisher = Publisher(settings, clock=lambda: now)
+    report = publisher.rescan()
+    publisher.close()
+    return report
+
+
+def test_restart_with_nothing_changed_parses_and_renders_nothing(sample_site, now):
+    first = restart(sample_site, now)
+    assert first.rendered and first.changed_sources == 10
+    again = restart(sample_site, now)
+    assert again.error is None and again.changed_sources == 0 and not again.rendered
+    assert_same_as_cold_build(sample_site, lambda: now)
+
+
+def test_restart_after_an_edit_reads_only_that_file(sample_site, now):
+    restart(sample_site, now)
+    path = sample_site.posts_dir / "hbm-memory-race.md"
+    path.write_text(path.read_text().replace("HBM 内存竞赛", "HBM 竞赛"))
+    report = restart(sample_site, now)
+    assert report.changed_sources == 1 and report.rendered
+    assert_same_as_cold_build(sample_site, lambda: now)
+
+
+def test_touched_but_unchanged_file_is_not_parsed_again(sample_site, now):
+    restart(sample_site, now)
+    path = sample_site.posts_dir / "hbm-memory-race.md"
+    path.write_bytes(path.read_bytes())  # new mtime, same bytes
+    assert restart(sample_site, now).changed_sources == 0
+
+
+def test_corrupt_cache_is_rebuilt(sample_site, now):
+    restart(sample_site, now)
+    db = sample_site.cache_dir / DB_NAME
+    db.write_bytes(b"this is not a database" * 100)
+    report = restart(sample_site, now)
+    assert report.error is None and report.changed_sources == 10
+    assert_same_as_cold_build(sample_site, lambda: now)
+    assert restart(sample_site, now).changed_sources == 0  # and it works again afterwards
+
+
+def test_truncated_cache_is_rebuilt(sample_site, now):
+    restart(sample_site, now)
+    db = sample_site.cache_dir / DB_NAME
+    db.write_bytes(db.read_bytes()[:1500])
+    report = restart(sample_site, now)
+    assert report.error is None and report.changed_sources == 10
+    assert_same_as_cold_build(sample_site, lambda: now)
+
+
+def test_foreign_or_damaged_rows_are_not_trusted(sample_site, now):
+    restart(sample_site, now)
+    with sqlite3.connect(sample_site.cache_dir / DB_NAME) as conn:
+        conn.execute("UPDATE posts SET result = X'00010203'")
+    report = restart(sample_site, now)
+    assert report.error is None and report.changed_sources == 10
+
+
+def test_other_version_or_settings_drop_the_cache(sample_site, now):
+    restart(sample_site, now)
+    with sqlite3.connect(sample_site.cache_dir / DB_NAME) as conn:
+        conn.execute("UPDATE meta SET value = 'old version' WHERE key = 'fingerprint'")
+    assert restart(sample_site, now).changed_sources == 10
+    other = replace(sample_site, site=replace(sample_site.site, base_url="https://elsewhere.example/"))
+    report = restart(other, now)
+    assert report.changed_sources == 10 and report.rendered
+    assert_same_as_cold_build(other, lambda: now)
+
+
+def test_deleting_the_cache_is_always_safe(sample_site, now):
+    import shutil
+
+    restart(sample_site, now)
+    shutil.rmtree(sample_site.cache_dir)
+    report = restart(sample_site, now)
+    assert report.error is None and report.changed_sources == 10
+    assert_same_as_cold_build(sample_site, lambda: now)
