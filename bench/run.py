@@ -87,22 +87,26 @@ def step_service(config: Path) -> dict:
     for index in (len(posts) // 3, len(posts) // 2, len(posts) - 5):
         with open(posts[index], "a", encoding="utf-8") as handle:
             handle.write("\n补充：本文于基准测试中更新。\n")
-        time.sleep(0.2)  # let the file system event arrive, as it would between two scheduled scans
+        time.sleep(
+            1.0
+        )  # let the inotify event arrive (watchdog batches them for 0.5 s), as between two scans
         t0 = time.perf_counter()
         report = publisher.rescan()
         edits.append((time.perf_counter() - t0) * 1000)
         assert report.rendered and report.written > 0, report
-    new = settings.posts_dir / "bench-added-post.md"
+    new = settings.posts_dir / f"bench-added-{time.time_ns()}.md"  # new on every run
     new.write_text(
         "---\ntitle: 基准测试新文章\ndate: 2025-12-31T12:00:00+08:00\ntags: [人工智能, 基准测试]\n"
-        "main_topics: [算力与芯片]\n---\n新文章正文。\n",
+        f"main_topics: [算力与芯片]\n---\n新文章正文 {new.name}。\n",
         encoding="utf-8",
     )
-    time.sleep(0.2)
+    time.sleep(1.0)
     t0 = time.perf_counter()
     added = publisher.rescan()
     add_ms = (time.perf_counter() - t0) * 1000
     assert added.rendered, added
+    new.unlink()
+    publisher.close()
     own, _ = _rss_mb()
     return {
         "warm_seconds": warm,

@@ -99,6 +99,11 @@ class Publisher:
                 f"posts directory {self.settings.posts_dir} is missing; serving the last feeds"
             )
         sources = self._watched_sources()
+        if sources == [] and self._last is not None:
+            quiet = self._quiet_report(self._last[0], now)  # inotify saw nothing: no walk at all
+            if quiet is not None:
+                return quiet
+            sources = None
         if sources is None:
             self._walk_problems = []
             sources = scan(self.settings.posts_dir, self._walk_problems)
@@ -145,15 +150,16 @@ class Publisher:
         return report
 
     def _watched_sources(self) -> list[SourceFile] | None:
-        """The files of posts/ as inotify says they are now, without a walk; None when a walk is due."""
+        """The files of posts/ as inotify says they are now, without a walk (an empty list when
+        nothing changed at all); None when a walk is due."""
         if self._watcher is None or self._last is None or self._renderer is None:
             return None
         changed = self._watcher.take()
         if changed is None:
             return None
-        signatures = (
-            self._last[0] if not changed else update_sources(self.settings.posts_dir, self._last[0], changed)
-        )
+        if not changed:
+            return []
+        signatures = update_sources(self.settings.posts_dir, self._last[0], changed)
         if signatures is None:
             return None
         root = self.settings.posts_dir
