@@ -306,6 +306,10 @@ def fmt_row(name: str, values: list[str], target: str) -> str:
     return f"| {name} | " + " | ".join(values) + f" | {target} |"
 
 
+def _serving_cell(figures: dict) -> str:
+    return f"{figures['rps']:.0f} ({figures['p99_ms']:.1f}, {figures['errors']})"
+
+
 def table(runs: list[dict]) -> str:
     head = "| measure | " + " | ".join(f"{r['posts']} posts" for r in runs) + " | target (10 000 posts) |"
     lines = [head, "|---|" + "---|" * len(runs) + "---|"]
@@ -365,41 +369,13 @@ def table(runs: list[dict]) -> str:
         ("gzip", "200 gzip /atom.xml", "≥ 20 % of nginx"),
         ("304", "304 /atom.xml", "≥ 30 % of nginx"),
     ):
-        lines.append(
-            fmt_row(
-                f"{label}: feedpub req/s (p99 ms, errors)",
-                col(
-                    lambda r, k=kind: (
-                        f"{r['serving'][f'app_{k}']['rps']:.0f} "
-                        f"({r['serving'][f'app_{k}']['p99_ms']:.1f}, {r['serving'][f'app_{k}']['errors']})"
-                    )
-                ),
-                "",
-            )
+        for who, name in (("app", "feedpub"), ("nginx", "nginx")):
+            cells = col(lambda r, key=f"{who}_{kind}": _serving_cell(r["serving"][key]))
+            lines.append(fmt_row(f"{label}: {name} req/s (p99 ms, errors)", cells, ""))
+        ratio = col(
+            lambda r, k=kind: f"{r['serving'][f'app_{k}']['rps'] / r['serving'][f'nginx_{k}']['rps']:.0%}"
         )
-        lines.append(
-            fmt_row(
-                f"{label}: nginx req/s (p99 ms, errors)",
-                col(
-                    lambda r, k=kind: (
-                        f"{r['serving'][f'nginx_{k}']['rps']:.0f} "
-                        f"({r['serving'][f'nginx_{k}']['p99_ms']:.1f}, {r['serving'][f'nginx_{k}']['errors']})"
-                    )
-                ),
-                "",
-            )
-        )
-        lines.append(
-            fmt_row(
-                f"{label}: feedpub / nginx",
-                col(
-                    lambda r, k=kind: (
-                        f"{r['serving'][f'app_{k}']['rps'] / r['serving'][f'nginx_{k}']['rps']:.0%}"
-                    )
-                ),
-                target,
-            )
-        )
+        lines.append(fmt_row(f"{label}: feedpub / nginx", ratio, target))
     if any(r.get("hugo") for r in runs):
         lines.append(fmt_row("Hugo full build (s)", col(lambda r: f"{r['hugo']['seconds']:.1f}"), ""))
         lines.append(fmt_row("Hugo peak RSS (MB)", col(lambda r: f"{r['hugo']['rss']:.0f}"), ""))
