@@ -89,3 +89,17 @@ def test_deleting_the_cache_is_always_safe(sample_site, now):
     report = restart(sample_site, now)
     assert report.error is None and report.changed_sources == 10
     assert_same_as_cold_build(sample_site, lambda: now)
+
+
+def test_first_change_after_a_warm_start_republishes_incrementally(sample_site, now):
+    restart(sample_site, now)
+    publisher = Publisher(sample_site, clock=lambda: now)
+    try:
+        assert not publisher.rescan().rendered  # warm: nothing rendered
+        path = sample_site.posts_dir / "hbm-memory-race.md"
+        path.write_text(path.read_text().replace('"HBM", ', '"Warm Tag", '))
+        report = publisher.rescan()
+        assert report.rendered and report.changed_sources == 1 and 0 < report.written < 40
+        assert_same_as_cold_build(sample_site, lambda: now)
+    finally:
+        publisher.close()

@@ -25,7 +25,7 @@ from .posts import Entry
 
 log = logging.getLogger("feedpub")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: posts pickled through their own __reduce__
 DB_NAME = "cache.sqlite3"
 
 

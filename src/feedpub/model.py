@@ -31,12 +31,20 @@ class Term:
     key: str
     name: str
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        # frozen slotted dataclasses unpickle through a slow generic __setstate__; the post
+        # cache unpickles tens of thousands of these at every start
+        return (Term, (self.key, self.name))
+
 
 @dataclass(frozen=True, slots=True)
 class Author:
     name: str
     email: str | None = None
     url: str | None = None
+
+    def __reduce__(self) -> tuple[type, tuple[str, str | None, str | None]]:
+        return (Author, (self.name, self.email, self.url))
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +69,15 @@ class Post:
     expires: datetime | None = None
     available: datetime | None = None
 
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return (Post, tuple(getattr(self, name) for name in _POST_FIELDS))
+
     def visible_at(self, now: datetime) -> bool:
         """True when the post belongs in feeds at `now` (drafts never do)."""
         return status_at(self, now) is Status.PUBLISHED
+
+
+_POST_FIELDS = tuple(Post.__dataclass_fields__)
 
 
 def status_at(post: Post, now: datetime) -> Status:

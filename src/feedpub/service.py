@@ -33,6 +33,11 @@ log = logging.getLogger("feedpub")
 Clock = Callable[[], datetime]
 
 
+def taxonomy_now() -> datetime:
+    """A clock for build_taxonomy when the visible posts are given (it is then not consulted)."""
+    return datetime.now(UTC)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -69,6 +74,7 @@ class Publisher:
         self._visible: frozenset[str] | None = None
         self._taxonomy: Taxonomy | None = None
         self._renderer: SiteRenderer | None = None
+        self._published = False  # feeds/ holds what self._posts and self._visible make
         self.store = Store(settings.feeds_dir)
         # (stat signatures, post counts, problems) of the last scan, to answer a quiet rescan fast
         self._last: tuple[dict[str, tuple[int, int, int]], dict[str, int], list[Problem]] | None = None
@@ -128,18 +134,19 @@ class Publisher:
         visible = frozenset(shown)
         report = ScanReport(now, 0.0, len(loaded.read) + len(deleted), False, counts, problems=problems)
         affected = [p for src in set(posts) | set(self._posts) for p in self._changed(src, posts, visible)]
-        if self._renderer is not None and not affected and visible == self._visible:
+        if self._published and not affected and visible == self._visible:
             self._posts = posts
             self._last, self._due = (signatures, report.posts, problems), self._next_due_after(now)
             return report
-        taxonomy = build_taxonomy(loaded.posts, now, visible)
-        if self._renderer is None and self._already_published(self._state(visible)):
-            # warm start: feeds/ already holds exactly what these posts make
-            self._renderer = SiteRenderer(self.settings, taxonomy, problems)
-            self._posts, self._visible, self._taxonomy = posts, visible, taxonomy
+        if not self._published and self._already_published(self._state(visible)):
+            # warm start: feeds/ already holds exactly what these posts make; the taxonomy and
+            # renderer are made when the first change needs them
+            self._posts, self._visible, self._published = posts, visible, True
             self._last, self._due = (signatures, report.posts, problems), self._next_due_after(now)
             return report
+        taxonomy = build_taxonomy(loaded.posts, now, visible)
         published = self._publish(taxonomy, affected, problems)
+        self._published = True
         self._posts, self._visible, self._taxonomy = posts, visible, taxonomy
         self._last, self._due = (signatures, report.posts, problems), self._next_due_after(now)
         if self._first_publish:
@@ -152,7 +159,7 @@ class Publisher:
     def _watched_sources(self) -> list[SourceFile] | None:
         """The files of posts/ as inotify says they are now, without a walk (an empty list when
         nothing changed at all); None when a walk is due."""
-        if self._watcher is None or self._last is None or self._renderer is None:
+        if self._watcher is None or self._last is None or not self._published:
             return None
         changed = self._watcher.take()
         if changed is None:
@@ -167,7 +174,7 @@ class Publisher:
 
     def _quiet_report(self, signatures: dict[str, tuple[int, int, int]], now: datetime) -> ScanReport | None:
         """The last scan's outcome again when no file changed and no post fell due since; else None."""
-        if self._last is None or self._renderer is None or signatures != self._last[0]:
+        if self._last is None or not self._published or signatures != self._last[0]:
             return None
         if self._due is not None and self._due <= now:
             return None
@@ -202,6 +209,10 @@ class Publisher:
         return [p for p in (old, new) if p is not None]
 
     def _publish(self, taxonomy: Taxonomy, affected: list[Post], problems: list[Problem]) -> PublishReport:
+        if self._published and self._taxonomy is None and self._visible is not None:
+            # first change after a warm start: what is published is what the last posts made
+            self._taxonomy = build_taxonomy(list(self._posts.values()), taxonomy_now(), self._visible)
+            self._renderer = SiteRenderer(self.settings, self._taxonomy, problems)
         old = self._taxonomy
         renderer = self._renderer
         if (
