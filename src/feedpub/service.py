@@ -169,8 +169,8 @@ class Publisher:
         signatures = update_sources(self.settings.posts_dir, self._last[0], changed)
         if signatures is None:
             return None
-        root = self.settings.posts_dir
-        return [SourceFile(os.path.join(root, src), src, sig) for src, sig in sorted(signatures.items())]
+        root = str(self.settings.posts_dir) + os.sep
+        return [SourceFile(root + src, src, sig) for src, sig in sorted(signatures.items())]
 
     def _quiet_report(self, signatures: dict[str, tuple[int, int, int]], now: datetime) -> ScanReport | None:
         """The last scan's outcome again when no file changed and no post fell due since; else None."""
