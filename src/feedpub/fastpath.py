@@ -24,6 +24,7 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 # How long a manifest check is trusted: a publish shows up at most this much later.
 RECHECK_SECONDS = 0.2
 MAX_ENTRIES = 4096
+MAX_TABLE_BYTES = 96 * 1024 * 1024  # ready answers kept at most; the table starts over past it
 
 
 class _Ready:
@@ -83,6 +84,7 @@ class FastFeeds:
         self.fallback = fallback
         self.files = files or FeedFiles(settings.feeds_dir)
         self._table: dict[str, _Ready | None] = {}
+        self._table_bytes = 0
         self._lock = threading.Lock()
         self._checked = 0.0
         self._manifest_sig: tuple[int, int, int] | None = None
@@ -99,7 +101,7 @@ class FastFeeds:
             sig = None
         if sig != self._manifest_sig:
             with self._lock:
-                self._table = {}
+                self._table, self._table_bytes = {}, 0
                 self._manifest_sig = sig
 
     def _ready(self, path: str) -> _Ready | None:
@@ -111,10 +113,12 @@ class FastFeeds:
             plain = self.files.get(path, False)
             if plain is not None:
                 ready = _Ready(path, plain, self.files.get(path, True), self.settings)
+        size = len(ready.plain) + len(ready.gzip or b"") if ready else 0
         with self._lock:
-            if len(self._table) >= MAX_ENTRIES:
-                self._table = {}
+            if len(self._table) >= MAX_ENTRIES or self._table_bytes + size > MAX_TABLE_BYTES:
+                self._table, self._table_bytes = {}, 0
             self._table[path] = ready
+            self._table_bytes += size
         return ready
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
