@@ -47,14 +47,6 @@ def _prepare(
     return result, SiteRenderer(settings, taxonomy, problems)
 
 
-def render_files(
-    posts: list[Post], settings: Settings, now: datetime, problems: list[Problem] | None = None
-) -> tuple[dict[str, bytes], Taxonomy]:
-    """Every output file for `posts`, in memory."""
-    taxonomy = build_taxonomy(posts, now)
-    return dict(SiteRenderer(settings, taxonomy, problems).all_files()), taxonomy
-
-
 def load_site(settings: Settings, now: datetime, progress: Progress | None = None) -> BuildResult:
     """Scan and read, without rendering (for `check` and `posts`)."""
     return _prepare(settings, now, progress)[0]

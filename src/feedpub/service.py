@@ -33,11 +33,6 @@ log = logging.getLogger("feedpub")
 Clock = Callable[[], datetime]
 
 
-def taxonomy_now() -> datetime:
-    """A clock for build_taxonomy when the visible posts are given (it is then not consulted)."""
-    return datetime.now(UTC)
-
-
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -211,7 +206,7 @@ class Publisher:
     def _publish(self, taxonomy: Taxonomy, affected: list[Post], problems: list[Problem]) -> PublishReport:
         if self._published and self._taxonomy is None and self._visible is not None:
             # first change after a warm start: what is published is what the last posts made
-            self._taxonomy = build_taxonomy(list(self._posts.values()), taxonomy_now(), self._visible)
+            self._taxonomy = build_taxonomy(list(self._posts.values()), visible_ids=self._visible)
             self._renderer = SiteRenderer(self.settings, self._taxonomy, problems)
         old = self._taxonomy
         renderer = self._renderer

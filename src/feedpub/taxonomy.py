@@ -50,14 +50,16 @@ def _terms_of(post: Post, scope: Scope) -> tuple[Term, ...]:
 
 
 def build_taxonomy(
-    posts: Iterable[Post], now: datetime, visible_ids: frozenset[str] | None = None
+    posts: Iterable[Post], now: datetime | None = None, visible_ids: frozenset[str] | None = None
 ) -> Taxonomy:
     """Group the posts visible at `now` (or, when the caller knows them, those in `visible_ids`)
     by site, category and tag."""
-    if visible_ids is None:
+    if visible_ids is not None:
+        visible = newest_first(p for p in posts if p.id in visible_ids)
+    elif now is not None:
         visible = newest_first(p for p in posts if p.visible_at(now))
     else:
-        visible = newest_first(p for p in posts if p.id in visible_ids)
+        raise ValueError("build_taxonomy needs `now` or `visible_ids`")
     spellings: dict[tuple[Scope, str], Counter[str]] = defaultdict(Counter)
     members: dict[tuple[Scope, str], list[Post]] = defaultdict(list)
     for post in visible:
