@@ -81,3 +81,31 @@ def test_colliding_slugs_get_hashes_only_where_changed():
     assert slugs["a-b"] == "a-b"
     assert slugs["a b"].startswith("a-b-") and slugs["a/b"].startswith("a-b-")
     assert slugs["a b"] != slugs["a/b"]
+
+
+def _sample_posts():
+    from feedpub.config import settings_from_mapping
+    from feedpub.posts import load_posts, scan
+
+    from .conftest import BASE_CONFIG, ROOT
+
+    settings = settings_from_mapping(BASE_CONFIG, root=ROOT)
+    return load_posts(scan(settings.posts_dir), settings).posts
+
+
+SAMPLE = _sample_posts()
+
+
+@given(st.sets(st.sampled_from(range(len(SAMPLE)))), st.sets(st.sampled_from(range(len(SAMPLE)))))
+def test_updating_a_taxonomy_equals_building_it_again(before, after):
+    """update_taxonomy (what a rescan does) gives exactly what build_taxonomy gives."""
+    from feedpub.taxonomy import build_taxonomy, update_taxonomy
+
+    old_posts = [SAMPLE[i] for i in sorted(before)]
+    new_posts = [SAMPLE[i] for i in sorted(after)]
+    old = build_taxonomy(old_posts, visible_ids=frozenset(p.id for p in old_posts))
+    updated = update_taxonomy(old, [SAMPLE[i] for i in before - after], [SAMPLE[i] for i in after - before])
+    rebuilt = build_taxonomy(new_posts, visible_ids=frozenset(p.id for p in new_posts))
+    assert updated.scopes == rebuilt.scopes
+    assert updated.names == rebuilt.names and updated.slugs == rebuilt.slugs
+    assert updated.spellings == rebuilt.spellings

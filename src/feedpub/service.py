@@ -25,7 +25,7 @@ from .render.pages import post_page_path
 from .render.site import SiteRenderer
 from .status import read_status, write_status
 from .store import PublishReport, Store, manifest_digest
-from .taxonomy import Taxonomy, build_taxonomy
+from .taxonomy import Taxonomy, build_taxonomy, update_taxonomy
 from .watch import PostsWatcher
 
 log = logging.getLogger("feedpub")
@@ -128,7 +128,10 @@ class Publisher:
                 shown.append(post.id)
         visible = frozenset(shown)
         report = ScanReport(now, 0.0, len(loaded.read) + len(deleted), False, counts, problems=problems)
-        affected = [p for src in set(posts) | set(self._posts) for p in self._changed(src, posts, visible)]
+        pairs = [
+            pair for src in set(posts) | set(self._posts) if (pair := self._changed(src, posts, visible))
+        ]
+        affected = [p for pair in pairs for p in pair if p is not None]
         if self._published and not affected and visible == self._visible:
             self._posts = posts
             self._last, self._due = (signatures, report.posts, problems), self._next_due_after(now)
@@ -139,7 +142,14 @@ class Publisher:
             self._posts, self._visible, self._published = posts, visible, True
             self._last, self._due = (signatures, report.posts, problems), self._next_due_after(now)
             return report
-        taxonomy = build_taxonomy(loaded.posts, now, visible)
+        old = self._published_taxonomy(problems)
+        if old is not None and self._visible is not None:
+            was_visible, now_visible = self._visible, visible
+            removed = [o for o, _n in pairs if o is not None and o.id in was_visible]
+            added = [n for _o, n in pairs if n is not None and n.id in now_visible]
+            taxonomy = update_taxonomy(old, removed, added)
+        else:
+            taxonomy = build_taxonomy(loaded.posts, now, visible)
         published = self._publish(taxonomy, affected, problems)
         self._published = True
         self._posts, self._visible, self._taxonomy = posts, visible, taxonomy
@@ -195,19 +205,24 @@ class Publisher:
             and recorded == manifest_digest(self.settings.feeds_dir)
         )
 
-    def _changed(self, source: str, posts: dict[str, Post], visible: frozenset[str]) -> list[Post]:
-        """Old and new versions of a post whose object or visibility differs since the last publish."""
+    def _changed(
+        self, source: str, posts: dict[str, Post], visible: frozenset[str]
+    ) -> tuple[Post | None, Post | None] | None:
+        """(old, new) version of a post whose object or visibility differs since the last publish."""
         old, new = self._posts.get(source), posts.get(source)
         was = old is not None and self._visible is not None and old.id in self._visible
         if old is new and was == (new is not None and new.id in visible):
-            return []
-        return [p for p in (old, new) if p is not None]
+            return None
+        return old, new
 
-    def _publish(self, taxonomy: Taxonomy, affected: list[Post], problems: list[Problem]) -> PublishReport:
+    def _published_taxonomy(self, problems: list[Problem]) -> Taxonomy | None:
+        """The taxonomy feeds/ was rendered from; made on the first change after a warm start."""
         if self._published and self._taxonomy is None and self._visible is not None:
-            # first change after a warm start: what is published is what the last posts made
             self._taxonomy = build_taxonomy(list(self._posts.values()), visible_ids=self._visible)
             self._renderer = SiteRenderer(self.settings, self._taxonomy, problems)
+        return self._taxonomy
+
+    def _publish(self, taxonomy: Taxonomy, affected: list[Post], problems: list[Problem]) -> PublishReport:
         old = self._taxonomy
         renderer = self._renderer
         if (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from .model import FeedKey, Post, Scope, Term
@@ -22,6 +22,7 @@ class Taxonomy:
     scopes: dict[FeedKey, tuple[Post, ...]]
     names: dict[tuple[Scope, str], str]
     slugs: dict[tuple[Scope, str], str]
+    spellings: dict[tuple[Scope, str], Counter[str]] = field(default_factory=dict, compare=False)
 
     def feed_key(self, scope: Scope, key: str) -> FeedKey:
         return FeedKey(scope, key, self.names[(scope, key)], self.slugs[(scope, key)])
@@ -68,11 +69,63 @@ def build_taxonomy(
                 spellings[(scope, term.key)][term.name] += 1
                 members[(scope, term.key)].append(post)
     names = {ident: display_name(counter) for ident, counter in spellings.items()}
-    slugs: dict[tuple[Scope, str], str] = {}
-    for scope in (Scope.CATEGORY, Scope.TAG):
-        assigned = assign_slugs(key for s, key in spellings if s is scope)
-        slugs.update({(scope, key): slug for key, slug in assigned.items()})
+    slugs = _assign_all(spellings)
     scopes: dict[FeedKey, tuple[Post, ...]] = {FeedKey(Scope.SITE): visible}
     for ident, group in members.items():
         scopes[FeedKey(ident[0], ident[1], names[ident], slugs[ident])] = tuple(group)
-    return Taxonomy(scopes, names, slugs)
+    return Taxonomy(scopes, names, slugs, dict(spellings))
+
+
+def _assign_all(keys: Iterable[tuple[Scope, str]]) -> dict[tuple[Scope, str], str]:
+    keys = list(keys)
+    slugs: dict[tuple[Scope, str], str] = {}
+    for scope in (Scope.CATEGORY, Scope.TAG):
+        assigned = assign_slugs(key for s, key in keys if s is scope)
+        slugs.update({(scope, key): slug for key, slug in assigned.items()})
+    return slugs
+
+
+def update_taxonomy(old: Taxonomy, removed: Iterable[Post], added: Iterable[Post]) -> Taxonomy:
+    """`old` with the visible posts `removed` (the very objects it holds) taken out and `added` put
+    in, redoing only their terms: the same result as build_taxonomy over the new visible posts."""
+    removed, added = list(removed), list(added)
+    gone = {id(p) for p in removed}
+    site = FeedKey(Scope.SITE)
+    spellings = dict(old.spellings)
+    touched: set[tuple[Scope, str]] = set()
+    for post, sign in [(p, -1) for p in removed] + [(p, 1) for p in added]:
+        for scope in (Scope.CATEGORY, Scope.TAG):
+            for term in _terms_of(post, scope):
+                ident = (scope, term.key)
+                if ident not in touched:
+                    spellings[ident] = Counter(spellings.get(ident, Counter()))
+                    touched.add(ident)
+                spellings[ident][term.name] += sign
+                if spellings[ident][term.name] <= 0:
+                    del spellings[ident][term.name]
+    names = dict(old.names)
+    for ident in touched:
+        if spellings[ident]:
+            names[ident] = display_name(spellings[ident])
+        else:
+            del spellings[ident]
+            names.pop(ident, None)
+    slugs = old.slugs if set(names) == set(old.names) else _assign_all(names)
+    scopes: dict[FeedKey, tuple[Post, ...]] = {
+        site: newest_first([p for p in old.scopes[site] if id(p) not in gone] + added)
+    }
+    for key, members in old.scopes.items():
+        ident = (key.scope, key.key)
+        if key.scope is Scope.SITE or ident in touched:
+            continue
+        same = slugs is old.slugs or slugs.get(ident) == key.slug
+        scopes[key if same else FeedKey(key.scope, key.key, names[ident], slugs[ident])] = members
+    for ident in touched:
+        if ident not in names:
+            continue
+        scope, term_key = ident
+        before = old.scopes.get(old.feed_key(scope, term_key), ()) if ident in old.names else ()
+        joining = [p for p in added if any(t.key == term_key for t in _terms_of(p, scope))]
+        members = newest_first([p for p in before if id(p) not in gone] + joining)
+        scopes[FeedKey(scope, term_key, names[ident], slugs[ident])] = members
+    return Taxonomy(scopes, names, slugs, spellings)
