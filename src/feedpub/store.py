@@ -129,6 +129,7 @@ class Store:
         self._manifest: dict[str, Any] | None = None
         self.manifest_sha: str | None = None  # of the manifest bytes this store last wrote
         self._fragments: dict[str, tuple[Any, str]] = {}
+        self._sorted: list[str] = []
 
     @property
     def manifest(self) -> dict[str, Any]:
@@ -174,8 +175,11 @@ class Store:
         """The manifest as sorted, compact JSON, from per-file fragments kept between publishes, so a
         small publish does not re-encode the records of ten thousand unchanged files."""
         fragments = self._fragments
+        files = manifest["files"]
+        if len(files) != len(self._sorted) or any(path not in fragments for path in files):
+            self._sorted = sorted(files)  # paths came or went: sort again, else reuse the order
         parts = []
-        for path in sorted(manifest["files"]):
+        for path in self._sorted:
             record = manifest["files"][path]
             cached = fragments.get(path)
             if cached is None or cached[0] is not record:

@@ -6,6 +6,7 @@ depend on the order files were read in.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -85,6 +86,19 @@ def _assign_all(keys: Iterable[tuple[Scope, str]]) -> dict[tuple[Scope, str], st
     return slugs
 
 
+def _order(post: Post) -> tuple[float, str]:
+    return (-post.published.timestamp(), post.id)
+
+
+def _merge(ordered: tuple[Post, ...], gone: set[int], joining: list[Post]) -> tuple[Post, ...]:
+    """`ordered` (newest first) without the posts in `gone` and with `joining` put in their places:
+    bisect insertion, so a change of one post does not re-sort ten thousand."""
+    kept = [p for p in ordered if id(p) not in gone] if gone else list(ordered)
+    for post in joining:
+        bisect.insort(kept, post, key=_order)
+    return tuple(kept)
+
+
 def update_taxonomy(old: Taxonomy, removed: Iterable[Post], added: Iterable[Post]) -> Taxonomy:
     """`old` with the visible posts `removed` (the very objects it holds) taken out and `added` put
     in, redoing only their terms: the same result as build_taxonomy over the new visible posts."""
@@ -111,9 +125,7 @@ def update_taxonomy(old: Taxonomy, removed: Iterable[Post], added: Iterable[Post
             del spellings[ident]
             names.pop(ident, None)
     slugs = old.slugs if set(names) == set(old.names) else _assign_all(names)
-    scopes: dict[FeedKey, tuple[Post, ...]] = {
-        site: newest_first([p for p in old.scopes[site] if id(p) not in gone] + added)
-    }
+    scopes: dict[FeedKey, tuple[Post, ...]] = {site: _merge(old.scopes[site], gone, added)}
     for key, members in old.scopes.items():
         ident = (key.scope, key.key)
         if key.scope is Scope.SITE or ident in touched:
@@ -126,6 +138,6 @@ def update_taxonomy(old: Taxonomy, removed: Iterable[Post], added: Iterable[Post
         scope, term_key = ident
         before = old.scopes.get(old.feed_key(scope, term_key), ()) if ident in old.names else ()
         joining = [p for p in added if any(t.key == term_key for t in _terms_of(p, scope))]
-        members = newest_first([p for p in before if id(p) not in gone] + joining)
+        members = _merge(before, gone, joining)
         scopes[FeedKey(scope, term_key, names[ident], slugs[ident])] = members
     return Taxonomy(scopes, names, slugs, spellings)
