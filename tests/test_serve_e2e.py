@@ -124,3 +124,29 @@ def test_scheduled_post_appears_on_time_not_at_next_interval(tmp_path):
         assert appeared - due < timedelta(seconds=2), "published well after its time"
         proc.send_signal(signal.SIGINT)
         assert proc.wait(5) == 0
+
+
+def test_no_scheduler_process_only_serves_what_another_published(tmp_path):
+    """`--no-scheduler`: an extra app process reads feeds/ through the manifest and writes nothing."""
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "a.md").write_text(post_text("Served", datetime(2025, 1, 1, tzinfo=UTC)))
+    with serve(tmp_path, interval=60) as (base, _proc):
+        port = free_port()
+        env = {**os.environ, "FEEDPUB_CONFIG": str(tmp_path / "config.yaml")}
+        extra = subprocess.Popen(
+            [sys.executable, "-m", "feedpub.cli", "serve", "--no-scheduler", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            other = f"http://127.0.0.1:{port}"
+            wait_for(lambda: _healthy(other), 20, "the extra process never answered")
+            assert titles(other) == titles(base) == ["Served"]
+            assert fetch(other, "/atom.xml").body == fetch(base, "/atom.xml").body
+            extra.send_signal(signal.SIGTERM)
+            assert extra.wait(5) == 0
+        finally:
+            if extra.poll() is None:
+                extra.kill()

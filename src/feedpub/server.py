@@ -58,9 +58,10 @@ def run_service(
 ) -> int:
     """Serve until SIGTERM/SIGINT; return the exit code."""
     configure_logging()
-    publisher = Publisher(settings, watch=scheduler)
-    jobs = Scheduler(publisher, settings.scan.interval_seconds) if scheduler else None
-    if jobs is not None:
+    # only the scheduling process scans, publishes and keeps the post cache open
+    publisher = Publisher(settings, watch=True) if scheduler else None
+    jobs = Scheduler(publisher, settings.scan.interval_seconds) if publisher is not None else None
+    if publisher is not None:
         report = publisher.rescan()
         if report.error:
             log.error("first build failed: %s (serving what feeds/ already holds)", report.error)
@@ -69,7 +70,8 @@ def run_service(
             return _run_granian(settings, host, port, jobs, threads, workers, config_path)
         return _run_cheroot(settings, host, port, jobs, threads)
     finally:
-        publisher.close()
+        if publisher is not None:
+            publisher.close()
 
 
 def _run_cheroot(settings: Settings, host: str, port: int, jobs: Scheduler | None, threads: int) -> int:
