@@ -13,9 +13,10 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 from typing import Any
 
+from .conditional import accepts_gzip, not_modified
 from .config import Settings
 from .files import FeedFiles, Served
 from .web import is_feed, media_type
@@ -138,9 +139,9 @@ class FastFeeds:
         ready = self._ready(path)
         if ready is None:
             return self.fallback(environ, start_response)
-        accept = environ.get("HTTP_ACCEPT_ENCODING", "")
-        compressed = ready.gzip is not None and "gzip" in accept and _gzip_ok(accept)
-        if self._not_modified(environ, ready):
+        compressed = ready.gzip is not None and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
+        conditions = environ.get("HTTP_IF_NONE_MATCH"), environ.get("HTTP_IF_MODIFIED_SINCE")
+        if not_modified(*conditions, ready.etags, ready.modified):
             start_response("304 Not Modified", ready.gzip_not_modified if compressed else ready.not_modified)
             return []
         if compressed:
@@ -148,35 +149,6 @@ class FastFeeds:
             return [] if method == "HEAD" else [ready.gzip]
         start_response("200 OK", ready.plain_headers)
         return [] if method == "HEAD" else [ready.plain]
-
-    @staticmethod
-    def _not_modified(environ: dict[str, Any], ready: _Ready) -> bool:
-        header = environ.get("HTTP_IF_NONE_MATCH")
-        if header is not None:
-            if header.strip() == "*":
-                return True
-            return any(tag.strip().removeprefix("W/").strip('"') in ready.etags for tag in header.split(","))
-        since = environ.get("HTTP_IF_MODIFIED_SINCE")
-        if since:
-            try:
-                when = parsedate_to_datetime(since)
-            except (TypeError, ValueError):
-                return False
-            return when.tzinfo is not None and ready.modified <= when
-        return False
-
-
-def _gzip_ok(accept: str) -> bool:
-    """False only when the client refuses gzip explicitly (`gzip;q=0`)."""
-    for part in accept.split(","):
-        name, _, params = part.strip().partition(";")
-        if name.strip().lower() in ("gzip", "x-gzip"):
-            q = params.strip().lower().removeprefix("q=")
-            try:
-                return float(q) > 0 if params.strip().lower().startswith("q=") else True
-            except ValueError:
-                return True
-    return False
 
 
 def application(settings: Settings) -> WSGIApp:

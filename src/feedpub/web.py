@@ -8,12 +8,13 @@ of a term to its canonical slug, and /healthz for operators.
 from __future__ import annotations
 
 import json
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from flask import Flask, Response, request
 
+from .conditional import accepts_gzip, not_modified
 from .config import Settings
 from .files import FeedFiles, Served
 from .status import read_status
@@ -44,30 +45,6 @@ def _etag(served: Served) -> str:
     return f'"{served.sha256}"'
 
 
-def _not_modified(served: Served, current_tags: set[str]) -> bool:
-    """RFC 9110 §13.1: If-None-Match wins over If-Modified-Since; weak comparison for GET/HEAD."""
-    header = request.headers.get("If-None-Match")
-    if header is not None:
-        if header.strip() == "*":
-            return True
-        offered = {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
-        return bool(offered & current_tags)
-    since = request.headers.get("If-Modified-Since")
-    if since:
-        try:
-            when = parsedate_to_datetime(since)
-        except (TypeError, ValueError):
-            return False
-        if when.tzinfo is None:
-            return False
-        return served.modified <= when
-    return False
-
-
-def _wants_gzip() -> bool:
-    return request.accept_encodings["gzip"] > 0 or request.accept_encodings["x-gzip"] > 0
-
-
 def _canonical_redirect(files: FeedFiles, path: str) -> str | None:
     """`/tags/ＡＩ芯片/atom.xml` → `/tags/ai芯片/atom.xml` when that is where the feed lives."""
     parts = path.split("/")
@@ -84,7 +61,7 @@ def _canonical_redirect(files: FeedFiles, path: str) -> str | None:
 
 
 def _file_response(files: FeedFiles, path: str, settings: Settings) -> Response:
-    compressed = _wants_gzip() and files.get(path, True) is not None
+    compressed = accepts_gzip(request.headers.get("Accept-Encoding")) and files.get(path, True) is not None
     served = files.get(path, compressed)
     if served is None:
         return Response("not found\n", status=404, mimetype="text/plain")
@@ -98,7 +75,10 @@ def _file_response(files: FeedFiles, path: str, settings: Settings) -> Response:
     }
     if is_feed(path):
         headers["Access-Control-Allow-Origin"] = "*"
-    if _not_modified(served, {served.sha256, identity_sha}):
+    etags = {served.sha256, identity_sha}
+    if not_modified(
+        request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since"), etags, served.modified
+    ):
         return Response(status=304, headers=headers)
     if compressed:
         headers["Content-Encoding"] = "gzip"
