@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .config import Settings
-from .model import Post, Problem, status_at
+from .model import Post, Problem, statuses
 from .posts import Progress, SourceFile, load_posts, scan
 from .render.site import SiteRenderer
 from .store import PublishReport, Store
@@ -29,10 +29,7 @@ class BuildResult:
 
     def counts(self, now: datetime) -> dict[str, int]:
         """Posts by status at `now`."""
-        counts = {"published": 0, "draft": 0, "scheduled": 0, "expired": 0}
-        for post in self.posts:
-            counts[status_at(post, now).value] += 1
-        return counts
+        return statuses(self.posts, now)[0]
 
 
 def _prepare(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -117,3 +118,15 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
         return f"{where}: {self.message}"
+
+
+def statuses(posts: Iterable[Post], now: datetime) -> tuple[dict[str, int], frozenset[str]]:
+    """(number of posts per status, ids of the published ones) at `now`, in one pass."""
+    counts = {status.value: 0 for status in Status}
+    shown = []
+    for post in posts:
+        status = status_at(post, now)
+        counts[status.value] += 1
+        if status is Status.PUBLISHED:
+            shown.append(post.id)
+    return counts, frozenset(shown)

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from .cache import Entry, PostCache
 from .config import Settings
 from .errors import FeedpubError
-from .model import FeedKey, Post, Problem, Scope, Status, status_at
+from .model import FeedKey, Post, Problem, Scope, statuses
 from .posts import SourceFile, load_posts, scan, update_sources
 from .render.pages import post_page_path
 from .render.site import SiteRenderer
@@ -119,14 +119,7 @@ class Publisher:
         self.db.save({s: e for s, e in self._cache.items() if before.get(s) is not e}, deleted)
         problems += loaded.problems
         posts = {p.source: p for p in loaded.posts}
-        counts = {"published": 0, "draft": 0, "scheduled": 0, "expired": 0}
-        shown = []
-        for post in loaded.posts:
-            status = status_at(post, now)
-            counts[status.value] += 1
-            if status is Status.PUBLISHED:
-                shown.append(post.id)
-        visible = frozenset(shown)
+        counts, visible = statuses(loaded.posts, now)
         report = ScanReport(now, 0.0, len(loaded.read) + len(deleted), False, counts, problems=problems)
         pairs = [
             pair for src in set(posts) | set(self._posts) if (pair := self._changed(src, posts, visible))
