@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -310,82 +311,63 @@ def _serving_cell(figures: dict) -> str:
     return f"{figures['rps']:.0f} ({figures['p99_ms']:.1f}, {figures['errors']})"
 
 
+# (row label, how to read it from one run's figures, target at 10 000 posts)
+ROWS: list[tuple[str, Callable[[dict], str], str]] = [
+    ("cold build, `feedpub build`, no cache (s)", lambda r: f"{r['cold']['seconds']:.1f}", "≤ Hugo"),
+    (
+        "peak RSS of that build: main / each reader worker (MB)",
+        lambda r: f"{r['cold']['rss']:.0f} / {r['cold']['worker_rss']:.0f}",
+        "≤ 400",
+    ),
+    ("service's first build, empty cache (s)", lambda r: f"{r['prime']['seconds']:.1f}", ""),
+    ("warm start: cache, nothing changed (s)", lambda r: f"{r['service']['warm_seconds']:.2f}", "≤ 1"),
+    ("rescan, nothing changed (ms)", lambda r: f"{r['service']['quiet_ms']:.0f}", "≤ 50"),
+    ("one post edited → feeds republished (ms)", lambda r: f"{r['service']['edit_ms']:.0f}", "≤ 150"),
+    ("one post added → feeds republished (ms)", lambda r: f"{r['service']['add_ms']:.0f}", ""),
+    ("service RSS, posts loaded (MB)", lambda r: f"{r['serving']['service_rss']:.0f}", "≤ 200"),
+]
+for _kind, _label, _target in (
+    ("gzip", "200 gzip /atom.xml", "≥ 20 % of nginx"),
+    ("304", "304 /atom.xml", "≥ 30 % of nginx"),
+):
+    for _who, _name in (("app", "feedpub"), ("nginx", "nginx")):
+        ROWS.append(
+            (
+                f"{_label}: {_name} req/s (p99 ms, errors)",
+                lambda r, key=f"{_who}_{_kind}": _serving_cell(r["serving"][key]),
+                "",
+            )
+        )
+    ROWS.append(
+        (
+            f"{_label}: feedpub / nginx",
+            lambda r, k=_kind: f"{r['serving'][f'app_{k}']['rps'] / r['serving'][f'nginx_{k}']['rps']:.0%}",
+            _target,
+        )
+    )
+PEER_ROWS: list[tuple[str, Callable[[dict], str], str]] = [
+    ("Hugo full build (s)", lambda r: f"{r['hugo']['seconds']:.1f}", ""),
+    ("Hugo peak RSS (MB)", lambda r: f"{r['hugo']['rss']:.0f}", ""),
+    (
+        "feedpub cold / Hugo full build",
+        lambda r: f"{r['cold']['seconds'] / r['hugo']['seconds']:.2f}",
+        "≤ 1.0",
+    ),
+]
+
+
 def table(runs: list[dict]) -> str:
     head = "| measure | " + " | ".join(f"{r['posts']} posts" for r in runs) + " | target (10 000 posts) |"
     lines = [head, "|---|" + "---|" * len(runs) + "---|"]
-
-    def col(get):
-        out = []
+    rows = ROWS + (PEER_ROWS if any(r.get("hugo") for r in runs) else [])
+    for label, read, target in rows:
+        cells = []
         for run in runs:
             try:
-                out.append(get(run))
+                cells.append(read(run))
             except (KeyError, TypeError):
-                out.append("–")
-        return out
-
-    lines.append(
-        fmt_row(
-            "cold build, `feedpub build`, no cache (s)",
-            col(lambda r: f"{r['cold']['seconds']:.1f}"),
-            "≤ Hugo",
-        )
-    )
-    lines.append(
-        fmt_row(
-            "peak RSS of that build: main / each reader worker (MB)",
-            col(lambda r: f"{r['cold']['rss']:.0f} / {r['cold']['worker_rss']:.0f}"),
-            "≤ 400",
-        )
-    )
-    lines.append(
-        fmt_row("service's first build, empty cache (s)", col(lambda r: f"{r['prime']['seconds']:.1f}"), "")
-    )
-    lines.append(
-        fmt_row(
-            "warm start: cache, nothing changed (s)",
-            col(lambda r: f"{r['service']['warm_seconds']:.2f}"),
-            "≤ 1",
-        )
-    )
-    lines.append(
-        fmt_row("rescan, nothing changed (ms)", col(lambda r: f"{r['service']['quiet_ms']:.0f}"), "≤ 50")
-    )
-    lines.append(
-        fmt_row(
-            "one post edited → feeds republished (ms)",
-            col(lambda r: f"{r['service']['edit_ms']:.0f}"),
-            "≤ 150",
-        )
-    )
-    lines.append(
-        fmt_row("one post added → feeds republished (ms)", col(lambda r: f"{r['service']['add_ms']:.0f}"), "")
-    )
-    lines.append(
-        fmt_row(
-            "service RSS, posts loaded (MB)", col(lambda r: f"{r['serving']['service_rss']:.0f}"), "≤ 200"
-        )
-    )
-    for kind, label, target in (
-        ("gzip", "200 gzip /atom.xml", "≥ 20 % of nginx"),
-        ("304", "304 /atom.xml", "≥ 30 % of nginx"),
-    ):
-        for who, name in (("app", "feedpub"), ("nginx", "nginx")):
-            cells = col(lambda r, key=f"{who}_{kind}": _serving_cell(r["serving"][key]))
-            lines.append(fmt_row(f"{label}: {name} req/s (p99 ms, errors)", cells, ""))
-        ratio = col(
-            lambda r, k=kind: f"{r['serving'][f'app_{k}']['rps'] / r['serving'][f'nginx_{k}']['rps']:.0%}"
-        )
-        lines.append(fmt_row(f"{label}: feedpub / nginx", ratio, target))
-    if any(r.get("hugo") for r in runs):
-        lines.append(fmt_row("Hugo full build (s)", col(lambda r: f"{r['hugo']['seconds']:.1f}"), ""))
-        lines.append(fmt_row("Hugo peak RSS (MB)", col(lambda r: f"{r['hugo']['rss']:.0f}"), ""))
-        lines.append(
-            fmt_row(
-                "feedpub cold / Hugo full build",
-                col(lambda r: f"{r['cold']['seconds'] / r['hugo']['seconds']:.2f}"),
-                "≤ 1.0",
-            )
-        )
+                cells.append("–")  # a step that was skipped (--no-serve) or failed
+        lines.append(fmt_row(label, cells, target))
     return "\n".join(lines)
 
 

@@ -107,3 +107,23 @@ def test_cli_writes_quietly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert corpus.main([str(tmp_path / "cli"), "--posts", "3", "--dialect", "jekyll"]) == 0
     assert capsys.readouterr().out == ""
     assert len(list((tmp_path / "cli").iterdir())) == 3
+
+
+def test_bench_table_prints_every_row_and_marks_skipped_steps():
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_run", Path(__file__).parent.parent / "bench" / "run.py"
+    )
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    figures = {
+        "posts": 10,
+        "cold": {"seconds": 2.5, "rss": 100.0, "worker_rss": 40.0},
+        "hugo": {"seconds": 5.0, "rss": 900.0},
+    }
+    text = run.table([figures])
+    lines = text.splitlines()
+    assert len(lines) == 2 + len(run.ROWS) + len(run.PEER_ROWS)
+    assert "| cold build, `feedpub build`, no cache (s) | 2.5 | ≤ Hugo |" in lines
+    assert "| feedpub cold / Hugo full build | 0.50 | ≤ 1.0 |" in lines
+    assert "| rescan, nothing changed (ms) | – | ≤ 50 |" in lines  # not measured in this run
