@@ -168,8 +168,13 @@ def test_opml_lists_every_feed(built):
         "https://news.example.org/" + quote(k.path, safe="/") + "rss.xml" for k in result.taxonomy.scopes
     }
     assert urls == expected
-    parsed = feedparser.parse(result.files["opml.xml"])  # OPML is XML feedparser can at least read
-    assert parsed is not None
+    assert root.get("version") == "2.0" and root.findtext("head/title")
+    groups = [o.get("text") for o in root.find("body") if o.get("xmlUrl") is None]
+    assert groups == ["Categories", "Tags"]  # the site's feed first, then one folder per taxonomy
+    for outline in root.iter("outline"):
+        if outline.get("xmlUrl"):
+            assert outline.get("type") == "rss" and outline.get("text") and outline.get("title")
+            assert outline.get("htmlUrl").startswith("https://news.example.org/")
 
 
 def test_empty_site_still_gives_valid_feeds(site, now):

@@ -114,3 +114,17 @@ def test_watching_publisher_sees_changes_and_skips_walks_when_quiet(site, write_
         assert_same_as_cold_build(site, lambda: datetime(2026, 1, 1, tzinfo=UTC))
     finally:
         publisher.close()
+
+
+def test_watcher_still_asks_for_a_full_walk_now_and_then(site, monkeypatch):
+    """The README promises a full stat walk at least every FULL_WALK_SECONDS, events or not."""
+    from feedpub import watch
+
+    watcher = watch.PostsWatcher(site.posts_dir)
+    try:
+        assert watcher.take() is None  # the first take always walks
+        assert watcher.take() == set()  # nothing happened: no walk
+        monkeypatch.setattr(watch, "FULL_WALK_SECONDS", 0.0)
+        assert watcher.take() is None  # the interval passed: walk although no event came
+    finally:
+        watcher.stop()

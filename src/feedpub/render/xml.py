@@ -17,7 +17,7 @@ XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
-def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+def sub(parent: etree._Element, tag: str, text: str | None = None, /, **attrs: str) -> etree._Element:
     """Append a child element with optional text and attributes (in the given order)."""
     element = etree.SubElement(parent, tag)
     for name, value in attrs.items():
