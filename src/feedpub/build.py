@@ -6,12 +6,12 @@ The clock is a parameter: which posts are visible depends on `now`, but no outpu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from .config import Settings
 from .model import Post, Problem, statuses
-from .posts import Progress, SourceFile, load_posts, scan
+from .posts import Progress, load_posts, scan
 from .render.site import SiteRenderer
 from .store import PublishReport, Store
 from .taxonomy import Taxonomy, build_taxonomy
@@ -25,7 +25,6 @@ class BuildResult:
     posts: list[Post]
     problems: list[Problem]
     taxonomy: Taxonomy
-    sources: list[SourceFile] = field(default_factory=list)
 
     def counts(self, now: datetime) -> dict[str, int]:
         """Posts by status at `now`."""
@@ -40,7 +39,7 @@ def _prepare(
     loaded = load_posts(sources, settings, progress=progress)
     problems += loaded.problems
     taxonomy = build_taxonomy(loaded.posts, now)
-    result = BuildResult({}, loaded.posts, problems, taxonomy, sources)
+    result = BuildResult({}, loaded.posts, problems, taxonomy)
     return result, SiteRenderer(settings, taxonomy, problems)
 
 
