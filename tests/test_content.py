@@ -63,6 +63,32 @@ def test_hidden_elements_are_removed_with_their_content():
     assert sanitize(html, BASE) == "<p>shown</p>"
 
 
+@pytest.mark.parametrize(
+    ("dirty", "clean"),
+    [
+        # the seeds' spacer: simple, cut without a parser
+        ('<p style="display:none;height:1px;overflow:hidden;"><br /></p><p>可见</p>', "<p>可见</p>"),
+        ('<span style="visibility : Hidden">x</span><p>y</p>', "<p>y</p>"),
+        ("<P HIDDEN>x</P><p>y</p>", "<p>y</p>"),
+        ("<img hidden src='https://e.example/a.png'><p>y</p>", "<p>y</p>"),
+        # hint words that do not hide anything
+        ('<p title="hidden">seen</p>', '<p title="hidden">seen</p>'),
+        ('<p class="display">seen</p><p>hidden costs</p>', "<p>seen</p><p>hidden costs</p>"),
+        ('<p style="overflow:hidden">seen</p>', "<p>seen</p>"),
+        # not simple: the parser decides, content and all
+        ("<span hidden>a<span>b</span>c</span><p>d</p>", "<p>d</p>"),
+        ('<div style="display:none"><p>x</p><p>z</p></div><p>y</p>', "<p>y</p>"),
+        ('<p data-x="a>b" style="display:none">x</p><p>y</p>', "<p>y</p>"),
+        # browsers decode character references in attributes before reading the style
+        ('<p style="display&#58;none">x</p><p>y</p>', "<p>y</p>"),
+        # lower() changes the length of İ: positions would disagree, so the parser runs
+        ('<p>İ</p><p style="display:none">x</p><p>y</p>', "<p>İ</p><p>y</p>"),
+    ],
+)
+def test_hidden_elements_fast_and_parsed_paths_agree(dirty, clean):
+    assert sanitize(dirty, BASE) == clean
+
+
 def test_urls_become_absolute():
     html = (
         '<a href="/root">r</a><a href="rel/x">x</a><a href="//cdn.example.com/y">y</a>'
@@ -97,6 +123,21 @@ def test_cdata_end_is_harmless_and_forbidden_chars_go():
     assert "]]>" not in html
     etree.fromstring(f"<x><![CDATA[{html}]]></x>")  # still well-formed inside CDATA
     assert "\x00" not in html and "\x0b" not in html and "\ufffe" not in html
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("#fn1", "https://news.example.org/posts/a-post/#fn1"),
+        ("#fnref1:2", "https://news.example.org/posts/a-post/#fnref1:2"),
+        ("#", "https://news.example.org/posts/a-post/"),
+        ("#中", "https://news.example.org/posts/a-post/#%E4%B8%AD"),
+        ("#a b", "https://news.example.org/posts/a-post/#a%20b"),
+    ],
+)
+def test_fragment_links_resolve_against_the_post(url, expected):
+    assert absolute_url(url, BASE) == expected
+    assert absolute_url(url, BASE + "#old") == expected
 
 
 def test_absolute_url_encodes_unicode_and_spaces():

@@ -11,9 +11,10 @@ from datetime import datetime
 
 from .config import Settings
 from .model import Post, Problem, statuses
+from .parallel import fork_map
 from .posts import Progress, load_posts, scan
 from .render.site import SiteRenderer
-from .store import PublishReport, Store
+from .store import PublishReport, Store, Written, new_stamp
 from .taxonomy import Taxonomy, build_taxonomy
 
 
@@ -56,9 +57,25 @@ def build(settings: Settings, now: datetime, progress: Progress | None = None) -
 
 
 def build_and_publish(
-    settings: Settings, now: datetime, progress: Progress | None = None
+    settings: Settings, now: datetime, progress: Progress | None = None, workers: int | None = None
 ) -> tuple[BuildResult, PublishReport]:
-    """Scan, read, render and publish, streaming each file to feeds/ as it is rendered."""
+    """Scan, read, render and publish: forked workers render and write a share of the files each
+    as it is rendered, then the manifest is written once (same bytes whatever the worker count)."""
     result, renderer = _prepare(settings, now, progress)
-    report = Store(settings.feeds_dir).publish(renderer.all_files())
+    store = Store(settings.feeds_dir)
+    stamp = new_stamp()
+    store.manifest  # noqa: B018 - read once here, not once per worker
+    groups = renderer.file_groups()
+
+    def render_and_write(index: int) -> tuple[Written, list[Problem]]:
+        known = len(renderer.problems)
+        written = store.write(groups[index](), stamp)
+        met = renderer.problems[known:]
+        del renderer.problems[known:]
+        return written, met
+
+    parts = fork_map(render_and_write, len(groups), workers)
+    for _written, met in parts:  # two workers may both meet a post that cannot be rendered
+        result.problems += [problem for problem in met if problem not in result.problems]
+    report = store.commit([written for written, _met in parts], stamp)
     return result, report

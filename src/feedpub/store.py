@@ -34,6 +34,15 @@ def gzip_bytes(data: bytes) -> bytes:
 
 
 @dataclass
+class Written:
+    """What writing some files did: their manifest records, and which were written or unchanged."""
+
+    records: dict[str, Any]
+    written: list[str]
+    unchanged: list[str]
+
+
+@dataclass
 class PublishReport:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -103,7 +112,8 @@ def read_manifest(feeds_dir: Path) -> dict[str, Any]:
     return {"version": MANIFEST_VERSION, "files": files, "gone": gone}
 
 
-def _now_stamp() -> str:
+def new_stamp() -> str:
+    """When this publish happened, as the manifest records it (never inside a feed)."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
@@ -144,16 +154,34 @@ class Store:
         before is deleted and listed as gone. With a `remove` list (an incremental publish), only
         those paths are deleted and every other earlier file is kept.
         """
-        report = PublishReport()
-        old = self.manifest
-        stamp = _now_stamp()
-        records: dict[str, Any] = {} if remove is None else dict(old["files"])
-        seen: set[str] = set()
+        stamp = new_stamp()
+        return self.commit([self.write(files, stamp)], stamp, remove)
+
+    def write(self, files: Files, stamp: str) -> Written:
+        """Write the changed files among `files` (not the manifest): the first half of `publish`,
+        which forked workers may run on their share of the files, each with its own copy of the store."""
+        old_files = self.manifest["files"]
+        done = Written({}, [], [])
         items = files.items() if isinstance(files, Mapping) else files
         try:
             for path, data in items:
-                seen.add(path)
-                records[path] = self._write(path, data, old["files"].get(path), stamp, report)
+                done.records[path] = self._write(path, data, old_files.get(path), stamp, done)
+        except OSError as exc:
+            self._manifest = None  # re-read next time: what is on disk is the truth
+            raise StoreError(f"cannot write to {self.feeds_dir}: {exc.strerror or exc}") from exc
+        return done
+
+    def commit(self, parts: list[Written], stamp: str, remove: Iterable[str] | None = None) -> PublishReport:
+        """Delete what went away and write the manifest, after `write` did the files (in `parts`)."""
+        report = PublishReport()
+        old = self.manifest
+        records: dict[str, Any] = {} if remove is None else dict(old["files"])
+        for part in parts:
+            records.update(part.records)
+            report.written += part.written
+            report.unchanged += part.unchanged
+        seen = {path for part in parts for path in part.records}
+        try:
             doomed = set(old["files"]) - seen if remove is None else set(remove) - seen
             gone = {p: t for p, t in old["gone"].items() if p not in seen}
             for path in sorted(doomed & set(old["files"])):
@@ -167,7 +195,7 @@ class Store:
                 write_atomic(self.feeds_dir / MANIFEST, data, durable=True)
                 self._manifest, self.manifest_sha = manifest, sha256(data)
         except OSError as exc:
-            self._manifest = None  # re-read next time: what is on disk is the truth
+            self._manifest = None
             raise StoreError(f"cannot write to {self.feeds_dir}: {exc.strerror or exc}") from exc
         return report
 
@@ -191,16 +219,16 @@ class Store:
         text = '{"files":{' + ",".join(parts) + '},"gone":' + _compact(manifest["gone"]) + ',"version":'
         return (text + str(manifest["version"]) + "}\n").encode("utf-8")
 
-    def _write(self, path: str, data: bytes, previous: Any, stamp: str, report: PublishReport) -> Any:
+    def _write(self, path: str, data: bytes, previous: Any, stamp: str, done: Written) -> Any:
         target = self.feeds_dir / safe_relative(path)
         digest = sha256(data)
         if _unchanged(target, previous, digest, len(data)):
-            report.unchanged.append(path)
+            done.unchanged.append(path)
             return previous
         packed = gzip_bytes(data)
         write_atomic(target.with_name(target.name + GZIP_SUFFIX), packed)
         write_atomic(target, data)
-        report.written.append(path)
+        done.written.append(path)
         return {
             "sha256": digest,
             "size": len(data),

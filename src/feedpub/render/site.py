@@ -7,7 +7,7 @@ yielded file by file, so a cold build of a big site never holds all its files in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from types import ModuleType
 
 from ..config import Settings
@@ -19,6 +19,7 @@ from .pages import RECENT_ON_INDEX, PageRenderer
 
 RENDERERS: dict[str, ModuleType] = {"rss": rss, "atom": atom, "json": jsonfeed}
 OPML_PATH = "opml.xml"
+GROUP_SIZE = 400  # files per piece of work when workers render side by side
 
 File = tuple[str, bytes]
 
@@ -100,11 +101,28 @@ class SiteRenderer:
 
     def all_files(self) -> Iterator[File]:
         """Every output file of the site."""
-        for key, members in self.ordered_scopes():
-            yield from self.scope_files(key, members)
-        yield from self.shared_files()
-        for post in self.taxonomy.scopes[FeedKey(Scope.SITE)]:
-            yield self.pages.post_page(post)
+        for group in self.file_groups():
+            yield from group()
+
+    def file_groups(self, size: int | None = None) -> list[Callable[[], Iterator[File]]]:
+        """`all_files` cut into independent pieces of about `size` files, in the same order, for
+        workers to render side by side."""
+        size = size or GROUP_SIZE
+        scopes = self.ordered_scopes()
+        posts = self.taxonomy.scopes[FeedKey(Scope.SITE)]
+        per_scope = len(self.settings.feeds.formats) + 1
+        step = max(1, size // per_scope)
+
+        def scope_group(chunk: list[tuple[FeedKey, tuple[Post, ...]]]) -> Callable[[], Iterator[File]]:
+            return lambda: (file for key, members in chunk for file in self.scope_files(key, members))
+
+        def page_group(chunk: tuple[Post, ...]) -> Callable[[], Iterator[File]]:
+            return lambda: (self.pages.post_page(post) for post in chunk)
+
+        groups = [scope_group(scopes[i : i + step]) for i in range(0, len(scopes), step)]
+        groups.append(self.shared_files)
+        groups += [page_group(posts[i : i + size]) for i in range(0, len(posts), size)]
+        return groups
 
     def scope_paths(self, key: FeedKey) -> list[str]:
         """Every path a scope's files live at (to remove them when the scope disappears)."""
