@@ -1,19 +1,22 @@
 """Cold builds render and write in forked workers: the same feeds/, problems and errors as one
-process, whatever the worker count and however the work is cut."""
+process, whatever the worker count and however the work is cut.
+
+fork_map falls back to one process while other threads run (a server fixture of this session),
+so the builds under test run in a freshly spawned interpreter, where it really forks."""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
 
 from feedpub import parallel
-from feedpub.build import build_and_publish
 from feedpub.errors import StoreError
-from feedpub.render import rss, site
 from feedpub.store import MANIFEST
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -21,18 +24,6 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 def _square_with_pid(index: int) -> tuple[int, int]:
     return index * index, os.getpid()
-
-
-@pytest.mark.skipif(not parallel.fork_safe(), reason="other threads run in this test process")
-def test_fork_map_keeps_order_and_runs_in_children():
-    results = parallel.fork_map(_square_with_pid, 40, workers=2)
-    assert [value for value, _pid in results] == [i * i for i in range(40)]
-    assert os.getpid() not in {pid for _value, pid in results}
-
-
-def test_fork_map_runs_in_process_with_one_worker():
-    results = parallel.fork_map(_square_with_pid, 5, workers=1)
-    assert results == [(i * i, os.getpid()) for i in range(5)]
 
 
 def _published(feeds_dir) -> dict[str, bytes]:
@@ -48,38 +39,88 @@ def _records(feeds_dir) -> dict[str, dict]:
     return {path: {k: v for k, v in record.items() if k != "modified"} for path, record in files.items()}
 
 
-def test_workers_write_the_same_bytes_as_one_process(sample_site, monkeypatch):
-    monkeypatch.setattr(site, "GROUP_SIZE", 3)  # many small pieces, shared posts across workers
-    _result, one = build_and_publish(sample_site, NOW, workers=1)
+# ---- run in a spawned interpreter (no threads: fork_map really forks) -------------------------
+
+
+def _fork_map_children() -> tuple[bool, list[tuple[int, int]], int]:
+    return parallel.fork_safe(), parallel.fork_map(_square_with_pid, 40, workers=2), os.getpid()
+
+
+def _build(settings, workers: int, group_size: int, failing_source: str | None = None):
+    from feedpub.build import build_and_publish
+    from feedpub.render import rss, site
+
+    site.GROUP_SIZE = group_size  # many small pieces: posts shared across workers
+    if failing_source is not None:
+        real = rss.render_entry
+
+        def failing(post, ctx):
+            if failing_source in post.source:
+                raise ValueError("cannot render this one")
+            return real(post, ctx)
+
+        rss.render_entry = failing
+    try:
+        result, report = build_and_publish(settings, NOW, workers=workers)
+    except StoreError as exc:
+        return parallel.fork_safe(), str(exc)
+    return parallel.fork_safe(), (result.problems, report.written)
+
+
+def _in_fresh_interpreter(function, *args):
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        could_fork, value = pool.submit(function, *args).result()
+    assert could_fork, "the spawned interpreter should be free to fork"
+    return value
+
+
+def test_fork_map_keeps_order_and_runs_in_children():
+    could_fork, results, pid = (
+        ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        .submit(_fork_map_children)
+        .result()
+    )
+    assert could_fork
+    assert [value for value, _pid in results] == [i * i for i in range(40)]
+    assert pid not in {child for _value, child in results}
+    assert len({child for _value, child in results}) == 2
+
+
+def test_fork_map_runs_in_process_with_one_worker():
+    results = parallel.fork_map(_square_with_pid, 5, workers=1)
+    assert results == [(i * i, os.getpid()) for i in range(5)]
+
+
+def test_workers_write_the_same_bytes_as_one_process(sample_site):
+    _problems, one = _in_fresh_interpreter(_build, sample_site, 1, 3)
     expected, expected_records = _published(sample_site.feeds_dir), _records(sample_site.feeds_dir)
     shutil.rmtree(sample_site.feeds_dir)
-    _result, many = build_and_publish(sample_site, NOW, workers=2)
+    _problems, many = _in_fresh_interpreter(_build, sample_site, 2, 3)
     assert _published(sample_site.feeds_dir) == expected
     assert _records(sample_site.feeds_dir) == expected_records
-    assert many.written == one.written and len(one.written) > 20
+    assert many == one and len(one) > 20
 
 
-def test_a_problem_met_in_a_worker_is_reported_once(sample_site, monkeypatch):
-    monkeypatch.setattr(site, "GROUP_SIZE", 3)
-    real = rss.render_entry
-
-    def failing(post, ctx):
-        if "hbm-memory-race" in post.source:
-            raise ValueError("cannot render this one")
-        return real(post, ctx)
-
-    monkeypatch.setattr(rss, "render_entry", failing)
-    result, _report = build_and_publish(sample_site, NOW, workers=2)
-    found = [p for p in result.problems if "left out of rss feeds" in p.message]
+def test_a_problem_met_in_a_worker_is_reported_once(sample_site):
+    problems, _written = _in_fresh_interpreter(_build, sample_site, 2, 3, "hbm-memory-race")
+    found = [p for p in problems if "left out of rss feeds" in p.message]
     assert len(found) == 1 and "hbm-memory-race" in found[0].source
     feed = (sample_site.feeds_dir / "rss.xml").read_text(encoding="utf-8")
     atom = (sample_site.feeds_dir / "atom.xml").read_text(encoding="utf-8")
     assert feed.count("<item>") == atom.count("<entry>") - 1  # only that entry, only in RSS
 
 
-def test_a_write_error_in_a_worker_fails_the_build(sample_site, monkeypatch):
-    monkeypatch.setattr(site, "GROUP_SIZE", 3)
+def test_a_write_error_in_a_worker_fails_the_build(sample_site):
     (sample_site.feeds_dir / "tags").write_text("a file where a folder must go")
-    with pytest.raises(StoreError, match="cannot write"):
-        build_and_publish(sample_site, NOW, workers=2)
+    error = _in_fresh_interpreter(_build, sample_site, 2, 3)
+    assert isinstance(error, str) and "cannot write" in error
     assert not (sample_site.feeds_dir / MANIFEST).exists()  # nothing claims a finished build
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_threads_running_means_one_process(sample_site, workers):
+    """Here (threads may run) the same call still works, in-process when forking is unsafe."""
+    from feedpub.build import build_and_publish
+
+    _result, report = build_and_publish(sample_site, NOW, workers=workers)
+    assert report.written and (sample_site.feeds_dir / MANIFEST).exists()

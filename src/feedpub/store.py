@@ -9,7 +9,6 @@ the bytes last changed; feeds that disappeared are deleted and listed as gone (f
 from __future__ import annotations
 
 import contextlib
-import gzip
 import hashlib
 import itertools
 import json
@@ -17,20 +16,25 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
+
+from isal import igzip
 
 from .errors import StoreError
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
 GZIP_SUFFIX = ".gz"
-GZIP_LEVEL = 6  # level 9 costs three times the CPU for about 1 % smaller files
+# ISA-L's level 2 packs feeds about as tightly as zlib's level 1 (nginx's default) and runs seven
+# times faster than zlib's level 6 (files about 15 % larger): on a cold build of ten thousand
+# posts, gzip went from a fifth of the work to a trifle.
+GZIP_LEVEL = 2
 
 
 def gzip_bytes(data: bytes) -> bytes:
     """Deterministic gzip (no file name, mtime 0), written once at publish time for every file."""
-    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+    return igzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
 
 
 @dataclass
@@ -53,43 +57,49 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def safe_relative(path: str) -> PurePosixPath:
-    """A relative path with no '..', no absolute part and no NUL; StoreError otherwise."""
-    pure = PurePosixPath(path)
+def safe_relative(path: str) -> str:
+    """`path` itself when it is relative with no '..', '.' or empty part, no NUL and no backslash;
+    StoreError otherwise."""
     if (
         not path
         or "\x00" in path
         or "\\" in path
-        or pure.is_absolute()
-        or any(p in ("..", ".", "") for p in pure.parts)
+        or path.startswith("/")
+        or any(part in ("..", ".", "") for part in path.split("/"))
     ):
         raise StoreError(f"refusing unsafe output path {path!r}")
-    return pure
+    return path
 
 
 _counter = itertools.count()
 
 
-def write_atomic(target: Path, data: bytes, durable: bool = False) -> None:
+def write_atomic(target: str | Path, data: bytes, durable: bool = False) -> None:
     """Write `data` to `target` via a temporary file in the same directory and os.replace.
 
     Readers see the old or the new bytes, never a mix, even if this process is killed. `durable`
     also fsyncs before the rename (for the manifest); feed files skip it: a crash of the machine
     itself is repaired by the next publish, which checks every file against the manifest.
+    Plain strings and os calls: a cold build writes thirty thousand files through here.
     """
-    directory = target.parent
-    tmp = directory / f".{target.name}.{os.getpid()}-{next(_counter)}.tmp"
+    target = os.fspath(target)
+    directory, name = os.path.split(target)
+    tmp = os.path.join(directory, f".{name}.{os.getpid()}-{next(_counter)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = os.open(tmp, flags, 0o644)
     except FileNotFoundError:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        os.makedirs(directory, exist_ok=True)
+        fd = os.open(tmp, flags, 0o644)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
             if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -117,13 +127,13 @@ def new_stamp() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def _unchanged(target: Path, record: Any, digest: str, size: int) -> bool:
+def _unchanged(target: str, record: Any, digest: str, size: int) -> bool:
     """The manifest says these bytes are there, and the files on disk agree in size."""
     if not isinstance(record, dict) or record.get("sha256") != digest or "gzip_size" not in record:
         return False
     try:
-        packed = target.with_name(target.name + GZIP_SUFFIX)
-        return target.stat().st_size == size and packed.stat().st_size == record["gzip_size"]
+        packed = target + GZIP_SUFFIX
+        return os.stat(target).st_size == size and os.stat(packed).st_size == record["gzip_size"]
     except OSError:
         return False
 
@@ -136,6 +146,7 @@ class Store:
 
     def __init__(self, feeds_dir: Path) -> None:
         self.feeds_dir = feeds_dir
+        self._root = os.fspath(feeds_dir)
         self._manifest: dict[str, Any] | None = None
         self.manifest_sha: str | None = None  # of the manifest bytes this store last wrote
         self._fragments: dict[str, tuple[Any, str]] = {}
@@ -220,13 +231,13 @@ class Store:
         return (text + str(manifest["version"]) + "}\n").encode("utf-8")
 
     def _write(self, path: str, data: bytes, previous: Any, stamp: str, done: Written) -> Any:
-        target = self.feeds_dir / safe_relative(path)
+        target = os.path.join(self._root, safe_relative(path))
         digest = sha256(data)
         if _unchanged(target, previous, digest, len(data)):
             done.unchanged.append(path)
             return previous
         packed = gzip_bytes(data)
-        write_atomic(target.with_name(target.name + GZIP_SUFFIX), packed)
+        write_atomic(target + GZIP_SUFFIX, packed)
         write_atomic(target, data)
         done.written.append(path)
         return {

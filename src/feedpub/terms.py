@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 _WHITESPACE = re.compile(r"\s+")
 _UNSAFE = re.compile(r"[\s/?#%\\]+")
@@ -25,12 +26,14 @@ RESERVED_SLUGS = frozenset({"index.html", "rss.xml", "atom.xml", "feed.json", "o
 _KEEP_FORMAT = frozenset({"\u200c", "\u200d"})
 
 
+@lru_cache(maxsize=1 << 16)  # term names recur in post after post (Zipf): a few thousand distinct
 def _drop_invisible(text: str) -> str:
     if text.isascii():
         return text
     return "".join(c for c in text if c in _KEEP_FORMAT or unicodedata.category(c) != "Cf")
 
 
+@lru_cache(maxsize=1 << 16)
 def term_key(name: str) -> str:
     """NFKC, trimmed, inner whitespace collapsed, casefolded."""
     text = _drop_invisible(unicodedata.normalize("NFKC", name))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import quote
 
 from ..config import Settings
@@ -22,6 +23,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 GENERATOR = "feedpub"
 
 
+@lru_cache(maxsize=1 << 16)  # term and feed paths recur in every page and feed that links them
 def url_path(path: str) -> str:
     """A feeds/-relative path as it appears in a URL (Unicode percent-encoded)."""
     return quote(path, safe="/")
