@@ -103,3 +103,50 @@ def test_first_change_after_a_warm_start_republishes_incrementally(sample_site, 
         assert_same_as_cold_build(sample_site, lambda: now)
     finally:
         publisher.close()
+
+
+def _total_files(settings) -> int:
+    return len(list(settings.feeds_dir.rglob("*")))
+
+
+def test_changes_made_while_stopped_are_published_incrementally(sample_site, now):
+    from datetime import timedelta
+
+    first = restart(sample_site, now)
+    assert first.written > 40  # everything, the first time
+    posts = sample_site.posts_dir
+    path = posts / "hbm-memory-race.md"
+    path.write_text(path.read_text().replace('"HBM", ', '"Offline Tag", '))  # a tag added
+    (posts / "open-source-models.md").unlink()  # a post deleted
+    (posts / "new-while-down.md").write_text(
+        "---\ntitle: 停机时写的\ndate: 2025-06-01T08:00:00+08:00\ntags: [HBM]\n---\n正文\n", encoding="utf-8"
+    )
+    later = now + timedelta(days=400)  # and the clock moved past the scheduled post
+    report = restart(sample_site, later)
+    assert report.rendered and report.changed_sources == 3
+    assert 0 < report.written < first.written // 2, "only what those changes touch"
+    assert_same_as_cold_build(sample_site, lambda: later)
+
+
+def test_a_stale_record_of_the_last_run_renders_everything(sample_site, now):
+    publisher = Publisher(sample_site, clock=lambda: now)
+    publisher.rescan()  # records what it published: its first publish
+    path = sample_site.posts_dir / "hbm-memory-race.md"
+    path.write_text(path.read_text().replace("HBM 内存竞赛", "HBM 竞赛"))
+    assert publisher.rescan().rendered  # published again, but the record is not updated…
+    publisher.db.close()  # …because the process dies here, without close()
+    path.write_text(path.read_text().replace("HBM 竞赛", "HBM 再竞赛"))
+    report = restart(sample_site, now)
+    assert report.rendered and report.error is None
+    assert_same_as_cold_build(sample_site, lambda: now)
+
+
+def test_a_feeds_folder_changed_by_hand_is_rendered_whole(sample_site, now):
+    restart(sample_site, now)
+    (sample_site.feeds_dir / "atom.xml").write_bytes(b"<feed/>")  # someone edited feeds/
+    (sample_site.feeds_dir / "manifest.json").write_text("{}")
+    path = sample_site.posts_dir / "hbm-memory-race.md"
+    path.write_text(path.read_text().replace("HBM 内存竞赛", "HBM 竞赛"))
+    report = restart(sample_site, now)
+    assert report.rendered and report.written > 40
+    assert_same_as_cold_build(sample_site, lambda: now)

@@ -16,7 +16,7 @@ import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -268,6 +268,7 @@ class Loaded:
     posts: list[Post]
     problems: list[Problem]
     read: list[str]
+    renamed: list[str] = field(default_factory=list)  # sources read again for a free slug
 
 
 def load_posts(
@@ -315,7 +316,7 @@ def load_posts(
     posts, duplicates = _unique_ids(posts)
     problems.extend(duplicates)
     problems.sort(key=lambda p: (p.source, p.line or 0))
-    return Loaded(sorted(posts, key=lambda p: p.source), problems, [f.source for f in stale])
+    return Loaded(sorted(posts, key=lambda p: p.source), problems, [f.source for f in stale], sorted(renamed))
 
 
 def _unique_slugs(posts: list[Post]) -> tuple[list[Post], dict[str, str]]:

@@ -26,6 +26,7 @@ from .render.site import SiteRenderer
 from .status import read_status, write_status
 from .store import PublishReport, Store, manifest_digest
 from .taxonomy import Taxonomy, build_taxonomy, update_taxonomy
+from .visibility import Visibility
 from .watch import PostsWatcher
 
 log = logging.getLogger("feedpub")
@@ -74,6 +75,8 @@ class Publisher:
         # (stat signatures, post counts, problems) of the last scan, to answer a quiet rescan fast
         self._last: tuple[dict[str, tuple[int, int, int]], dict[str, int], list[Problem]] | None = None
         self._due: datetime | None = None  # the next moment a post appears or expires
+        self._visibility = Visibility()
+        self._scanned_at: datetime | None = None
         self._walk_problems: list[Problem] = []
         self._first_publish = True
 
@@ -119,21 +122,27 @@ class Publisher:
         self.db.save({s: e for s, e in self._cache.items() if before.get(s) is not e}, deleted)
         problems += loaded.problems
         posts = {p.source: p for p in loaded.posts}
-        counts, visible = statuses(loaded.posts, now)
+        counts, visible = self._visibility.update(posts, now)
         report = ScanReport(now, 0.0, len(loaded.read) + len(deleted), False, counts, problems=problems)
+        self._scanned_at = now
+        if not self._published:
+            if self._already_published(self._state(visible)):
+                # warm start: feeds/ already holds exactly what these posts make; the taxonomy and
+                # renderer are made when the first change needs them
+                self._posts, self._visible, self._published = posts, visible, True
+                self._last, self._due = (signatures, report.posts, problems), self._visibility.due
+                return report
+            prior = self._prior_publication(before)
+            if prior is not None:  # posts changed while the service was down: publish just that
+                self._posts, self._visible = prior
+                self._published = True
         pairs = [
             pair for src in set(posts) | set(self._posts) if (pair := self._changed(src, posts, visible))
         ]
         affected = [p for pair in pairs for p in pair if p is not None]
         if self._published and not affected and visible == self._visible:
             self._posts = posts
-            self._last, self._due = (signatures, report.posts, problems), self._next_due_after(now)
-            return report
-        if not self._published and self._already_published(self._state(visible)):
-            # warm start: feeds/ already holds exactly what these posts make; the taxonomy and
-            # renderer are made when the first change needs them
-            self._posts, self._visible, self._published = posts, visible, True
-            self._last, self._due = (signatures, report.posts, problems), self._next_due_after(now)
+            self._last, self._due = (signatures, report.posts, problems), self._visibility.due
             return report
         old = self._published_taxonomy(problems)
         if old is not None and self._visible is not None:
@@ -146,7 +155,7 @@ class Publisher:
         published = self._publish(taxonomy, affected, problems)
         self._published = True
         self._posts, self._visible, self._taxonomy = posts, visible, taxonomy
-        self._last, self._due = (signatures, report.posts, problems), self._next_due_after(now)
+        self._last, self._due = (signatures, report.posts, problems), self._visibility.due
         if self._first_publish:
             self._record_published()  # so even a service that is killed later can warm-start from here
             self._first_publish = False
@@ -179,16 +188,37 @@ class Publisher:
         _signatures, counts, last_problems = self._last
         return ScanReport(now, 0.0, 0, False, dict(counts), problems=list(last_problems))
 
-    def _state(self, visible: frozenset[str]) -> str:
+    def _state(self, visible: frozenset[str], cache: dict[str, Entry] | None = None) -> str:
         """A digest of everything the published files depend on: every source's signature and hash,
         which posts are visible, and the settings (through the cache's fingerprint)."""
+        cache = self._cache if cache is None else cache
         digest = hashlib.sha256(self.db.fingerprint.encode())
-        for source in sorted(self._cache):
-            signature, content, _result = self._cache[source]
+        for source in sorted(cache):
+            signature, content, _result = cache[source]
             digest.update(f"{source}\0{signature}\0{content}\n".encode("utf-8", "surrogateescape"))
         for post_id in sorted(visible):
             digest.update(post_id.encode("utf-8", "surrogateescape") + b"\n")
         return digest.hexdigest()
+
+    def _prior_publication(self, before: dict[str, Entry]) -> tuple[dict[str, Post], frozenset[str]] | None:
+        """The posts and visible ids feeds/ was published from by the last run, when its record
+        says feeds/ holds exactly what they make; None otherwise (then everything is rendered)."""
+        stamp = self.db.get_meta("published_at")
+        if not before or not stamp:
+            return None
+        try:
+            published_at = datetime.fromisoformat(stamp)
+        except ValueError:
+            return None
+        root = str(self.settings.posts_dir) + os.sep
+        files = [SourceFile(root + src, src, entry[0]) for src, entry in sorted(before.items())]
+        loaded = load_posts(files, self.settings, dict(before))
+        if loaded.read or loaded.renamed:
+            return None  # those would need the files as they were, which are gone
+        visible = statuses(loaded.posts, published_at)[1]
+        if not self._already_published(self._state(visible, before)):
+            return None
+        return {p.source: p for p in loaded.posts}, visible
 
     def _already_published(self, state: str) -> bool:
         recorded = self.db.get_meta("manifest_sha")
@@ -306,6 +336,8 @@ class Publisher:
             return
         self.db.set_meta("published_state", self._state(self._visible))
         self.db.set_meta("manifest_sha", manifest_digest(self.settings.feeds_dir) or "")
+        if self._scanned_at is not None:  # when the published posts were last found visible
+            self.db.set_meta("published_at", self._scanned_at.isoformat())
 
     def close(self) -> None:
         """Stop watching posts/, record what is published, close the cache."""
@@ -318,16 +350,6 @@ class Publisher:
     def next_due(self) -> datetime | None:
         """The next moment a post becomes visible or expires after the last scan, for a date job."""
         return self._due
-
-    def _next_due_after(self, now: datetime) -> datetime | None:
-        moments = []
-        for post in self._posts.values():
-            appears = max(post.published, post.available or post.published)
-            if appears > now:
-                moments.append(appears)
-            if post.expires is not None and post.expires > now:
-                moments.append(post.expires)
-        return min(moments, default=None)
 
 
 def _renamed(old: dict[tuple[Scope, str], str], new: dict[tuple[Scope, str], str]) -> bool:
