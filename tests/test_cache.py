@@ -150,3 +150,19 @@ def test_a_feeds_folder_changed_by_hand_is_rendered_whole(sample_site, now):
     report = restart(sample_site, now)
     assert report.rendered and report.written > 40
     assert_same_as_cold_build(sample_site, lambda: now)
+
+
+def test_an_idle_scan_after_a_warm_start_prepares_for_the_first_edit(sample_site, now):
+    restart(sample_site, now)
+    publisher = Publisher(sample_site, clock=lambda: now)
+    try:
+        assert not publisher.rescan().rendered
+        assert publisher._taxonomy is None  # the warm start itself answers at once
+        assert not publisher.rescan().rendered
+        assert publisher._taxonomy is not None and publisher._renderer is not None
+        path = sample_site.posts_dir / "hbm-memory-race.md"
+        path.write_text(path.read_text().replace("HBM 内存竞赛", "HBM 竞赛"))
+        assert publisher.rescan().rendered
+        assert_same_as_cold_build(sample_site, lambda: now)
+    finally:
+        publisher.close()

@@ -116,3 +116,33 @@ def test_rebuild_after_deleting_a_post_removes_its_term_feeds(sample_site, now):
     assert "tags/hbm/atom.xml" in report.removed
     assert not (sample_site.feeds_dir / "tags/hbm").exists()
     assert "tags/算力/atom.xml" in report.written  # still exists, one entry fewer
+
+
+def test_a_long_lived_store_patches_the_manifest_exactly(tmp_path):
+    """The manifest text a store keeps between publishes is what encoding it afresh gives."""
+    import random
+
+    from feedpub.store import Store
+
+    out = tmp_path / "feeds"
+    store = Store(out)
+    rng = random.Random(3)
+    names = [f"tags/标签{i}/atom.xml" for i in range(300)] + [f"posts/p{i}/index.html" for i in range(300)]
+    live: dict[str, bytes] = {}
+    for step in range(40):
+        if step % 10 == 0:  # a full publish: whatever is not listed goes
+            live = {name: f"{name}{rng.random()}".encode() for name in rng.sample(names, 200)}
+            store.publish(live)
+        else:  # incremental: a few changed, a few removed
+            changed = {name: f"{name}{rng.random()}".encode() for name in rng.sample(names, 5)}
+            doomed = [name for name in rng.sample(sorted(live), 3) if name not in changed]
+            store.publish(changed, remove=doomed)
+            live.update(changed)
+            for name in doomed:
+                live.pop(name)
+        data = (out / MANIFEST).read_bytes()
+        manifest = json.loads(data)
+        fresh = json.dumps(manifest, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+        assert data == fresh.encode("utf-8")
+        assert sorted(manifest["files"]) == sorted(live)
+        assert Store(out).manifest == manifest

@@ -7,6 +7,7 @@ serialised by a lock, so the interval job and a date-triggered job never overlap
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -32,6 +33,9 @@ from .watch import PostsWatcher
 log = logging.getLogger("feedpub")
 
 Clock = Callable[[], datetime]
+# Rendered entries a running service keeps: enough for the feeds an edit touches (the site's and
+# its terms' newest posts) without holding every entry of the first full render in memory.
+ENTRY_CACHE_BYTES = 24 * 1024 * 1024
 
 
 def utc_now() -> datetime:
@@ -77,8 +81,11 @@ class Publisher:
         self._due: datetime | None = None  # the next moment a post appears or expires
         self._visibility = Visibility()
         self._scanned_at: datetime | None = None
+        self._sources: dict[str, SourceFile] = {}  # as of the last scan, by source
         self._walk_problems: list[Problem] = []
         self._first_publish = True
+        self._frozen = False
+        self._scans = 0
 
     @property
     def posts(self) -> list[Post]:
@@ -95,6 +102,17 @@ class Publisher:
                 report = ScanReport(started, 0.0, 0, False, error=str(exc))
             report.duration_ms = (time.perf_counter() - t0) * 1000
             self._record(report)
+            self._scans += 1
+            if self._scans > 1 and self._published and self._taxonomy is None and report.error is None:
+                # a warm start answers at once and leaves the taxonomy for later: make it on the
+                # next (idle) scan, so the first edit costs what any edit costs
+                self._published_taxonomy(list(report.problems))
+            if self._published and not self._frozen:
+                # what the first scan loaded (every post) lives as long as the service: move it
+                # out of the collector's sight, so no later collection walks ten thousand posts
+                gc.collect()
+                gc.freeze()
+                self._frozen = True
             return report
 
     def _rescan(self, now: datetime) -> ScanReport:
@@ -111,6 +129,7 @@ class Publisher:
         if sources is None:
             self._walk_problems = []
             sources = scan(self.settings.posts_dir, self._walk_problems)
+            self._sources = {f.source: f for f in sources}
         problems = list(self._walk_problems)  # links, unreadable folders: known since the last walk
         signatures = {f.source: f.signature for f in sources}
         quiet = self._quiet_report(signatures, now)
@@ -173,11 +192,19 @@ class Publisher:
             return None
         if not changed:
             return []
-        signatures = update_sources(self.settings.posts_dir, self._last[0], changed)
+        previous = self._last[0]
+        signatures = update_sources(self.settings.posts_dir, previous, changed)
         if signatures is None:
             return None
         root = str(self.settings.posts_dir) + os.sep
-        return [SourceFile(root + src, src, sig) for src, sig in sorted(signatures.items())]
+        known = self._sources  # patched, not rebuilt: ten thousand tuples cost more than the edit
+        for source in previous.keys() - signatures.keys():
+            known.pop(source, None)
+        for source, signature in signatures.items():
+            entry = known.get(source)
+            if entry is None or entry.signature != signature:
+                known[source] = SourceFile(root + source, source, signature)
+        return list(known.values())
 
     def _quiet_report(self, signatures: dict[str, tuple[int, int, int]], now: datetime) -> ScanReport | None:
         """The last scan's outcome again when no file changed and no post fell due since; else None."""
@@ -242,7 +269,7 @@ class Publisher:
         """The taxonomy feeds/ was rendered from; made on the first change after a warm start."""
         if self._published and self._taxonomy is None and self._visible is not None:
             self._taxonomy = build_taxonomy(list(self._posts.values()), visible_ids=self._visible)
-            self._renderer = SiteRenderer(self.settings, self._taxonomy, problems)
+            self._renderer = SiteRenderer(self.settings, self._taxonomy, problems, ENTRY_CACHE_BYTES)
         return self._taxonomy
 
     def _publish(self, taxonomy: Taxonomy, affected: list[Post], problems: list[Problem]) -> PublishReport:
@@ -255,7 +282,7 @@ class Publisher:
             or _renamed(old.slugs, taxonomy.slugs)
         ):
             # first publish, or a term's display name or slug changed: it shows in every entry
-            self._renderer = SiteRenderer(self.settings, taxonomy, problems)
+            self._renderer = SiteRenderer(self.settings, taxonomy, problems, ENTRY_CACHE_BYTES)
             return self.store.publish(self._renderer.all_files())
         renderer.problems = problems
         renderer.forget(affected)

@@ -22,6 +22,7 @@ from typing import Any
 from isal import igzip
 
 from .errors import StoreError
+from .jsontext import SortedJsonObject
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
@@ -148,9 +149,7 @@ class Store:
         self.feeds_dir = feeds_dir
         self._root = os.fspath(feeds_dir)
         self._manifest: dict[str, Any] | None = None
-        self.manifest_sha: str | None = None  # of the manifest bytes this store last wrote
-        self._fragments: dict[str, tuple[Any, str]] = {}
-        self._sorted: list[str] = []
+        self._files_text: SortedJsonObject | None = None  # the text of manifest["files"], kept
 
     @property
     def manifest(self) -> dict[str, Any]:
@@ -178,7 +177,7 @@ class Store:
             for path, data in items:
                 done.records[path] = self._write(path, data, old_files.get(path), stamp, done)
         except OSError as exc:
-            self._manifest = None  # re-read next time: what is on disk is the truth
+            self._manifest, self._files_text = None, None  # re-read: what is on disk is the truth
             raise StoreError(f"cannot write to {self.feeds_dir}: {exc.strerror or exc}") from exc
         return done
 
@@ -202,33 +201,28 @@ class Store:
                 report.removed.append(path)
             manifest = {"version": MANIFEST_VERSION, "files": records, "gone": gone}
             if report.written or report.removed or gone != old["gone"]:
-                data = self._serialize(manifest)
+                data = self._serialize(manifest, old["files"], report)
                 write_atomic(self.feeds_dir / MANIFEST, data, durable=True)
-                self._manifest, self.manifest_sha = manifest, sha256(data)
+                self._manifest = manifest
         except OSError as exc:
-            self._manifest = None
+            self._manifest, self._files_text = None, None
             raise StoreError(f"cannot write to {self.feeds_dir}: {exc.strerror or exc}") from exc
         return report
 
-    def _serialize(self, manifest: dict[str, Any]) -> bytes:
-        """The manifest as sorted, compact JSON, from per-file fragments kept between publishes, so a
-        small publish does not re-encode the records of ten thousand unchanged files."""
-        fragments = self._fragments
+    def _serialize(self, manifest: dict[str, Any], old_files: dict[str, Any], report: PublishReport) -> bytes:
+        """The manifest as sorted, compact JSON. The text of "files" is kept between publishes and
+        patched where records changed, so a small publish does not re-encode ten thousand records."""
+        text = self._files_text
+        if text is None:
+            text = self._files_text = SortedJsonObject()
+            text.replace_all(old_files)
+        for path in report.removed:
+            text.delete(path)
         files = manifest["files"]
-        if len(files) != len(self._sorted) or any(path not in fragments for path in files):
-            self._sorted = sorted(files)  # paths came or went: sort again, else reuse the order
-        parts = []
-        for path in self._sorted:
-            record = manifest["files"][path]
-            cached = fragments.get(path)
-            if cached is None or cached[0] is not record:
-                text = json.dumps(path, ensure_ascii=False) + ":" + _compact(record)
-                cached = fragments[path] = (record, text)
-            parts.append(cached[1])
-        for path in set(fragments) - set(manifest["files"]):
-            del fragments[path]
-        text = '{"files":{' + ",".join(parts) + '},"gone":' + _compact(manifest["gone"]) + ',"version":'
-        return (text + str(manifest["version"]) + "}\n").encode("utf-8")
+        for path in report.written:
+            text.set(path, files[path])
+        head = b'{"files":' + text.to_bytes() + b',"gone":' + _compact(manifest["gone"]).encode("utf-8")
+        return head + b',"version":' + str(manifest["version"]).encode() + b"}\n"
 
     def _write(self, path: str, data: bytes, previous: Any, stamp: str, done: Written) -> Any:
         target = os.path.join(self._root, safe_relative(path))

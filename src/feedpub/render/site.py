@@ -7,6 +7,7 @@ yielded file by file, so a cold build of a big site never holds all its files in
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from types import ModuleType
 
@@ -24,13 +25,62 @@ GROUP_SIZE = 400  # files per piece of work when workers render side by side
 File = tuple[str, bytes]
 
 
+class EntryCache:
+    """Rendered entries by (format, post id), checked against the Post object they came from.
+
+    With a byte budget, the least recently used entries go first: a long-running service keeps
+    the entries its edits keep needing (the newest posts, the busiest terms), not every entry of
+    its first full render.
+    """
+
+    def __init__(self, budget: int | None = None) -> None:
+        self.budget = budget
+        self._items: OrderedDict[tuple[str, str], tuple[Post, bytes | None]] = OrderedDict()
+        self.size = 0
+
+    def get(self, fmt: str, post: Post) -> tuple[Post, bytes | None] | None:
+        key = (fmt, post.id)
+        found = self._items.get(key)
+        if found is None or found[0] is not post:
+            return None
+        if self.budget is not None:
+            self._items.move_to_end(key)
+        return found
+
+    def put(self, fmt: str, post: Post, data: bytes | None) -> None:
+        self.drop(fmt, post.id)
+        self._items[(fmt, post.id)] = (post, data)
+        self.size += len(data or b"")
+        while self.budget is not None and self.size > self.budget and self._items:
+            _key, (_post, dropped) = self._items.popitem(last=False)
+            self.size -= len(dropped or b"")
+
+    def drop(self, fmt: str, post_id: str) -> None:
+        old = self._items.pop((fmt, post_id), None)
+        if old is not None:
+            self.size -= len(old[1] or b"")
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.size = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 class SiteRenderer:
     """Renders feeds, OPML and pages for one taxonomy; reusable across rescans via `retarget`."""
 
-    def __init__(self, settings: Settings, taxonomy: Taxonomy, problems: list[Problem] | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        taxonomy: Taxonomy,
+        problems: list[Problem] | None = None,
+        entry_budget: int | None = None,
+    ) -> None:
         self.settings = settings
         self.problems: list[Problem] = [] if problems is None else problems
-        self._entries: dict[tuple[str, str], tuple[Post, bytes | None]] = {}
+        self._entries = EntryCache(entry_budget)
         self._last_shared: tuple[object, ...] | None = None
         self.retarget(taxonomy)
 
@@ -44,9 +94,9 @@ class SiteRenderer:
 
     def forget(self, posts: Iterable[Post]) -> None:
         """Drop cached entries of posts that changed or went away."""
-        ids = {post.id for post in posts}
-        for key in [k for k in self._entries if k[1] in ids]:
-            del self._entries[key]
+        for post in posts:
+            for fmt in RENDERERS:
+                self._entries.drop(fmt, post.id)
 
     def ordered_scopes(self) -> list[tuple[FeedKey, tuple[Post, ...]]]:
         site = FeedKey(Scope.SITE)
@@ -54,15 +104,15 @@ class SiteRenderer:
         return [(site, self.taxonomy.scopes[site]), *categories, *tags]
 
     def _entry(self, fmt: str, post: Post) -> bytes | None:
-        cached = self._entries.get((fmt, post.id))
-        if cached is not None and cached[0] is post:
+        cached = self._entries.get(fmt, post)
+        if cached is not None:
             return cached[1]
         try:
             data: bytes | None = RENDERERS[fmt].render_entry(post, self.ctx)
         except (ValueError, TypeError) as exc:  # should not happen: every text is cleaned on the way in
             self.problems.append(Problem(post.source, f"left out of {fmt} feeds: {exc}"))
             data = None
-        self._entries[(fmt, post.id)] = (post, data)
+        self._entries.put(fmt, post, data)
         return data
 
     def feed_files(self, spec: FeedSpec) -> Iterator[File]:
