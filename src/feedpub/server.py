@@ -11,6 +11,7 @@ scheduler, lets requests in flight finish and exits 0.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import signal
 import sys
@@ -130,6 +131,10 @@ def _run_granian(
 
     # the worker process reads the same config file (an absolute path: its cwd may differ)
     os.environ[CONFIG_ENV] = str(Path(config_path).resolve()) if config_path else ""
+    # Granian starts workers the default way, which on Linux forks this process with every post
+    # loaded; a worker only reads feeds/, so a fresh interpreter is a third of the memory and
+    # never copies the posts page by page as reference counts touch them
+    multiprocessing.set_start_method("spawn", force=True)
     server = Granian(
         "feedpub.server:granian_app",
         address=host,

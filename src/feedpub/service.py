@@ -107,7 +107,7 @@ class Publisher:
                 # a warm start answers at once and leaves the taxonomy for later: make it on the
                 # next (idle) scan, so the first edit costs what any edit costs
                 self._published_taxonomy(list(report.problems))
-            if self._published and not self._frozen:
+            if self._scans > 1 and self._published and not self._frozen:
                 # what the first scan loaded (every post) lives as long as the service: move it
                 # out of the collector's sight, so no later collection walks ten thousand posts
                 gc.collect()
