@@ -126,3 +126,33 @@ def test_post_becomes_draft_and_broken(live):
 def test_nothing_changed_renders_nothing(live):
     report = step(live)
     assert not report.rendered and report.written == 0
+
+
+def _raw(settings, name, front):
+    (settings.posts_dir / name).write_text(
+        f"---\n{front}\ndate: 2025-05-01T08:00:00+08:00\n---\nbody {name}\n"
+    )
+
+
+def test_a_slug_given_up_goes_back_to_the_post_that_had_to_yield(live):
+    settings, _clock, _publisher = live
+    # explicit ids: B's id does not move with its slug, so only the slug rule can bring B back
+    _raw(settings, "a-first.md", "title: A\nslug: same\nid: id-a\ntags: [x]")
+    _raw(settings, "b-second.md", "title: B\nslug: same\nid: id-b\ntags: [y]")
+    step(live)
+    assert (settings.feeds_dir / "posts/same/index.html").read_text().count("<h1>A</h1>") == 1
+    _raw(settings, "a-first.md", "title: A\nslug: other\nid: id-a\ntags: [x]")  # only A is edited…
+    step(live)  # …and B, not re-read, must take the slug back
+    assert "<h1>B</h1>" in (settings.feeds_dir / "posts/same/index.html").read_text()
+
+
+def test_a_duplicate_id_given_up_brings_the_other_post_back(live):
+    settings, _clock, _publisher = live
+    _raw(settings, "a-first.md", "title: A\nid: shared-id\ntags: [x]")
+    _raw(settings, "b-second.md", "title: B\nid: shared-id\ntags: [y]")
+    report = step(live)
+    assert any("b-second.md" in p.source for p in report.problems)
+    _raw(settings, "a-first.md", "title: A\nid: own-id\ntags: [x]")
+    report = step(live)
+    assert not any("b-second.md" in p.source for p in report.problems)
+    assert (settings.feeds_dir / "tags/y/atom.xml").exists()

@@ -21,7 +21,7 @@ from .cache import Entry, PostCache
 from .config import Settings
 from .errors import FeedpubError
 from .model import FeedKey, Post, Problem, Scope, statuses
-from .posts import SourceFile, load_posts, scan, update_sources
+from .posts import Loaded, SourceFile, load_posts, scan, update_sources
 from .render.pages import post_page_path
 from .render.site import SiteRenderer
 from .status import read_status, write_status
@@ -82,6 +82,7 @@ class Publisher:
         self._visibility = Visibility()
         self._scanned_at: datetime | None = None
         self._sources: dict[str, SourceFile] = {}  # as of the last scan, by source
+        self._renamed: set[str] = set()  # sources that needed a free slug at the last scan
         self._walk_problems: list[Problem] = []
         self._first_publish = True
         self._frozen = False
@@ -155,9 +156,9 @@ class Publisher:
             if prior is not None:  # posts changed while the service was down: publish just that
                 self._posts, self._visible = prior
                 self._published = True
-        pairs = [
-            pair for src in set(posts) | set(self._posts) if (pair := self._changed(src, posts, visible))
-        ]
+        candidates = self._candidates(posts, visible, loaded, deleted)
+        self._renamed = set(loaded.renamed)
+        pairs = [pair for src in sorted(candidates) if (pair := self._changed(src, posts, visible))]
         affected = [p for pair in pairs for p in pair if p is not None]
         if self._published and not affected and visible == self._visible:
             self._posts = posts
@@ -254,6 +255,17 @@ class Publisher:
             and recorded is not None
             and recorded == manifest_digest(self.settings.feeds_dir)
         )
+
+    def _candidates(
+        self, posts: dict[str, Post], visible: frozenset[str], loaded: Loaded, deleted: set[str]
+    ) -> set[str]:
+        """Sources whose post may differ from the published one: every source when visibility
+        moved (a post fell due), else those read, deleted, renamed now or before, or that came or
+        went among the posts (a duplicate id) - a few, not ten thousand."""
+        if visible != self._visible:
+            return set(posts) | set(self._posts)
+        found = set(loaded.read) | set(loaded.renamed) | self._renamed | deleted
+        return found | (posts.keys() ^ self._posts.keys())
 
     def _changed(
         self, source: str, posts: dict[str, Post], visible: frozenset[str]
