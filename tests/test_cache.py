@@ -166,3 +166,22 @@ def test_an_idle_scan_after_a_warm_start_prepares_for_the_first_edit(sample_site
         assert_same_as_cold_build(sample_site, lambda: now)
     finally:
         publisher.close()
+
+
+def test_posts_sharing_a_slug_do_not_stop_an_incremental_restart(sample_site, now):
+    posts = sample_site.posts_dir
+    for name in ("dup-a.md", "dup-b.md"):  # the second gets a free slug: read again on every load
+        (posts / name).write_text(
+            f"---\ntitle: {name}\nslug: dup\ndate: 2025-06-01T08:00:00+08:00\ntags: [HBM]\n---\n正文\n",
+            encoding="utf-8",
+        )
+    first = restart(sample_site, now)
+    path = posts / "hbm-memory-race.md"
+    path.write_text(path.read_text().replace("HBM 内存竞赛", "HBM 竞赛"))
+    report = restart(sample_site, now)
+    assert report.rendered and 0 < report.written < first.written // 2
+    assert_same_as_cold_build(sample_site, lambda: now)
+    # and when the renamed post itself changed while stopped, everything is rendered, correctly
+    (posts / "dup-b.md").write_text((posts / "dup-b.md").read_text().replace("正文", "改了"))
+    assert restart(sample_site, now).rendered
+    assert_same_as_cold_build(sample_site, lambda: now)

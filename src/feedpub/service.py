@@ -152,7 +152,7 @@ class Publisher:
                 self._posts, self._visible, self._published = posts, visible, True
                 self._last, self._due = (signatures, report.posts, problems), self._visibility.due
                 return report
-            prior = self._prior_publication(before)
+            prior = self._prior_publication(before, signatures)
             if prior is not None:  # posts changed while the service was down: publish just that
                 self._posts, self._visible = prior
                 self._published = True
@@ -228,9 +228,12 @@ class Publisher:
             digest.update(post_id.encode("utf-8", "surrogateescape") + b"\n")
         return digest.hexdigest()
 
-    def _prior_publication(self, before: dict[str, Entry]) -> tuple[dict[str, Post], frozenset[str]] | None:
+    def _prior_publication(
+        self, before: dict[str, Entry], signatures: dict[str, tuple[int, int, int]]
+    ) -> tuple[dict[str, Post], frozenset[str]] | None:
         """The posts and visible ids feeds/ was published from by the last run, when its record
-        says feeds/ holds exactly what they make; None otherwise (then everything is rendered)."""
+        says feeds/ holds exactly what they make; None otherwise (then everything is rendered).
+        `signatures` are the files as they are now."""
         stamp = self.db.get_meta("published_at")
         if not before or not stamp:
             return None
@@ -241,8 +244,8 @@ class Publisher:
         root = str(self.settings.posts_dir) + os.sep
         files = [SourceFile(root + src, src, entry[0]) for src, entry in sorted(before.items())]
         loaded = load_posts(files, self.settings, dict(before))
-        if loaded.read or loaded.renamed:
-            return None  # those would need the files as they were, which are gone
+        if loaded.read or any(signatures.get(src) != before[src][0] for src in loaded.renamed):
+            return None  # a post given a free slug was read again: right only if it did not change
         visible = statuses(loaded.posts, published_at)[1]
         if not self._already_published(self._state(visible, before)):
             return None
