@@ -54,8 +54,12 @@ def serve(
         yield base, proc
     finally:
         if proc.poll() is None:
-            proc.kill()
-            proc.wait(5)
+            proc.send_signal(signal.SIGTERM)  # politely first: its workers stop with it
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
 
 
 def _healthy(base: str) -> bool:
@@ -150,3 +154,45 @@ def test_no_scheduler_process_only_serves_what_another_published(tmp_path):
         finally:
             if extra.poll() is None:
                 extra.kill()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux's")
+def test_a_killed_service_takes_its_worker_with_it(tmp_path):
+    with serve(tmp_path, 3600) as (base, proc):
+        assert fetch(base, "/healthz").status == 200
+        workers = [
+            pid
+            for pid in _children(proc.pid)
+            if "granian" in Path(f"/proc/{pid}/cmdline").read_text()
+            or "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text()
+        ]
+        assert workers, "the Granian worker should be a child of the service"
+        proc.kill()  # SIGKILL: no chance to stop anything itself
+        proc.wait(5)
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in workers), "a worker outlived the service"
+        with pytest.raises(OSError):
+            fetch(base, "/healthz")  # nobody is left on the port

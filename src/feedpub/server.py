@@ -10,6 +10,7 @@ scheduler, lets requests in flight finish and exits 0.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
@@ -41,8 +42,27 @@ def configure_logging() -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
+PARENT_ENV = "FEEDPUB_SERVICE_PID"
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_service() -> None:
+    """A worker must never outlive the service: were the main process killed (SIGKILL, OOM), a
+    worker left behind would keep the port and serve feeds nobody updates any more."""
+    expected = os.environ.get(PARENT_ENV)
+    if not sys.platform.startswith("linux") or not expected:
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if str(os.getppid()) != expected:  # the service died before the line above took effect
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def granian_app() -> object:
     """The WSGI app in a Granian worker: settings from the config file the main process chose."""
+    _die_with_service()
     configure_logging()
     return application(load_settings(os.environ.get(CONFIG_ENV) or None, {}))
 
@@ -135,6 +155,7 @@ def _run_granian(
     # loaded; a worker only reads feeds/, so a fresh interpreter is a third of the memory and
     # never copies the posts page by page as reference counts touch them
     multiprocessing.set_start_method("spawn", force=True)
+    os.environ[PARENT_ENV] = str(os.getpid())
     server = Granian(
         "feedpub.server:granian_app",
         address=host,
