@@ -53,11 +53,13 @@ def _die_with_service() -> None:
     if not sys.platform.startswith("linux") or not expected:
         return
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        # SIGKILL: a worker's SIGTERM handler runs only when its Rust server loop yields, and
+        # with the service gone there is nothing left to drain for anyway
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
     except (OSError, AttributeError):
         return
     if str(os.getppid()) != expected:  # the service died before the line above took effect
-        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def granian_app() -> object:
