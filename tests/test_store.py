@@ -146,3 +146,57 @@ def test_a_long_lived_store_patches_the_manifest_exactly(tmp_path):
         assert data == fresh.encode("utf-8")
         assert sorted(manifest["files"]) == sorted(live)
         assert Store(out).manifest == manifest
+
+
+def _deleted_files_held(directory) -> int:
+    """Descriptors of this process on files under `directory` that are no longer linked."""
+    import os
+    from pathlib import Path
+
+    count = 0
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith(str(directory)) and target.endswith("(deleted)"):
+            count += 1
+    return count
+
+
+def test_replaced_files_are_freed_by_the_reaper_not_the_publish(tmp_path):
+    import time
+
+    from feedpub.store import Reaper, Store
+
+    out = tmp_path / "feeds"
+    reaper = Reaper()
+    store = Store(out, reaper)
+    store.publish({"atom.xml": b"<a/>", "tags/x/atom.xml": b"<b/>"})
+    report = store.publish({"atom.xml": b"<a2/>", "tags/x/atom.xml": b"<b2/>"})
+    assert sorted(report.written) == ["atom.xml", "tags/x/atom.xml"]
+    assert (out / "atom.xml").read_bytes() == b"<a2/>"  # readers see the new bytes at once
+    deadline = time.monotonic() + 5
+    while _deleted_files_held(out) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert _deleted_files_held(out) == 0  # and the old ones are closed soon after
+    assert not store._held
+
+
+def test_a_huge_publish_does_not_hold_more_than_the_limit(tmp_path, monkeypatch):
+    from feedpub.store import Reaper, Store
+
+    monkeypatch.setattr(Reaper, "LIMIT", 3)
+    handed: list[list[int]] = []
+    reaper = Reaper()
+    monkeypatch.setattr(reaper, "close_later", lambda fds: handed.append(list(fds)))
+    store = Store(tmp_path / "feeds", reaper)
+    files = {f"tags/t{i}/atom.xml": b"x" for i in range(10)}
+    store.publish(files)
+    store.publish({path: b"y" for path in files})
+    assert sum(len(fds) for fds in handed) <= 3
+    for fds in handed:
+        for fd in fds:
+            import os
+
+            os.close(fd)

@@ -25,7 +25,7 @@ from .posts import Loaded, SourceFile, load_posts, scan, update_sources
 from .render.pages import post_page_path
 from .render.site import SiteRenderer
 from .status import read_status, write_status
-from .store import PublishReport, Store, manifest_digest
+from .store import PublishReport, Reaper, Store, manifest_digest
 from .taxonomy import Taxonomy, build_taxonomy, update_taxonomy
 from .visibility import Visibility
 from .watch import PostsWatcher
@@ -75,7 +75,7 @@ class Publisher:
         self._taxonomy: Taxonomy | None = None
         self._renderer: SiteRenderer | None = None
         self._published = False  # feeds/ holds what self._posts and self._visible make
-        self.store = Store(settings.feeds_dir)
+        self.store = Store(settings.feeds_dir, Reaper())
         # (stat signatures, post counts, problems) of the last scan, to answer a quiet rescan fast
         self._last: tuple[dict[str, tuple[int, int, int]], dict[str, int], list[Problem]] | None = None
         self._due: datetime | None = None  # the next moment a post appears or expires
@@ -108,6 +108,9 @@ class Publisher:
                 # a warm start answers at once and leaves the taxonomy for later: make it on the
                 # next (idle) scan, so the first edit costs what any edit costs
                 self._published_taxonomy(list(report.problems))
+                if self._renderer is not None:
+                    self._renderer.warm_up()
+                self.store.prepare()
             if self._scans > 1 and self._published and not self._frozen:
                 # what the first scan loaded (every post) lives as long as the service: move it
                 # out of the collector's sight, so no later collection walks ten thousand posts

@@ -98,6 +98,27 @@ class SiteRenderer:
             for fmt in RENDERERS:
                 self._entries.drop(fmt, post.id)
 
+    def warm_up(self, fill: float = 0.75) -> None:
+        """Render ahead what edits need first, for a service that just started with feeds/
+        already holding this taxonomy's files: the entries of the site feed, then of the busiest
+        terms' feeds (the terms a random post most likely has), until the entry cache is `fill`
+        full; compile the page templates; note the shared files as published."""
+        self._last_shared = self._shared_shape(self.ordered_scopes())
+        site = FeedKey(Scope.SITE)
+        terms = self.taxonomy.terms(Scope.CATEGORY) + self.taxonomy.terms(Scope.TAG)
+        busiest = sorted(terms, key=lambda scope: -len(scope[1]))
+        budget = self._entries.budget
+        for key, members in [(site, self.taxonomy.scopes[site]), *busiest]:
+            for post in feed_spec(key, members, self.settings).posts:
+                for fmt in self.settings.feeds.formats:
+                    self._entry(fmt, post)
+            if budget is None or self._entries.size > budget * fill:
+                break
+        if self.taxonomy.scopes[site]:
+            self.pages.post_page(self.taxonomy.scopes[site][0])
+        if busiest:
+            self.pages.term_page(*busiest[0])
+
     def ordered_scopes(self) -> list[tuple[FeedKey, tuple[Post, ...]]]:
         site = FeedKey(Scope.SITE)
         categories, tags = self.taxonomy.terms(Scope.CATEGORY), self.taxonomy.terms(Scope.TAG)
