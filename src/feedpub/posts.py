@@ -308,22 +308,26 @@ def load_posts(
     for source in sorted(by_source):
         result = cache[source][2]
         (posts if isinstance(result, Post) else problems).append(result)
+    # `posts` is in source order from here on, which the two checks below rely on
     posts, renamed = _unique_slugs(posts)
-    for source, slug in renamed.items():
-        renamed_result = read_post(by_source[source], settings, slug)
-        if isinstance(renamed_result, Post):
-            posts = [renamed_result if p.source == source else p for p in posts]
+    if renamed:
+        position = {post.source: index for index, post in enumerate(posts)}
+        for source, slug in renamed.items():
+            renamed_result = read_post(by_source[source], settings, slug)
+            if isinstance(renamed_result, Post):
+                posts[position[source]] = renamed_result
     posts, duplicates = _unique_ids(posts)
     problems.extend(duplicates)
     problems.sort(key=lambda p: (p.source, p.line or 0))
-    return Loaded(sorted(posts, key=lambda p: p.source), problems, [f.source for f in stale], sorted(renamed))
+    return Loaded(posts, problems, [f.source for f in stale], sorted(renamed))
 
 
 def _unique_slugs(posts: list[Post]) -> tuple[list[Post], dict[str, str]]:
-    """Later sources (in path order) whose slug is taken get the slug plus a hash of their path."""
+    """Later sources (in path order; `posts` come in that order) whose slug is taken get the slug
+    plus a hash of their path."""
     taken: dict[str, str] = {}
     renamed: dict[str, str] = {}
-    for post in sorted(posts, key=lambda p: p.source):
+    for post in posts:
         key = post.slug.casefold()
         if key in taken:
             suffix = hashlib.sha1(post.source.encode("utf-8")).hexdigest()[:6]
@@ -334,11 +338,12 @@ def _unique_slugs(posts: list[Post]) -> tuple[list[Post], dict[str, str]]:
 
 
 def _unique_ids(posts: list[Post]) -> tuple[list[Post], list[Problem]]:
-    """Two posts with one id would be one entry to every reader: keep the first, report the rest."""
+    """Two posts with one id would be one entry to every reader: keep the first (in source order,
+    the order `posts` come in), report the rest."""
     seen: dict[str, str] = {}
     kept: list[Post] = []
     problems: list[Problem] = []
-    for post in sorted(posts, key=lambda p: p.source):
+    for post in posts:
         if post.id in seen:
             problems.append(
                 Problem(post.source, f"same id/permalink as {seen[post.id]} ({post.id}); left out")

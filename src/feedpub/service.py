@@ -7,6 +7,8 @@ serialised by a lock, so the interval job and a date-triggered job never overlap
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import hashlib
 import logging
@@ -36,6 +38,13 @@ Clock = Callable[[], datetime]
 # Rendered entries a running service keeps: enough for the feeds an edit touches (the site's and
 # its terms' newest posts) without holding every entry of the first full render in memory.
 ENTRY_CACHE_BYTES = 24 * 1024 * 1024
+
+
+def release_free_memory() -> None:
+    """Give the pages malloc holds free back to the system (glibc keeps them after a burst of
+    allocations, so a service's RSS would stay at its start-up peak for months)."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to give back
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def utc_now() -> datetime:
@@ -104,6 +113,8 @@ class Publisher:
             report.duration_ms = (time.perf_counter() - t0) * 1000
             self._record(report)
             self._scans += 1
+            if self._scans == 1:
+                release_free_memory()  # the first scan's transient lists and pickles are garbage now
             if self._scans > 1 and self._published and self._taxonomy is None and report.error is None:
                 # a warm start answers at once and leaves the taxonomy for later: make it on the
                 # next (idle) scan, so the first edit costs what any edit costs
@@ -117,6 +128,7 @@ class Publisher:
                 gc.collect()
                 gc.freeze()
                 self._frozen = True
+                release_free_memory()
             return report
 
     def _rescan(self, now: datetime) -> ScanReport:
