@@ -185,3 +185,19 @@ def test_posts_sharing_a_slug_do_not_stop_an_incremental_restart(sample_site, no
     (posts / "dup-b.md").write_text((posts / "dup-b.md").read_text().replace("正文", "改了"))
     assert restart(sample_site, now).rendered
     assert_same_as_cold_build(sample_site, lambda: now)
+
+
+def test_posts_share_term_objects_when_read_and_when_unpickled(sample_site, now):
+    import pickle
+
+    from feedpub.build import load_site
+
+    posts = load_site(sample_site, now).posts
+    by_key: dict[str, object] = {}
+    for post in posts:
+        for term in post.categories + post.tags:
+            assert by_key.setdefault((term.key, term.name), term) is term  # one object per term
+    copies = pickle.loads(pickle.dumps(posts))
+    for post in copies:
+        for term in post.categories + post.tags:
+            assert by_key[(term.key, term.name)] is term

@@ -92,11 +92,9 @@ class PostCache:
     def load(self) -> dict[str, Entry]:
         """Every cached entry; an unreadable cache is rebuilt and yields nothing."""
         try:
-            rows = (
-                self._connect()
-                .execute("SELECT source, mtime_ns, size, inode, sha256, result FROM posts")
-                .fetchall()
-            )
+            # row by row, not fetchall(): the pickles of every post at once were a transient
+            # 60 MB that the process kept as RSS long after
+            rows = self._connect().execute("SELECT source, mtime_ns, size, inode, sha256, result FROM posts")
             entries: dict[str, Entry] = {}
             for source, mtime_ns, size, inode, digest, blob in rows:
                 result = pickle.loads(blob)

@@ -28,7 +28,7 @@ from .content import (
 from .dates import DateError, file_name_date, parse_date
 from .errors import PostError
 from .front_matter import FrontMatter
-from .model import Author, Post, Status, Term
+from .model import Author, Post, Status, Term, shared_term
 from .terms import clean_name, post_slug, term_key
 
 JEKYLL, HUGO = "jekyll", "hugo"
@@ -174,7 +174,7 @@ def _terms(
                     raise PostError(
                         f"{field_key}: more than {limit.max_terms_per_post} terms (limits.max_terms_per_post)"
                     )
-                seen[key] = Term(key, name)
+                seen[key] = shared_term(key, name)
     return tuple(seen.values())
 
 

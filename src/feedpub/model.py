@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,10 +32,22 @@ class Term:
     key: str
     name: str
 
-    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+    def __reduce__(self) -> tuple[Callable[[str, str], Term], tuple[str, str]]:
         # frozen slotted dataclasses unpickle through a slow generic __setstate__; the post
-        # cache unpickles tens of thousands of these at every start
-        return (Term, (self.key, self.name))
+        # cache unpickles tens of thousands of these at every start, most of them the same few
+        return (shared_term, (self.key, self.name))
+
+
+_TERMS: dict[tuple[str, str], Term] = {}
+
+
+def shared_term(key: str, name: str) -> Term:
+    """One Term object per (key, name): ten thousand posts name a few thousand terms, so sharing
+    them keeps a service's memory to the terms, not to every post's copy of them."""
+    term = _TERMS.get((key, name))
+    if term is None:
+        term = _TERMS[(key, name)] = Term(key, name)
+    return term
 
 
 @dataclass(frozen=True, slots=True)
