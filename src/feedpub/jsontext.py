@@ -14,7 +14,8 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Mapping
 from typing import Any
 
-_dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+compact_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+_dumps = compact_json  # sorted keys, no spaces, Unicode kept: the manifest's one encoding
 
 
 def _fragment(key: str, value: Any) -> bytes:

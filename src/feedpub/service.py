@@ -87,8 +87,7 @@ class Publisher:
         self.store = Store(settings.feeds_dir, Reaper())
         # (stat signatures, post counts, problems) of the last scan, to answer a quiet rescan fast
         self._last: tuple[dict[str, tuple[int, int, int]], dict[str, int], list[Problem]] | None = None
-        self._due: datetime | None = None  # the next moment a post appears or expires
-        self._visibility = Visibility()
+        self._visibility = Visibility()  # statuses, and the next moment a post appears or expires
         self._scanned_at: datetime | None = None
         self._sources: dict[str, SourceFile] = {}  # as of the last scan, by source
         self._renamed: set[str] = set()  # sources that needed a free slug at the last scan
@@ -161,13 +160,14 @@ class Publisher:
         report = ScanReport(now, 0.0, len(loaded.read) + len(deleted), False, counts, problems=problems)
         self._scanned_at = now
         if not self._published:
-            if self._already_published(self._state(visible)):
+            on_disk = manifest_digest(self.settings.feeds_dir)  # read once for both checks below
+            if self._already_published(visible, self._cache, on_disk):
                 # warm start: feeds/ already holds exactly what these posts make; the taxonomy and
                 # renderer are made when the first change needs them
                 self._posts, self._visible, self._published = posts, visible, True
-                self._last, self._due = (signatures, report.posts, problems), self._visibility.due
+                self._last = (signatures, report.posts, problems)
                 return report
-            prior = self._prior_publication(before, signatures)
+            prior = self._prior_publication(before, signatures, on_disk)
             if prior is not None:  # posts changed while the service was down: publish just that
                 self._posts, self._visible = prior
                 self._published = True
@@ -177,7 +177,7 @@ class Publisher:
         affected = [p for pair in pairs for p in pair if p is not None]
         if self._published and not affected and visible == self._visible:
             self._posts = posts
-            self._last, self._due = (signatures, report.posts, problems), self._visibility.due
+            self._last = (signatures, report.posts, problems)
             return report
         old = self._published_taxonomy(problems)
         if old is not None and self._visible is not None:
@@ -186,11 +186,11 @@ class Publisher:
             added = [n for _o, n in pairs if n is not None and n.id in now_visible]
             taxonomy = update_taxonomy(old, removed, added)
         else:
-            taxonomy = build_taxonomy(loaded.posts, now, visible)
+            taxonomy = build_taxonomy(loaded.posts, visible_ids=visible)
         published = self._publish(taxonomy, affected, problems)
         self._published = True
         self._posts, self._visible, self._taxonomy = posts, visible, taxonomy
-        self._last, self._due = (signatures, report.posts, problems), self._visibility.due
+        self._last = (signatures, report.posts, problems)
         if self._first_publish:
             self._record_published()  # so even a service that is killed later can warm-start from here
             self._first_publish = False
@@ -226,7 +226,8 @@ class Publisher:
         """The last scan's outcome again when no file changed and no post fell due since; else None."""
         if self._last is None or not self._published or signatures != self._last[0]:
             return None
-        if self._due is not None and self._due <= now:
+        due = self._visibility.due
+        if due is not None and due <= now:
             return None
         _signatures, counts, last_problems = self._last
         return ScanReport(now, 0.0, 0, False, dict(counts), problems=list(last_problems))
@@ -244,13 +245,13 @@ class Publisher:
         return digest.hexdigest()
 
     def _prior_publication(
-        self, before: dict[str, Entry], signatures: dict[str, tuple[int, int, int]]
+        self, before: dict[str, Entry], signatures: dict[str, tuple[int, int, int]], on_disk: str | None
     ) -> tuple[dict[str, Post], frozenset[str]] | None:
         """The posts and visible ids feeds/ was published from by the last run, when its record
         says feeds/ holds exactly what they make; None otherwise (then everything is rendered).
-        `signatures` are the files as they are now."""
+        `signatures` are the files as they are now, `on_disk` the digest of the manifest."""
         stamp = self.db.get_meta("published_at")
-        if not before or not stamp:
+        if not before or not stamp or not self._manifest_as_recorded(on_disk):
             return None
         try:
             published_at = datetime.fromisoformat(stamp)
@@ -262,16 +263,21 @@ class Publisher:
         if loaded.read or any(signatures.get(src) != before[src][0] for src in loaded.renamed):
             return None  # a post given a free slug was read again: right only if it did not change
         visible = statuses(loaded.posts, published_at)[1]
-        if not self._already_published(self._state(visible, before)):
+        if not self._already_published(visible, before, on_disk):
             return None
         return {p.source: p for p in loaded.posts}, visible
 
-    def _already_published(self, state: str) -> bool:
+    def _manifest_as_recorded(self, on_disk: str | None) -> bool:
         recorded = self.db.get_meta("manifest_sha")
-        return (
-            self.db.get_meta("published_state") == state
-            and recorded is not None
-            and recorded == manifest_digest(self.settings.feeds_dir)
+        return recorded is not None and recorded == on_disk
+
+    def _already_published(
+        self, visible: frozenset[str], cache: dict[str, Entry], on_disk: str | None
+    ) -> bool:
+        """feeds/ is the manifest the last run recorded, made from exactly these sources and
+        visible posts (the manifest is compared first: it is cheaper than the digest)."""
+        return self._manifest_as_recorded(on_disk) and self.db.get_meta("published_state") == self._state(
+            visible, cache
         )
 
     def _candidates(
@@ -392,7 +398,8 @@ class Publisher:
         if self._visible is None:
             return
         self.db.set_meta("published_state", self._state(self._visible))
-        self.db.set_meta("manifest_sha", manifest_digest(self.settings.feeds_dir) or "")
+        written = self.store.manifest_sha  # the bytes this run wrote last, else what is on disk
+        self.db.set_meta("manifest_sha", written or manifest_digest(self.settings.feeds_dir) or "")
         if self._scanned_at is not None:  # when the published posts were last found visible
             self.db.set_meta("published_at", self._scanned_at.isoformat())
 
@@ -406,7 +413,7 @@ class Publisher:
 
     def next_due(self) -> datetime | None:
         """The next moment a post becomes visible or expires after the last scan, for a date job."""
-        return self._due
+        return self._visibility.due
 
 
 def _renamed(old: dict[tuple[Scope, str], str], new: dict[tuple[Scope, str], str]) -> bool:

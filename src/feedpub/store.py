@@ -24,7 +24,7 @@ from typing import Any
 from isal import igzip
 
 from .errors import StoreError
-from .jsontext import SortedJsonObject
+from .jsontext import SortedJsonObject, compact_json
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
@@ -193,6 +193,7 @@ class Store:
         self._root = os.fspath(feeds_dir)
         self._manifest: dict[str, Any] | None = None
         self._files_text: SortedJsonObject | None = None  # the text of manifest["files"], kept
+        self.manifest_sha: str | None = None  # of the manifest bytes this store last wrote
 
     @property
     def manifest(self) -> dict[str, Any]:
@@ -220,9 +221,7 @@ class Store:
             for path, data in items:
                 done.records[path] = self._write(path, data, old_files.get(path), stamp, done)
         except OSError as exc:
-            self._manifest, self._files_text = None, None  # re-read: what is on disk is the truth
-            self._release()
-            raise StoreError(f"cannot write to {self.feeds_dir}: {exc.strerror or exc}") from exc
+            raise self._failed(exc) from exc
         return done
 
     def commit(self, parts: list[Written], stamp: str, remove: Iterable[str] | None = None) -> PublishReport:
@@ -245,15 +244,20 @@ class Store:
                 report.removed.append(path)
             manifest = {"version": MANIFEST_VERSION, "files": records, "gone": gone}
             if report.written or report.removed or gone != old["gone"]:
-                data = self._serialize(manifest, old["files"], report)
+                data = self._serialize(manifest, report, whole=remove is None)
                 write_atomic(self.feeds_dir / MANIFEST, data, durable=True, keep_old=self._held)
-                self._manifest = manifest
+                self._manifest, self.manifest_sha = manifest, sha256(data)
         except OSError as exc:
-            self._manifest, self._files_text = None, None
-            raise StoreError(f"cannot write to {self.feeds_dir}: {exc.strerror or exc}") from exc
+            raise self._failed(exc) from exc
         finally:
             self._release()
         return report
+
+    def _failed(self, exc: OSError) -> StoreError:
+        """Forget what we believed was on disk (it is re-read next time) and say what failed."""
+        self._manifest, self._files_text, self.manifest_sha = None, None, None
+        self._release()
+        return StoreError(f"cannot write to {self.feeds_dir}: {exc.strerror or exc}")
 
     def prepare(self) -> None:
         """Read the manifest and encode its text now (an idle moment), not in the first publish."""
@@ -267,19 +271,22 @@ class Store:
             self._reaper.close_later(self._held)
             self._held = []
 
-    def _serialize(self, manifest: dict[str, Any], old_files: dict[str, Any], report: PublishReport) -> bytes:
+    def _serialize(self, manifest: dict[str, Any], report: PublishReport, whole: bool) -> bytes:
         """The manifest as sorted, compact JSON. The text of "files" is kept between publishes and
-        patched where records changed, so a small publish does not re-encode ten thousand records."""
-        text = self._files_text
-        if text is None:
-            text = self._files_text = SortedJsonObject()
-            text.replace_all(old_files)
-        for path in report.removed:
-            text.delete(path)
-        files = manifest["files"]
-        for path in report.written:
-            text.set(path, files[path])
-        head = b'{"files":' + text.to_bytes() + b',"gone":' + _compact(manifest["gone"]).encode("utf-8")
+        patched where records changed, so a small publish does not re-encode ten thousand records;
+        a `whole` publish (every file listed) encodes them all at once."""
+        if whole:
+            self._files_text = SortedJsonObject()
+            self._files_text.replace_all(manifest["files"])
+        else:
+            self.prepare()  # from the records before this publish, then patched
+            assert self._files_text is not None
+            for path in report.removed:
+                self._files_text.delete(path)
+            for path in report.written:
+                self._files_text.set(path, manifest["files"][path])
+        gone = compact_json(manifest["gone"]).encode("utf-8")
+        head = b'{"files":' + self._files_text.to_bytes() + b',"gone":' + gone
         return head + b',"version":' + str(manifest["version"]).encode() + b"}\n"
 
     def _write(self, path: str, data: bytes, previous: Any, stamp: str, done: Written) -> Any:
@@ -306,10 +313,6 @@ class Store:
             with contextlib.suppress(FileNotFoundError):
                 doomed.unlink()
         _remove_empty_dirs(target.parent, self.feeds_dir)
-
-
-def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def manifest_digest(feeds_dir: Path) -> str | None:
