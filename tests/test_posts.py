@@ -103,3 +103,13 @@ def test_missing_posts_dir_is_a_problem_not_a_crash(site, now):
     result = build(site, now)
     assert result.problems and "posts directory" in result.problems[0].message
     assert not [p for p in result.posts if isinstance(p, Post)]
+
+
+def test_reading_across_a_process_pool_gives_what_one_process_gives(sample_site, monkeypatch):
+    import feedpub.posts as posts_module
+
+    files = posts_module.scan(sample_site.posts_dir)
+    serial = posts_module.read_all(files, sample_site, workers=1)
+    monkeypatch.setattr(posts_module, "PARALLEL_THRESHOLD", 2)  # the sample site is small
+    pooled = posts_module.read_all(files, sample_site, workers=2)
+    assert pooled == serial and len(serial) >= 10

@@ -151,7 +151,3 @@ class PostCache:
         if self._db is not None:
             self._db.close()
             self._db = None
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

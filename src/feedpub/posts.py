@@ -13,7 +13,6 @@ import multiprocessing
 import os
 import re
 import stat
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from .dialects import normalise
 from .errors import PostError
 from .front_matter import split
 from .model import Post, Problem
+from .parallel import fork_safe
 
 POST_SUFFIXES = (".md", ".markdown", ".html")
 
@@ -242,10 +242,6 @@ Progress = Callable[[Iterator[Hashed], int], Iterable[Hashed]]
 Entry = tuple[tuple[int, int, int], str, Post | Problem]
 
 
-def _read_task(source_file: SourceFile, settings: Settings) -> Hashed:
-    return read_hashed(source_file, settings)
-
-
 def read_all(
     files: list[SourceFile], settings: Settings, workers: int | None = None, progress: Progress | None = None
 ) -> list[Hashed]:
@@ -255,9 +251,9 @@ def read_all(
         results: Iterator[Hashed] = (read_hashed(f, settings) for f in files)
         return list(progress(results, len(files)) if progress else results)
     # fork is cheapest, but is unsafe once threads run (the service): then use a fork server
-    method = "fork" if threading.active_count() == 1 else "forkserver"
+    method = "fork" if fork_safe() else "forkserver"
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        mapped = pool.map(_read_task, files, itertools.repeat(settings), chunksize=32)
+        mapped = pool.map(read_hashed, files, itertools.repeat(settings), chunksize=32)
         return list(progress(mapped, len(files)) if progress else mapped)
 
 
@@ -309,7 +305,7 @@ def load_posts(
         result = cache[source][2]
         (posts if isinstance(result, Post) else problems).append(result)
     # `posts` is in source order from here on, which the two checks below rely on
-    posts, renamed = _unique_slugs(posts)
+    renamed = _unique_slugs(posts)
     if renamed:
         position = {post.source: index for index, post in enumerate(posts)}
         for source, slug in renamed.items():
@@ -322,7 +318,7 @@ def load_posts(
     return Loaded(posts, problems, [f.source for f in stale], sorted(renamed))
 
 
-def _unique_slugs(posts: list[Post]) -> tuple[list[Post], dict[str, str]]:
+def _unique_slugs(posts: list[Post]) -> dict[str, str]:
     """Later sources (in path order; `posts` come in that order) whose slug is taken get the slug
     plus a hash of their path."""
     taken: dict[str, str] = {}
@@ -334,7 +330,7 @@ def _unique_slugs(posts: list[Post]) -> tuple[list[Post], dict[str, str]]:
             renamed[post.source] = f"{post.slug}-{suffix}"
         else:
             taken[key] = post.source
-    return posts, renamed
+    return renamed
 
 
 def _unique_ids(posts: list[Post]) -> tuple[list[Post], list[Problem]]:

@@ -26,14 +26,13 @@ RESERVED_SLUGS = frozenset({"index.html", "rss.xml", "atom.xml", "feed.json", "o
 _KEEP_FORMAT = frozenset({"\u200c", "\u200d"})
 
 
-@lru_cache(maxsize=1 << 16)  # term names recur in post after post (Zipf): a few thousand distinct
 def _drop_invisible(text: str) -> str:
     if text.isascii():
         return text
     return "".join(c for c in text if c in _KEEP_FORMAT or unicodedata.category(c) != "Cf")
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 16)  # term names recur in post after post (Zipf): a few thousand distinct
 def term_key(name: str) -> str:
     """NFKC, trimmed, inner whitespace collapsed, casefolded."""
     text = _drop_invisible(unicodedata.normalize("NFKC", name))
@@ -41,6 +40,7 @@ def term_key(name: str) -> str:
     return _WHITESPACE.sub(" ", text).strip().casefold()
 
 
+@lru_cache(maxsize=1 << 16)  # as term_key: the same few thousand names, post after post
 def clean_name(name: str) -> str:
     """A term's display spelling: whitespace collapsed, control characters gone, width kept."""
     return _WHITESPACE.sub(" ", _CONTROL.sub(" ", _drop_invisible(name))).strip()
