@@ -89,6 +89,19 @@ def test_hidden_elements_fast_and_parsed_paths_agree(dirty, clean):
     assert sanitize(dirty, BASE) == clean
 
 
+def test_simple_hidden_elements_need_no_parser_and_others_do(monkeypatch):
+    import feedpub.content
+
+    parsed = []
+    real = feedpub.content.lxml.html.fragment_fromstring
+    monkeypatch.setattr(
+        feedpub.content.lxml.html, "fragment_fromstring", lambda *a, **k: parsed.append(1) or real(*a, **k)
+    )
+    spacer = '<p style="display:none;height:1px;overflow:hidden;"><br /></p><p>可见</p>'
+    assert sanitize(spacer, BASE) == "<p>可见</p>" and not parsed  # the seeds' case: no parser
+    assert sanitize("<div hidden><p>x</p></div><p>y</p>", BASE) == "<p>y</p>" and parsed
+
+
 def test_urls_become_absolute():
     html = (
         '<a href="/root">r</a><a href="rel/x">x</a><a href="//cdn.example.com/y">y</a>'

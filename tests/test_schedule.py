@@ -86,15 +86,22 @@ def test_due_job_points_at_next_scheduled_post(site, write_post):
         jobs.stop()
 
 
-def test_watching_publisher_sees_changes_and_skips_walks_when_quiet(site, write_post):
+def test_watching_publisher_sees_changes_and_skips_walks_when_quiet(site, write_post, monkeypatch):
     import time
 
+    import feedpub.service
+
+    walks = []
+    real_scan = feedpub.service.scan
+    monkeypatch.setattr(feedpub.service, "scan", lambda *args: walks.append(1) or real_scan(*args))
     write_post("a.md", POST.format(title="A", date="2025-01-01T00:00:00Z"))
     publisher = Publisher(site, clock=lambda: datetime(2026, 1, 1, tzinfo=UTC), watch=True)
     try:
         assert publisher.rescan().rendered
+        assert len(walks) == 1  # the first scan walks posts/…
         quiet = publisher.rescan()
         assert not quiet.rendered and quiet.posts["published"] == 1
+        assert len(walks) == 1  # …a quiet one does not
         write_post("b.md", POST.format(title="B", date="2025-01-02T00:00:00Z"))
         deadline = time.monotonic() + 5
         report = publisher.rescan()
@@ -106,6 +113,7 @@ def test_watching_publisher_sees_changes_and_skips_walks_when_quiet(site, write_
         time.sleep(0.3)
         assert publisher.rescan().rendered
         assert b"B edited" in (site.feeds_dir / "atom.xml").read_bytes()
+        assert len(walks) == 1, "an edit seen by inotify stats only the changed files"
         (site.posts_dir / "b.md").rename(site.posts_dir / "c.md")
         (site.posts_dir / "a.md").unlink()
         time.sleep(0.3)

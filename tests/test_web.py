@@ -230,6 +230,33 @@ def test_fast_path_and_flask_answer_alike(served):
             assert fetch(slow, path, "GET", {**headers, "If-None-Match": etag}).status == 304
 
 
+def test_published_files_never_reach_flask(served):
+    """The fast path really answers published files (200, gzip, HEAD, 304) without the app."""
+    from feedpub.fastpath import FastFeeds
+    from feedpub.web import create_app
+
+    settings, _base = served
+    app = create_app(settings)
+    reached: list[str] = []
+
+    def recording(environ, start_response):
+        reached.append(environ["PATH_INFO"])
+        return app(environ, start_response)
+
+    with running_app(settings, FastFeeds(settings, recording)) as fast:
+        etag = fetch(fast, "/atom.xml").header("etag")
+        for method, path, headers, status in [
+            ("GET", "/atom.xml", {"Accept-Encoding": "gzip"}, 200),
+            ("HEAD", "/rss.xml", {}, 200),
+            ("GET", "/atom.xml", {"If-None-Match": etag}, 304),
+            ("GET", TAG, {}, 200),
+            ("GET", "/", {}, 200),
+        ]:
+            assert fetch(fast, path, method, headers).status == status, path
+        assert reached == []
+        assert fetch(fast, "/healthz").status == 200 and reached == ["/healthz"]  # the rest: Flask
+
+
 def test_fast_path_sees_a_new_publish(sample_site, now):
     """After a publish, the next request (past the short recheck interval) gets the new bytes."""
     import time

@@ -201,10 +201,10 @@ class Publisher:
     def _watched_sources(self) -> list[SourceFile] | None:
         """The files of posts/ as inotify says they are now, without a walk (an empty list when
         nothing changed at all); None when a walk is due."""
-        if self._watcher is None or self._last is None or not self._published:
+        if self._watcher is None:
             return None
-        changed = self._watcher.take()
-        if changed is None:
+        changed = self._watcher.take()  # always: a walk made for any reason covers what it gathered
+        if changed is None or self._last is None or not self._published:
             return None
         if not changed:
             return []
