@@ -7,7 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from feedpub.content import absolute_url, cut_summary, html_to_text, markdown_to_html, render_body, sanitize
+from feedpub.content import (
+    _resolve,
+    absolute_url,
+    cut_summary,
+    html_to_text,
+    markdown_to_html,
+    render_body,
+    sanitize,
+)
 
 BASE = "https://news.example.org/posts/a-post/"
 
@@ -151,6 +159,23 @@ def test_cdata_end_is_harmless_and_forbidden_chars_go():
 def test_fragment_links_resolve_against_the_post(url, expected):
     assert absolute_url(url, BASE) == expected
     assert absolute_url(url, BASE + "#old") == expected
+
+
+@given(
+    st.sampled_from(["http://", "https://"]),
+    st.sampled_from(["h.example", "x.example:8080"]),
+    st.text(alphabet="abcAZ09-._~:/?#@!$&'()*+,;=%[] é", max_size=16),
+)
+def test_urls_taken_as_they_are_mean_what_resolving_them_gives(scheme, host, rest):
+    """The shortcut for plain absolute URLs never keeps what the long way would encode."""
+    url = scheme + host + "/" + rest
+    fast = absolute_url(url, BASE)
+    assert _resolve(fast, BASE) == _resolve(url.strip(), BASE), (url, fast)
+    assert not set(fast.split("/", 3)[3]) & set("[] é"), (url, fast)
+
+
+def test_brackets_in_a_path_are_encoded():
+    assert absolute_url("https://a.example/p[1]?q=[2]", BASE) == "https://a.example/p%5B1%5D?q=%5B2%5D"
 
 
 def test_absolute_url_encodes_unicode_and_spaces():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -212,6 +213,22 @@ def test_too_many_tags_is_a_problem_not_a_hang(site, write_post):
 
 
 # ---- summary -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("平常的一句话。", "平常的一句话。"),  # plain text: taken as it is
+        ("Title\n===", "Title"),  # a Setext heading is Markdown too
+        ("Title\n---", "Title"),
+        ("a *b* c", "a b c"),
+    ],
+)
+def test_summary_plain_or_markdown(site, write_post, given, expected):
+    write_post(
+        "h.md", "---\ntitle: H\ndate: 2025-01-01T00:00:00Z\nsummary: " + json.dumps(given) + "\n---\nx\n"
+    )
+    assert post(site, "h.md").summary == expected
 
 
 def test_hugo_summary_key(site, write_post):

@@ -173,7 +173,7 @@ def strip_xml_forbidden(text: str) -> str:
 
 
 _PLAIN_ABSOLUTE = re.compile(
-    r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$"
+    r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]*)?$"
 )
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _PLAIN_FRAGMENT = re.compile(r"#[A-Za-z0-9\-._~:/?@!$&'()*+,;=]+$")
@@ -187,6 +187,11 @@ def absolute_url(url: str, base: str) -> str:
             return base.split("#", 1)[0] + url  # a footnote link: what urljoin gives, far cheaper
     elif _PLAIN_ABSOLUTE.match(url) and not _BAD_ESCAPE.search(url):
         return url  # already absolute, ASCII and encoded: nothing to do (the common case)
+    return _resolve(url, base)
+
+
+def _resolve(url: str, base: str) -> str:
+    """What `absolute_url` means, the long way: join, IDNA host, percent-encode each part."""
     try:
         parts = urlsplit(urljoin(base, url))
         netloc = parts.netloc
