@@ -271,3 +271,19 @@ def test_fast_path_sees_a_new_publish(sample_site, now):
         after = fetch(base, "/atom.xml")
         assert after.body != before.body and "HBM 内存竞赛（新）" in after.body.decode()
         assert after.header("etag") == '"' + hashlib.sha256(after.body).hexdigest() + '"'
+
+
+def test_probes_of_unknown_paths_do_not_push_ready_answers_out(served, monkeypatch):
+    from werkzeug.test import Client
+
+    from feedpub import fastpath
+    from feedpub.web import create_app
+
+    settings, _base = served
+    monkeypatch.setattr(fastpath, "MAX_ENTRIES", 3)
+    fast = fastpath.FastFeeds(settings, create_app(settings))
+    client = Client(fast)
+    assert client.get("/atom.xml").status_code == 200
+    for i in range(20):  # a scanner walking made-up URLs
+        assert client.get(f"/wp-admin/{i}.php").status_code == 404
+    assert set(fast._table) == {"atom.xml"}

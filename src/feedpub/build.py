@@ -66,16 +66,15 @@ def build_and_publish(
     stamp = new_stamp()
     store.manifest  # noqa: B018 - read once here, not once per worker
     groups = renderer.file_groups()
+    renderer.problems = []  # each piece hands back what it met; the parent merges them below
 
     def render_and_write(index: int) -> tuple[Written, list[Problem]]:
-        known = len(renderer.problems)
+        renderer.problems.clear()
         written = store.write(groups[index](), stamp)
-        met = renderer.problems[known:]
-        del renderer.problems[known:]
-        return written, met
+        return written, list(renderer.problems)
 
     parts = fork_map(render_and_write, len(groups), workers)
-    for _written, met in parts:  # two workers may both meet a post that cannot be rendered
-        result.problems += [problem for problem in met if problem not in result.problems]
+    # two workers may both meet a post that cannot be rendered: report it once
+    result.problems += dict.fromkeys(problem for _written, met in parts for problem in met)
     report = store.commit([written for written, _met in parts], stamp)
     return result, report

@@ -172,9 +172,7 @@ def strip_xml_forbidden(text: str) -> str:
     return _XML_FORBIDDEN.sub("", text)
 
 
-_PLAIN_ABSOLUTE = re.compile(
-    r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]*)?$"
-)
+_PLAIN_ABSOLUTE = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]*)?$")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _PLAIN_FRAGMENT = re.compile(r"#[A-Za-z0-9\-._~:/?@!$&'()*+,;=]+$")
 

@@ -19,7 +19,7 @@ from typing import Any
 from .conditional import accepts_gzip, not_modified
 from .config import Settings
 from .files import FeedFiles, Served
-from .web import is_feed, media_type
+from .web import create_app, is_feed, media_type
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 # How long a manifest check is trusted: a publish shows up at most this much later.
@@ -84,7 +84,7 @@ class FastFeeds:
         self.settings = settings
         self.fallback = fallback
         self.files = files or FeedFiles(settings.feeds_dir)
-        self._table: dict[str, _Ready | None] = {}
+        self._table: dict[str, _Ready] = {}
         self._table_bytes = 0
         self._lock = threading.Lock()
         self._checked = 0.0
@@ -107,16 +107,18 @@ class FastFeeds:
 
     def _ready(self, path: str) -> _Ready | None:
         table = self._table
-        if path in table:
-            return table[path]
-        ready = None
-        if self.files.exists(path):
-            plain = self.files.get(path, False)
-            if plain is not None:
-                ready = _Ready(path, plain, self.files.get(path, True), self.settings)
-        size = len(ready.plain) + len(ready.gzip or b"") if ready else 0
+        ready = table.get(path)
+        if ready is not None:
+            return ready
+        plain = self.files.get(path, False)  # None when the manifest does not list it
+        if plain is None:
+            return None  # misses are not kept: probes of unknown paths must not push answers out
+        ready = _Ready(path, plain, self.files.get(path, True), self.settings)
+        size = len(ready.plain) + len(ready.gzip or b"")
         with self._lock:
-            if len(self._table) >= MAX_ENTRIES or self._table_bytes + size > MAX_TABLE_BYTES:
+            if self._table is not table:
+                return ready  # a publish emptied the table meanwhile: answer, but do not keep
+            if len(table) >= MAX_ENTRIES or self._table_bytes + size > MAX_TABLE_BYTES:
                 self._table, self._table_bytes = {}, 0
             self._table[path] = ready
             self._table_bytes += size
@@ -153,7 +155,5 @@ class FastFeeds:
 
 def application(settings: Settings) -> WSGIApp:
     """The WSGI app `feedpub serve` runs: the fast path in front of the Flask app."""
-    from .web import create_app
-
     files = FeedFiles(settings.feeds_dir)
     return FastFeeds(settings, create_app(settings, files), files)

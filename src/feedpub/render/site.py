@@ -60,13 +60,6 @@ class EntryCache:
         if old is not None:
             self.size -= len(old[1] or b"")
 
-    def clear(self) -> None:
-        self._items.clear()
-        self.size = 0
-
-    def __len__(self) -> int:
-        return len(self._items)
-
 
 class SiteRenderer:
     """Renders feeds, OPML and pages for one taxonomy; reusable across rescans via `retarget`."""
@@ -84,10 +77,8 @@ class SiteRenderer:
         self._last_shared: tuple[object, ...] | None = None
         self.retarget(taxonomy)
 
-    def retarget(self, taxonomy: Taxonomy, keep_entries: bool = True) -> None:
+    def retarget(self, taxonomy: Taxonomy) -> None:
         """Render for a new taxonomy; entries stay valid only while term names are unchanged."""
-        if not keep_entries:
-            self._entries.clear()
         self.taxonomy = taxonomy
         self.ctx = EntryContext(self.settings, taxonomy)
         self.pages = PageRenderer(taxonomy, self.settings)
@@ -103,19 +94,19 @@ class SiteRenderer:
         already holding this taxonomy's files: the entries of the site feed, then of the busiest
         terms' feeds (the terms a random post most likely has), until the entry cache is `fill`
         full; compile the page templates; note the shared files as published."""
-        self._last_shared = self._shared_shape(self.ordered_scopes())
-        site = FeedKey(Scope.SITE)
-        terms = self.taxonomy.terms(Scope.CATEGORY) + self.taxonomy.terms(Scope.TAG)
+        scopes = self.ordered_scopes()
+        self._last_shared = self._shared_shape(scopes)
+        site, *terms = scopes
         busiest = sorted(terms, key=lambda scope: -len(scope[1]))
         budget = self._entries.budget
-        for key, members in [(site, self.taxonomy.scopes[site]), *busiest]:
+        for key, members in [site, *busiest]:
             for post in feed_spec(key, members, self.settings).posts:
                 for fmt in self.settings.feeds.formats:
                     self._entry(fmt, post)
             if budget is None or self._entries.size > budget * fill:
                 break
-        if self.taxonomy.scopes[site]:
-            self.pages.post_page(self.taxonomy.scopes[site][0])
+        if site[1]:
+            self.pages.post_page(site[1][0])
         if busiest:
             self.pages.term_page(*busiest[0])
 
@@ -151,7 +142,7 @@ class SiteRenderer:
         """Files that list every scope: the OPML and the index pages.
 
         With `only_if_changed`, nothing is rendered when nothing they show changed since the last
-        call (term names, slugs and counts, the newest posts, the newest update).
+        call (term names, slugs and counts, and the newest posts: the OPML carries no date).
         """
         scopes = self.ordered_scopes()
         shape = self._shared_shape(scopes)
@@ -175,10 +166,10 @@ class SiteRenderer:
         for group in self.file_groups():
             yield from group()
 
-    def file_groups(self, size: int | None = None) -> list[Callable[[], Iterator[File]]]:
+    def file_groups(self) -> list[Callable[[], Iterator[File]]]:
         """`all_files` cut into independent pieces of about `size` files, in the same order, for
         workers to render side by side."""
-        size = size or GROUP_SIZE
+        size = GROUP_SIZE
         scopes = self.ordered_scopes()
         posts = self.taxonomy.scopes[FeedKey(Scope.SITE)]
         per_scope = len(self.settings.feeds.formats) + 1
