@@ -8,41 +8,17 @@ of a term to its canonical slug, and /healthz for operators.
 from __future__ import annotations
 
 import json
-from email.utils import format_datetime
-from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from flask import Flask, Response, request
 
-from .conditional import accepts_gzip, not_modified
+from .answer import ReadyFile, is_feed
 from .config import Settings
-from .files import FeedFiles, Served
+from .files import FeedFiles
 from .status import read_status
 from .terms import raw_slug, term_key
 
-MEDIA_TYPES = {
-    "rss.xml": "application/rss+xml; charset=utf-8",
-    "atom.xml": "application/atom+xml; charset=utf-8",
-    "feed.json": "application/feed+json; charset=utf-8",
-    "opml.xml": "text/x-opml; charset=utf-8",
-}
-HTML = "text/html; charset=utf-8"
 TERM_SCOPES = ("categories", "tags")
-
-
-def media_type(path: str) -> str:
-    name = PurePosixPath(path).name
-    if name in MEDIA_TYPES:
-        return MEDIA_TYPES[name]
-    return HTML if name.endswith(".html") else "application/octet-stream"
-
-
-def is_feed(path: str) -> bool:
-    return PurePosixPath(path).name in MEDIA_TYPES
-
-
-def _etag(served: Served) -> str:
-    return f'"{served.sha256}"'
 
 
 def _canonical_redirect(files: FeedFiles, path: str) -> str | None:
@@ -61,28 +37,18 @@ def _canonical_redirect(files: FeedFiles, path: str) -> str | None:
 
 
 def _file_response(files: FeedFiles, path: str, settings: Settings) -> Response:
-    compressed = accepts_gzip(request.headers.get("Accept-Encoding")) and files.get(path, True) is not None
-    served = files.get(path, compressed)
-    if served is None:
+    plain = files.get(path, False)
+    if plain is None:
         return Response("not found\n", status=404, mimetype="text/plain")
-    identity_sha = files.manifest()["files"].get(path, {}).get("sha256", "")
-    headers = {
-        "ETag": _etag(served),
-        "Last-Modified": format_datetime(served.modified, usegmt=True),
-        "Cache-Control": settings.server.cache_control,
-        "Vary": "Accept-Encoding",
-        "X-Content-Type-Options": "nosniff",
-    }
-    if is_feed(path):
-        headers["Access-Control-Allow-Origin"] = "*"
-    etags = {served.sha256, identity_sha}
-    if not_modified(
-        request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since"), etags, served.modified
-    ):
-        return Response(status=304, headers=headers)
-    if compressed:
-        headers["Content-Encoding"] = "gzip"
-    return Response(served.data, status=200, headers=headers, content_type=media_type(path))
+    ready = ReadyFile(path, plain, files.get(path, True), settings)
+    # always the body: werkzeug drops it for HEAD and keeps Content-Length right
+    status, headers, body = ready.respond(
+        "GET",
+        request.headers.get("Accept-Encoding"),
+        request.headers.get("If-None-Match"),
+        request.headers.get("If-Modified-Since"),
+    )
+    return Response(b"".join(body), status=int(status[:3]), headers=headers)
 
 
 def create_app(settings: Settings, files: FeedFiles | None = None) -> Flask:
