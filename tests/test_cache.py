@@ -201,3 +201,25 @@ def test_posts_share_term_objects_when_read_and_when_unpickled(sample_site, now)
     for post in copies:
         for term in post.categories + post.tags:
             assert by_key[(term.key, term.name)] is term
+
+
+def test_a_service_keeps_post_bodies_packed_and_renders_them_as_read(sample_site, now):
+    import pickle
+
+    from feedpub.build import load_site
+
+    read = {p.source: p for p in load_site(sample_site, now).posts}
+    publisher = Publisher(sample_site, clock=lambda: now)
+    assert publisher.rescan().rendered
+    kept = publisher.posts
+    assert kept and all(type(p.body) is bytes for p in kept)  # packed in memory...
+    for post in kept:
+        assert post.content_html == read[post.source].content_html  # ...and unpacked exactly
+        assert len(post.body) < len(read[post.source].content_html.encode()) or len(post.body) < 200
+        assert pickle.loads(pickle.dumps(post)) == post
+    publisher.close()
+    restarted = Publisher(sample_site, clock=lambda: now)
+    restarted.rescan()
+    assert all(type(p.body) is bytes for p in restarted.posts)  # and stay packed through the cache
+    restarted.close()
+    assert_same_as_cold_build(sample_site, lambda: now)

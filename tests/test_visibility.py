@@ -27,7 +27,7 @@ def _post(rng: random.Random, index: int) -> Post:
         categories=(),
         tags=(),
         summary="",
-        content_html="",
+        body="",
         image=None,
         author=None,
         status=Status.DRAFT if rng.random() < 0.1 else Status.PUBLISHED,

@@ -25,7 +25,7 @@ from .posts import Entry
 
 log = logging.getLogger("feedpub")
 
-SCHEMA_VERSION = 2  # 2: posts pickled through their own __reduce__
+SCHEMA_VERSION = 3  # 2: posts pickled through their own __reduce__; 3: bodies may be packed
 DB_NAME = "cache.sqlite3"
 
 

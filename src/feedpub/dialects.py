@@ -329,7 +329,7 @@ def normalise(
         categories=categories,
         tags=tags,
         summary=summary,
-        content_html=content_html,
+        body=content_html,
         image=_image(meta, rules.image, url),
         author=_author(meta, base),
         status=Status.DRAFT if draft else Status.PUBLISHED,

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from isal import isal_zlib
+
 
 class Status(enum.StrEnum):
     """Whether a post belongs in feeds right now."""
@@ -73,7 +75,7 @@ class Post:
     categories: tuple[Term, ...]
     tags: tuple[Term, ...]
     summary: str
-    content_html: str
+    body: str | bytes  # content_html, or it packed by `pack` (a service keeps ten thousand of these)
     image: str | None
     author: Author | None
     status: Status
@@ -85,12 +87,28 @@ class Post:
     def __reduce__(self) -> tuple[type, tuple[object, ...]]:
         return (Post, tuple(getattr(self, name) for name in _POST_FIELDS))
 
+    @property
+    def content_html(self) -> str:
+        """The sanitised HTML of the post's body."""
+        body = self.body
+        return body if type(body) is str else isal_zlib.decompress(body).decode("utf-8")
+
+    def packed(self) -> Post:
+        """This post with its body compressed: about a third of the memory of the text (CJK text
+        is two bytes a character in a str), paid back by 40 µs each time the body is rendered."""
+        if type(self.body) is not str:
+            return self
+        fields = [getattr(self, name) for name in _POST_FIELDS]
+        fields[_BODY] = isal_zlib.compress(self.body.encode("utf-8"), 1)
+        return Post(*fields)
+
     def visible_at(self, now: datetime) -> bool:
         """True when the post belongs in feeds at `now` (drafts never do)."""
         return status_at(self, now) is Status.PUBLISHED
 
 
 _POST_FIELDS = tuple(Post.__dataclass_fields__)
+_BODY = _POST_FIELDS.index("body")
 
 
 def status_at(post: Post, now: datetime) -> Status:

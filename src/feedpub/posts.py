@@ -273,9 +273,11 @@ def load_posts(
     cache: dict[str, Entry] | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    pack: bool = False,
 ) -> Loaded:
     """Read every file whose stat signature differs from `cache` (updated in place) unless its bytes
-    hash the same; resolve slug and id collisions deterministically (first source in path order wins)."""
+    hash the same; resolve slug and id collisions deterministically (first source in path order wins).
+    `pack` compresses the bodies of the posts read (`Post.packed`), for a process that keeps them."""
     by_source = {f.source: f for f in files}
     cache = {} if cache is None else cache
     for source in set(cache) - set(by_source):
@@ -298,6 +300,8 @@ def load_posts(
     for source_file, (digest, result) in zip(
         stale, read_all(stale, settings, workers, progress), strict=True
     ):
+        if pack and isinstance(result, Post):
+            result = result.packed()
         cache[source_file.source] = (source_file.signature, digest, result)
     posts: list[Post] = []
     problems: list[Problem] = []
@@ -311,7 +315,7 @@ def load_posts(
         for source, slug in renamed.items():
             renamed_result = read_post(by_source[source], settings, slug)
             if isinstance(renamed_result, Post):
-                posts[position[source]] = renamed_result
+                posts[position[source]] = renamed_result.packed() if pack else renamed_result
     posts, duplicates = _unique_ids(posts)
     problems.extend(duplicates)
     problems.sort(key=lambda p: (p.source, p.line or 0))

@@ -152,7 +152,7 @@ class Publisher:
             return quiet
         before = dict(self._cache)
         deleted = set(before) - {f.source for f in sources}
-        loaded = load_posts(sources, self.settings, self._cache)
+        loaded = load_posts(sources, self.settings, self._cache, pack=True)
         self.db.save({s: e for s, e in self._cache.items() if before.get(s) is not e}, deleted)
         problems += loaded.problems
         posts = {p.source: p for p in loaded.posts}
@@ -259,7 +259,7 @@ class Publisher:
             return None
         root = str(self.settings.posts_dir) + os.sep
         files = [SourceFile(root + src, src, entry[0]) for src, entry in sorted(before.items())]
-        loaded = load_posts(files, self.settings, dict(before))
+        loaded = load_posts(files, self.settings, dict(before), pack=True)
         if loaded.read or any(signatures.get(src) != before[src][0] for src in loaded.renamed):
             return None  # a post given a free slug was read again: right only if it did not change
         visible = statuses(loaded.posts, published_at)[1]
