@@ -2,60 +2,54 @@
 
 from __future__ import annotations
 
-from lxml import etree
-
 from ..dates import rfc3339
 from ..model import Post
 from .common import GENERATOR, MEDIA_TYPES, EntryContext, FeedSpec
-from .xml import ATOM, MEDIA, XML_BASE, fragment, splice, sub
-
-NSMAP: dict[str | None, str] = {None: ATOM, "media": MEDIA}
-A = f"{{{ATOM}}}"
-M = f"{{{MEDIA}}}"
+from .xml import ATOM, MEDIA, attr, document, finish, text
 
 
 def render_entry(post: Post, ctx: EntryContext) -> bytes:
-    entry = etree.Element(A + "entry", nsmap=NSMAP)
-    sub(entry, A + "id", post.id)
-    sub(entry, A + "title", post.title, type="text")
-    sub(entry, A + "updated", rfc3339(post.updated))
-    sub(entry, A + "published", rfc3339(post.published))
+    out = [
+        f'<entry><id>{text(post.id)}</id><title type="text">{text(post.title)}</title>'
+        f"<updated>{rfc3339(post.updated)}</updated><published>{rfc3339(post.published)}</published>"
+    ]
     if post.author is not None:
-        author = sub(entry, A + "author")
-        sub(author, A + "name", post.author.name)
-        if post.author.email:
-            sub(author, A + "email", post.author.email)
-        if post.author.url:
-            sub(author, A + "uri", post.author.url)
-    sub(entry, A + "link", rel="alternate", type="text/html", href=post.url)
+        out.append(_person("author", post.author.name, post.author.email, post.author.url))
+    out.append(f'<link rel="alternate" type="text/html" href="{attr(post.url)}"/>')
     for scope, _term, name in ctx.terms(post):
-        sub(entry, A + "category", term=name, scheme=ctx.scheme(scope), label=name)
+        name = attr(name)
+        out.append(f'<category term="{name}" scheme="{attr(ctx.scheme(scope))}" label="{name}"/>')
     if post.summary:
-        sub(entry, A + "summary", post.summary, type="text")
-    if ctx.full_content and post.content_html:
-        content = sub(entry, A + "content", post.content_html, type="html")
-        content.set(XML_BASE, post.url)
+        out.append(f'<summary type="text">{text(post.summary)}</summary>')
+    if ctx.full_content:
+        content_html = post.content_html
+        if content_html:
+            out.append(f'<content type="html" xml:base="{attr(post.url)}">{text(content_html)}</content>')
     if post.image:
-        sub(entry, M + "thumbnail", url=post.image)
-        sub(entry, M + "content", url=post.image, medium="image")
-    return fragment(entry, NSMAP)
+        image = attr(post.image)
+        out.append(f'<media:thumbnail url="{image}"/><media:content url="{image}" medium="image"/>')
+    out.append("</entry>")
+    return finish("".join(out))
+
+
+def _person(tag: str, name: str, email: str | None, uri: str | None) -> str:
+    out = f"<{tag}><name>{text(name)}</name>"
+    if email:
+        out += f"<email>{text(email)}</email>"
+    if uri:
+        out += f"<uri>{text(uri)}</uri>"
+    return out + f"</{tag}>"
 
 
 def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> bytes:
-    site = ctx.settings.site
-    feed = etree.Element(A + "feed", nsmap=NSMAP)
-    feed.set("{http://www.w3.org/XML/1998/namespace}lang", spec.language)
-    sub(feed, A + "id", spec.id)
-    sub(feed, A + "title", spec.title, type="text")
-    sub(feed, A + "subtitle", spec.description, type="text")
-    sub(feed, A + "updated", rfc3339(spec.updated))
-    sub(feed, A + "link", rel="self", type=MEDIA_TYPES["atom"], href=spec.feed_url("atom"))
-    sub(feed, A + "link", rel="alternate", type="text/html", href=spec.home_url)
-    author = sub(feed, A + "author")
-    sub(author, A + "name", site.author.name)
-    if site.author.email:
-        sub(author, A + "email", site.author.email)
-    if site.author.url:
-        sub(author, A + "uri", site.author.url)
-    sub(feed, A + "generator", GENERATOR)
-    return splice(feed, entries, b"</feed>")
+    author = ctx.settings.site.author
+    head = (
+        f'<feed xmlns="{ATOM}" xmlns:media="{MEDIA}" xml:lang="{attr(spec.language)}">'
+        f'<id>{text(spec.id)}</id><title type="text">{text(spec.title)}</title>'
+        f'<subtitle type="text">{text(spec.description)}</subtitle>'
+        f"<updated>{rfc3339(spec.updated)}</updated>"
+        f'<link rel="self" type="{MEDIA_TYPES["atom"]}" href="{attr(spec.feed_url("atom"))}"/>'
+        f'<link rel="alternate" type="text/html" href="{attr(spec.home_url)}"/>'
+        f"{_person('author', author.name, author.email, author.url)}<generator>{GENERATOR}</generator>"
+    )
+    return document(head, entries, "</feed>")

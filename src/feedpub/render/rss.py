@@ -4,49 +4,45 @@ from __future__ import annotations
 
 import html
 
-from lxml import etree
-
 from ..dates import rfc822
 from ..model import Post
 from .common import GENERATOR, MEDIA_TYPES, EntryContext, FeedSpec
-from .xml import ATOM, CONTENT, DC, MEDIA, fragment, splice, sub
-
-NSMAP: dict[str | None, str] = {"atom": ATOM, "content": CONTENT, "dc": DC, "media": MEDIA}
+from .xml import ATOM, CONTENT, DC, MEDIA, attr, cdata, document, finish, text
 
 
 def render_entry(post: Post, ctx: EntryContext) -> bytes:
-    item = etree.Element("item", nsmap=NSMAP)
-    sub(item, "title", post.title)
-    sub(item, "link", post.url)
-    sub(item, "guid", post.id, isPermaLink="true" if post.id == post.url else "false")
-    sub(item, "pubDate", rfc822(post.published))
+    is_permalink = "true" if post.id == post.url else "false"
+    out = [
+        f"<item><title>{text(post.title)}</title><link>{text(post.url)}</link>"
+        f'<guid isPermaLink="{is_permalink}">{text(post.id)}</guid><pubDate>{rfc822(post.published)}</pubDate>'
+    ]
     if post.author is not None:
-        sub(item, f"{{{DC}}}creator", post.author.name)
+        out.append(f"<dc:creator>{text(post.author.name)}</dc:creator>")
     for scope, _term, name in ctx.terms(post):
-        sub(item, "category", name, domain=ctx.scheme(scope))
+        out.append(f'<category domain="{attr(ctx.scheme(scope))}">{text(name)}</category>')
     # RSS readers take <description> as HTML: the plain-text summary is escaped once more.
-    sub(item, "description", html.escape(post.summary or post.title, quote=False))
-    if ctx.full_content and post.content_html:
-        encoded = sub(item, f"{{{CONTENT}}}encoded")
-        encoded.text = etree.CDATA(post.content_html)
+    description = html.escape(post.summary or post.title, quote=False)
+    out.append(f"<description>{text(description)}</description>")
+    if ctx.full_content:
+        content_html = post.content_html
+        if content_html:
+            out.append(f"<content:encoded>{cdata(content_html)}</content:encoded>")
     if post.image:
-        sub(item, f"{{{MEDIA}}}thumbnail", url=post.image)
-        sub(item, f"{{{MEDIA}}}content", url=post.image, medium="image")
-    return fragment(item, NSMAP)
+        image = attr(post.image)
+        out.append(f'<media:thumbnail url="{image}"/><media:content url="{image}" medium="image"/>')
+    out.append("</item>")
+    return finish("".join(out))
 
 
 def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> bytes:
-    rss = etree.Element("rss", nsmap=NSMAP)
-    rss.set("version", "2.0")
-    channel = sub(rss, "channel")
-    sub(channel, "title", spec.title)
-    sub(channel, "link", spec.home_url)
-    sub(channel, "description", spec.description)
-    sub(channel, f"{{{ATOM}}}link", rel="self", type=MEDIA_TYPES["rss"], href=spec.feed_url("rss"))
-    sub(channel, "language", spec.language)
-    sub(channel, "lastBuildDate", rfc822(spec.updated))
+    head = [
+        f'<rss xmlns:atom="{ATOM}" xmlns:content="{CONTENT}" xmlns:dc="{DC}" xmlns:media="{MEDIA}"'
+        f' version="2.0"><channel><title>{text(spec.title)}</title><link>{text(spec.home_url)}</link>'
+        f"<description>{text(spec.description)}</description>"
+        f'<atom:link rel="self" type="{MEDIA_TYPES["rss"]}" href="{attr(spec.feed_url("rss"))}"/>'
+        f"<language>{text(spec.language)}</language><lastBuildDate>{rfc822(spec.updated)}</lastBuildDate>"
+    ]
     if spec.posts:
-        sub(channel, "pubDate", rfc822(max(p.published for p in spec.posts)))
-    sub(channel, "generator", GENERATOR)
-    sub(channel, "docs", "https://www.rssboard.org/rss-specification")
-    return splice(rss, entries, b"</channel></rss>")
+        head.append(f"<pubDate>{rfc822(max(p.published for p in spec.posts))}</pubDate>")
+    head.append(f"<generator>{GENERATOR}</generator><docs>https://www.rssboard.org/rss-specification</docs>")
+    return document("".join(head), entries, "</channel></rss>")

@@ -1,11 +1,14 @@
-"""Shared lxml plumbing: feeds are a serialized head with pre-rendered entries spliced in.
+"""XML plumbing: feeds are a head with pre-rendered entries spliced in.
 
-Each entry is rendered once per format and reused in every feed that holds the post. An entry
-is built as its own root with the feed's namespace map, so its serialization repeats the
-namespace declarations; we drop exactly those, since the feed root declares the same ones.
+Each entry is rendered once per format and reused in every feed that holds the post. Entries and
+feed heads are written as text (`text`, `attr`), escaped exactly as lxml serialises (the tests
+hold them to an lxml rendering byte for byte): building an lxml tree per entry cost more than the
+rest of a cold build's rendering. lxml still writes the OPML.
 """
 
 from __future__ import annotations
+
+import re
 
 from lxml import etree
 
@@ -13,38 +16,52 @@ ATOM = "http://www.w3.org/2005/Atom"
 MEDIA = "http://search.yahoo.com/mrss/"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 DC = "http://purl.org/dc/elements/1.1/"
-XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+# characters XML 1.0 cannot carry at all, escaped or not (lxml refuses them the same way)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def text(value: str) -> str:
+    """Element text, escaped."""
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value.replace("\r", "&#13;") if "\r" in value else value
+
+
+def attr(value: str) -> str:
+    """An attribute value (for double quotes), escaped; whitespace other than spaces survives
+    as character references, as attribute normalisation would turn it into spaces."""
+    value = text(value).replace('"', "&quot;")
+    if "\n" in value or "\t" in value:
+        value = value.replace("\n", "&#10;").replace("\t", "&#9;")
+    return value
+
+
+def cdata(value: str) -> str:
+    """A CDATA section (lxml's rule: one that would end early is refused)."""
+    if "]]>" in value:
+        raise ValueError("']]>' not allowed inside CDATA")
+    return f"<![CDATA[{value}]]>"
+
+
+def finish(markup: str) -> bytes:
+    """UTF-8 bytes of markup built from escaped parts; ValueError when it holds a character XML
+    cannot carry (a post must then be left out, not break its feeds)."""
+    if _NOT_XML.search(markup):
+        raise ValueError("All strings must be XML compatible: no NULL bytes or control characters")
+    return markup.encode("utf-8")
+
+
+def document(head: str, entries: list[bytes], close: str) -> bytes:
+    """The XML declaration, `head`, the entries one per line, then `close`."""
+    body = b"".join(b"\n" + entry for entry in entries)
+    return XML_DECLARATION + finish(head) + body + b"\n" + close.encode() + b"\n"
 
 
 def sub(parent: etree._Element, tag: str, text: str | None = None, /, **attrs: str) -> etree._Element:
-    """Append a child element with optional text and attributes (in the given order)."""
+    """Append an lxml child element with optional text and attributes (in the given order)."""
     element = etree.SubElement(parent, tag)
     for name, value in attrs.items():
         element.set(name, value)
     if text is not None:
         element.text = text
     return element
-
-
-def fragment(element: etree._Element, nsmap: dict[str | None, str]) -> bytes:
-    """Serialize an entry without the namespace declarations its feed root already makes."""
-    data = etree.tostring(element, encoding="utf-8")
-    empty = etree.tostring(etree.Element(element.tag, nsmap=nsmap), encoding="utf-8")  # b'<tag xmlns..."/>'
-    declared = empty[:-2]
-    plain = b"<" + etree.QName(element).localname.encode()
-    if data.startswith(declared) and data[len(declared) : len(declared) + 1] in (b">", b" ", b"/"):
-        return plain + data[len(declared) :]
-    return data
-
-
-def splice(root: etree._Element, entries: list[bytes], close: bytes) -> bytes:
-    """The serialized document `root` with `entries` inserted just before its tail `close`.
-
-    `close` is what the serialization ends with, e.g. b"</feed>" or b"</channel></rss>".
-    """
-    head = XML_DECLARATION + etree.tostring(root, encoding="utf-8")
-    if not head.endswith(close):
-        raise ValueError(f"document does not end with {close!r}")
-    body = b"".join(b"\n" + entry for entry in entries)
-    return head[: -len(close)] + body + b"\n" + close + b"\n"
