@@ -17,6 +17,8 @@ import nh3
 from lxml import etree
 from markdown_it_pyrs import MarkdownIt
 
+from .errors import PostError
+
 # Characters XML 1.0 forbids anywhere in a document (tab, LF and CR are allowed).
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _HIDDEN_HINT = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|\bhidden\b", re.IGNORECASE)
@@ -162,8 +164,44 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark").enable_many(["table", "strikethrough", "footnote"])
 
 
+# markdown-it.rs recurses once per level of nesting and has no nesting limit: ">" * 90_000 or
+# "1. " * 25_000 overflows the C stack and kills the process (SIGSEGV), in a thread with a small
+# stack far sooner. Before rendering, nesting is bounded from the text: a line's container prefix
+# (quote markers, list markers, indentation: at most two levels per character) and, per
+# paragraph, the emphasis delimiters (each level needs an opener and a closer).
+MAX_MARKDOWN_PREFIX = 2_000
+MAX_MARKDOWN_DELIMITERS = 20_000
+_LONG_PREFIX = re.compile(
+    rf"^(?:[ \t>]|[-+*](?=[ \t])|\d{{1,9}}[.)](?=[ \t])){{{MAX_MARKDOWN_PREFIX + 1},}}", re.MULTILINE
+)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _delimiters(text: str) -> int:
+    return text.count("*") + text.count("_") + text.count("~")
+
+
+def check_markdown_nesting(text: str) -> None:
+    """Raise PostError when `text` might nest deeper than the Markdown renderer can survive."""
+    if len(text) > MAX_MARKDOWN_PREFIX and _LONG_PREFIX.search(text):
+        raise PostError(
+            f"Markdown nested too deeply: a line starts with more than {MAX_MARKDOWN_PREFIX} "
+            "quote or list markers or indentation"
+        )
+    if _delimiters(text) > MAX_MARKDOWN_DELIMITERS and any(
+        _delimiters(chunk) > MAX_MARKDOWN_DELIMITERS for chunk in _BLANK_LINE.split(text)
+    ):
+        raise PostError(
+            f"Markdown nested too deeply: a paragraph holds more than {MAX_MARKDOWN_DELIMITERS} "
+            "emphasis delimiters (* _ ~)"
+        )
+
+
 def markdown_to_html(text: str) -> str:
-    """CommonMark + footnotes + tables; raw HTML passes through to the sanitiser."""
+    """CommonMark + footnotes + tables; raw HTML passes through to the sanitiser.
+
+    Raises PostError for text nested too deeply to render (see `check_markdown_nesting`)."""
+    check_markdown_nesting(text)
     return _markdown().render(text)
 
 
@@ -292,12 +330,23 @@ def _drop_simple_hidden(fragment_html: str, lowered: str) -> str:
     """Cut the simple hidden elements, looking only where a hint word is."""
     kept: list[str] = []
     position = 0
+    # Each "<" before a hint and the ">" after it are looked for once, and each tag is matched
+    # once, however many hint words it holds: a post of a million "hidden" words, or one tag
+    # with a million in an attribute, would otherwise cost time quadratic in its length.
+    searched = start = gt = -1
+    tried = -1
     for hint in _hint_positions(lowered):
         if hint < position:
             continue
-        start = fragment_html.rfind("<", position, hint)
-        if start < 0 or fragment_html.find(">", start, hint) >= 0:
+        found = fragment_html.rfind("<", max(position, searched), hint)
+        searched = hint
+        if found >= 0:
+            start, gt = found, fragment_html.find(">", found)
+        if start < position or 0 <= gt < hint:
             continue  # not inside a tag
+        if start == tried:
+            continue  # this tag was looked at for an earlier hint
+        tried = start
         match = _SIMPLE_ELEMENT.match(fragment_html, start)
         if match is None or hint >= match.start(3):
             continue  # not in the opening tag of a simple element
@@ -382,7 +431,9 @@ def limit_depth(fragment_html: str, max_depth: int) -> str:
     stack: list[tuple[str, bool]] = []
     out: list[str] = []
     position = 0
-    for match in _TAG.finditer(fragment_html):
+    # No tag ends after the last ">": searching past it would scan to the end of the text from
+    # every "<" there (a post of a million "<a " took minutes).
+    for match in _TAG.finditer(fragment_html, 0, fragment_html.rfind(">") + 1):
         closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
         keep = True
         if name not in _FLAT and not self_closing:
@@ -492,9 +543,17 @@ def html_to_text(fragment_html: str) -> str:
     return strip_xml_forbidden(" ".join(text.split()))
 
 
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
 def first_paragraph_text(fragment_html: str) -> str:
     """Text of the first paragraph that has any, else of the whole fragment (Jekyll's excerpt)."""
     for match in _FIRST_PARAGRAPH.finditer(_FOOTNOTES.sub("", fragment_html)):
+        # Text in safe HTML never holds a raw "<", so cutting from each "<" to the next ">" can
+        # leave attribute text behind but never removes text: a paragraph with nothing left has
+        # no text, and a post of 100 000 image-only paragraphs need not be sanitised 100 000 times.
+        if not html.unescape(_ANY_TAG.sub("", match.group(0))).split():
+            continue
         text = html_to_text(match.group(0))
         if text:
             return text

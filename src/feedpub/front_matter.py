@@ -119,11 +119,51 @@ def _load_toml(raw: str) -> Any:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) + 1 if match else 1
         raise PostError(f"TOML front matter: {exc}", line=line) from exc
+    except RecursionError as exc:
+        raise PostError("TOML front matter is nested too deeply", line=2) from exc
+
+
+# No front matter nests this deep; libyaml's composer recurses in C once per level and overflows
+# the stack (SIGSEGV, the whole process) at about 30 000 levels, so depth is measured first.
+MAX_YAML_DEPTH = 100
+# Every collection starts at one of these indicators (flow brackets, a block sequence's "- ", an
+# explicit key's "? ", a block mapping's first ": "), so their count bounds the depth.
+_COLLECTION_INDICATOR = re.compile(r"[\[{]|[-?:](?=\s|$)")
+
+
+def _check_depth(raw: str) -> None:
+    """Refuse YAML nested deeper than MAX_YAML_DEPTH, reading only parser events (no recursion);
+    ordinary front matter, with fewer indicators than that, is not parsed twice."""
+    if len(_COLLECTION_INDICATOR.findall(raw)) <= MAX_YAML_DEPTH:
+        return
+    depth = 0
+    key: str | None = None  # the top-level key whose value is being read, to name it
+    done = 0  # nodes of the top-level mapping read so far: keys are the even ones
+    for event in yaml.parse(raw, Loader=_BaseLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            if depth == 1 and done % 2 == 0:
+                key = None
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                mark = event.start_mark
+                where = f"{key}: " if key is not None and done % 2 else "YAML front matter is "
+                raise PostError(
+                    f"{where}nested more than {MAX_YAML_DEPTH} levels deep",
+                    line=mark.line + 2 if mark is not None else 2,
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+            done += depth == 1
+        elif depth == 1 and isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+            if done % 2 == 0:
+                key = event.value if isinstance(event, yaml.ScalarEvent) else None
+            done += 1
 
 
 def _load_yaml(raw: str, max_nodes: int) -> Any:
     loader = _Loader(raw)
     try:
+        _check_depth(raw)
         node = loader.get_single_node()
         if node is None:
             return None

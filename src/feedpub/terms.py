@@ -32,18 +32,35 @@ def _drop_invisible(text: str) -> str:
     return "".join(c for c in text if c in _KEEP_FORMAT or unicodedata.category(c) != "Cf")
 
 
-@lru_cache(maxsize=1 << 16)  # term names recur in post after post (Zipf): a few thousand distinct
-def term_key(name: str) -> str:
-    """NFKC, trimmed, inner whitespace collapsed, casefolded."""
+# Only names this short are remembered: the caches hold at most 65 536 of them, and a hostile
+# post (or a web request for /tags/<a megabyte>/) must not park megabyte strings there.
+CACHED_NAME_LENGTH = 100
+
+
+def _term_key(name: str) -> str:
     text = _drop_invisible(unicodedata.normalize("NFKC", name))
     text = _CONTROL.sub(" ", text)
     return _WHITESPACE.sub(" ", text).strip().casefold()
 
 
-@lru_cache(maxsize=1 << 16)  # as term_key: the same few thousand names, post after post
+_cached_term_key = lru_cache(maxsize=1 << 16)(_term_key)  # names recur post after post (Zipf)
+
+
+def term_key(name: str) -> str:
+    """NFKC, trimmed, inner whitespace collapsed, casefolded."""
+    return _cached_term_key(name) if len(name) <= CACHED_NAME_LENGTH else _term_key(name)
+
+
+def _clean_name(name: str) -> str:
+    return _WHITESPACE.sub(" ", _CONTROL.sub(" ", _drop_invisible(name))).strip()
+
+
+_cached_clean_name = lru_cache(maxsize=1 << 16)(_clean_name)  # as term_key: the same few thousand
+
+
 def clean_name(name: str) -> str:
     """A term's display spelling: whitespace collapsed, control characters gone, width kept."""
-    return _WHITESPACE.sub(" ", _CONTROL.sub(" ", _drop_invisible(name))).strip()
+    return _cached_clean_name(name) if len(name) <= CACHED_NAME_LENGTH else _clean_name(name)
 
 
 def _short_hash(text: str) -> str:
