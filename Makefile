@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: serve build test lint format clean bench bench-peers bench-tools
+.PHONY: serve build test lint format clean bench bench-peers bench-tools fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,14 @@ build: $(STAMP)  ## turn posts/ into feeds/ with config.yaml
 
 test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest -q
+
+FUZZ_SECONDS ?= 60
+FUZZ_CORPUS  ?= $(VENV)/fuzz-corpus
+fuzz: $(STAMP)  ## coverage-guided fuzzing of one post file through the whole pipeline (atheris), FUZZ_SECONDS long
+	$(BIN)/python -c 'import atheris' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[fuzz]'
+	mkdir -p $(FUZZ_CORPUS)
+	$(BIN)/python tests/fuzz/fuzz_post.py -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=4096 \
+	  -artifact_prefix=$(FUZZ_CORPUS)/crash- $(FUZZ_CORPUS) tests/fuzz/seeds
 
 bench-tools:  ## wrk and nginx from Debian, for the serving figures
 	@command -v wrk >/dev/null 2>&1 && { command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx; } || \

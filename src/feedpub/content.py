@@ -197,12 +197,54 @@ def check_markdown_nesting(text: str) -> None:
         )
 
 
+def _is_panic(exc: BaseException) -> bool:
+    """A Rust panic surfacing through pyo3: a BaseException, so `except Exception` misses it."""
+    return type(exc).__name__ == "PanicException"
+
+
+_BACKTICKS = re.compile(r"\\.|`+", re.DOTALL)
+
+
+def escape_unmatched_backticks(text: str) -> str:
+    """Backslash every run of backticks that no later run of the same length closes (within its
+    paragraph). CommonMark reads such a run as literal text anyway, so the result renders the same;
+    markdown-it.rs 0.6 panics on one inside link text, as in "[`x"."""
+    out: list[str] = []
+    for chunk in re.split(r"(\n[ \t]*\n)", text):
+        runs = [m for m in _BACKTICKS.finditer(chunk) if m.group(0)[0] == "`"]
+        position, index = 0, 0
+        while index < len(runs):
+            run = runs[index]
+            closer = next(
+                (j for j in range(index + 1, len(runs)) if len(runs[j].group(0)) == len(run.group(0))), None
+            )
+            if closer is None:
+                out.append(chunk[position : run.start()] + "\\`" * len(run.group(0)))
+                position = run.end()
+                index += 1
+            else:
+                index = closer + 1
+        out.append(chunk[position:])
+    return "".join(out)
+
+
 def markdown_to_html(text: str) -> str:
     """CommonMark + footnotes + tables; raw HTML passes through to the sanitiser.
 
-    Raises PostError for text nested too deeply to render (see `check_markdown_nesting`)."""
+    Raises PostError for text nested too deeply to render (see `check_markdown_nesting`), or that
+    the renderer still fails on once unmatched backticks are escaped."""
     check_markdown_nesting(text)
-    return _markdown().render(text)
+    try:
+        return _markdown().render(text)
+    except BaseException as exc:
+        if not _is_panic(exc):
+            raise
+    try:  # markdown-it.rs panics on "[" followed by an unclosed backtick run
+        return _markdown().render(escape_unmatched_backticks(text))
+    except BaseException as exc:
+        if not _is_panic(exc):
+            raise
+        raise PostError(f"the Markdown renderer failed on this text ({exc})"[:300]) from None
 
 
 def strip_xml_forbidden(text: str) -> str:
@@ -492,6 +534,10 @@ def sanitize(fragment_html: str, base_url: str, max_depth: int = 100) -> str:
     _Base.url = base_url
     try:
         cleaned = _cleaner().clean(prepared)
+    except BaseException as exc:
+        if not _is_panic(exc):
+            raise
+        raise PostError(f"the HTML sanitiser failed on this text ({exc})"[:300]) from None
     finally:
         _Base.url = ""
     # nh3 decodes character references, so `&#x1;` only becomes a forbidden character now.

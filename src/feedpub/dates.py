@@ -103,7 +103,12 @@ def _whole_minute_offset(moment: datetime) -> datetime:
     """Historical zone offsets (Shanghai before 1901: +08:05:43) cannot be written in RFC 3339 or
     RFC 822; such moments are written in UTC instead, the same instant."""
     offset = moment.utcoffset() or timedelta(0)
-    return moment.astimezone(UTC) if offset.total_seconds() % 60 else moment
+    if not offset.total_seconds() % 60:
+        return moment
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01 at +08:05:43 is in year 0 in UTC: keep the whole minutes
+        return moment.replace(tzinfo=timezone(timedelta(minutes=int(offset.total_seconds() // 60))))
 
 
 def rfc3339(moment: datetime) -> str:
