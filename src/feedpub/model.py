@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from isal import isal_zlib
@@ -139,11 +139,15 @@ class FeedKey:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """Why one source file did not become a post (or became one with a caveat)."""
+    """Why one source file did not become a post (or became one with a caveat).
+
+    `kept` is the post the file made before it broke: a running service keeps publishing that
+    last good version (see posts.load_posts), so a half-saved edit never drops it from readers."""
 
     source: str
     message: str
     line: int | None = None
+    kept: Post | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source

@@ -15,7 +15,7 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -274,10 +274,14 @@ def load_posts(
     workers: int | None = None,
     progress: Progress | None = None,
     pack: bool = False,
+    keep_last_good: bool = False,
 ) -> Loaded:
     """Read every file whose stat signature differs from `cache` (updated in place) unless its bytes
     hash the same; resolve slug and id collisions deterministically (first source in path order wins).
-    `pack` compresses the bodies of the posts read (`Post.packed`), for a process that keeps them."""
+    `pack` compresses the bodies of the posts read (`Post.packed`), for a process that keeps them.
+    With `keep_last_good`, a file that made a post and now makes a Problem keeps its last good
+    post published, with the problem reported (the service: an editor's half-saved file must not
+    drop an entry from every reader)."""
     by_source = {f.source: f for f in files}
     cache = {} if cache is None else cache
     for source in set(cache) - set(by_source):
@@ -302,12 +306,16 @@ def load_posts(
     ):
         if pack and isinstance(result, Post):
             result = result.packed()
+        elif keep_last_good and isinstance(result, Problem):
+            result = _with_last_good(result, cache.get(source_file.source))
         cache[source_file.source] = (source_file.signature, digest, result)
     posts: list[Post] = []
     problems: list[Problem] = []
     for source in sorted(by_source):
         result = cache[source][2]
         (posts if isinstance(result, Post) else problems).append(result)
+        if isinstance(result, Problem) and result.kept is not None:
+            posts.append(result.kept)
     # `posts` is in source order from here on, which the two checks below rely on
     renamed = _unique_slugs(posts)
     if renamed:
@@ -320,6 +328,15 @@ def load_posts(
     problems.extend(duplicates)
     problems.sort(key=lambda p: (p.source, p.line or 0))
     return Loaded(posts, problems, [f.source for f in stale], sorted(renamed))
+
+
+def _with_last_good(problem: Problem, previous: Entry | None) -> Problem:
+    """`problem`, carrying the post its file made before (kept through any number of bad saves)."""
+    last = previous[2] if previous is not None else None
+    good = last.kept if isinstance(last, Problem) else last
+    if good is None:
+        return problem
+    return replace(problem, message=f"{problem.message} (its last good version stays published)", kept=good)
 
 
 def _unique_slugs(posts: list[Post]) -> dict[str, str]:

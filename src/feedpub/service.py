@@ -93,6 +93,7 @@ class Publisher:
         self._renamed: set[str] = set()  # sources that needed a free slug at the last scan
         self._walk_problems: list[Problem] = []
         self._first_publish = True
+        self._failed = False  # the last scan failed (say, a full disk): retry everything
         self._frozen = False
         self._scans = 0
 
@@ -107,8 +108,12 @@ class Publisher:
             t0 = time.perf_counter()
             try:
                 report = self._rescan(started)
+                self._failed = False
             except (FeedpubError, OSError) as exc:
                 report = ScanReport(started, 0.0, 0, False, error=str(exc))
+                # what this scan read is in the cache, not in feeds/: the next scan walks and
+                # compares every post with what was last published
+                self._failed = True
             report.duration_ms = (time.perf_counter() - t0) * 1000
             self._record(report)
             self._scans += 1
@@ -135,7 +140,7 @@ class Publisher:
             raise FeedpubError(
                 f"posts directory {self.settings.posts_dir} is missing; serving the last feeds"
             )
-        sources = self._watched_sources()
+        sources = None if self._failed else self._watched_sources()
         if sources == [] and self._last is not None:
             quiet = self._quiet_report(self._last[0], now)  # inotify saw nothing: no walk at all
             if quiet is not None:
@@ -147,12 +152,12 @@ class Publisher:
             self._sources = {f.source: f for f in sources}
         problems = list(self._walk_problems)  # links, unreadable folders: known since the last walk
         signatures = {f.source: f.signature for f in sources}
-        quiet = self._quiet_report(signatures, now)
+        quiet = None if self._failed else self._quiet_report(signatures, now)
         if quiet is not None:
             return quiet
         before = dict(self._cache)
         deleted = set(before) - {f.source for f in sources}
-        loaded = load_posts(sources, self.settings, self._cache, pack=True)
+        loaded = load_posts(sources, self.settings, self._cache, pack=True, keep_last_good=True)
         self.db.save({s: e for s, e in self._cache.items() if before.get(s) is not e}, deleted)
         problems += loaded.problems
         posts = {p.source: p for p in loaded.posts}
@@ -259,7 +264,7 @@ class Publisher:
             return None
         root = str(self.settings.posts_dir) + os.sep
         files = [SourceFile(root + src, src, entry[0]) for src, entry in sorted(before.items())]
-        loaded = load_posts(files, self.settings, dict(before), pack=True)
+        loaded = load_posts(files, self.settings, dict(before), pack=True, keep_last_good=True)
         if loaded.read or any(signatures.get(src) != before[src][0] for src in loaded.renamed):
             return None  # a post given a free slug was read again: right only if it did not change
         visible = statuses(loaded.posts, published_at)[1]
@@ -285,8 +290,9 @@ class Publisher:
     ) -> set[str]:
         """Sources whose post may differ from the published one: every source when visibility
         moved (a post fell due), else those read, deleted, renamed now or before, or that came or
-        went among the posts (a duplicate id) - a few, not ten thousand."""
-        if visible != self._visible:
+        went among the posts (a duplicate id) - a few, not ten thousand; every source after a
+        failed scan."""
+        if visible != self._visible or self._failed:
             return set(posts) | set(self._posts)
         found = set(loaded.read) | set(loaded.renamed) | self._renamed | deleted
         return found | (posts.keys() ^ self._posts.keys())
@@ -385,7 +391,7 @@ class Publisher:
             f"{report.written} written, {report.removed} removed" if report.rendered else "unchanged",
             len(report.problems),
         )
-        if report.rendered:  # once per change, not on every quiet scan
+        if report.rendered or report.changed_sources:  # once per change, not on every quiet scan
             for problem in report.problems:
                 log.warning("problem: %s", problem)
 
