@@ -136,3 +136,16 @@ def test_watcher_still_asks_for_a_full_walk_now_and_then(site, monkeypatch):
         assert watcher.take() is None  # the interval passed: walk although no event came
     finally:
         watcher.stop()
+
+
+def test_a_post_due_at_the_end_of_time_does_not_break_the_schedule(site, write_post):
+    """9999-12-31 23:59:59 -12:00 is a valid date, but past the last instant a UTC clock holds."""
+    write_post("end.md", POST.format(title="End", date="9999-12-31T23:59:59-12:00"))
+    jobs = Scheduler(Publisher(site), 3600)
+    jobs.start()
+    try:
+        jobs.run_scan()
+        assert jobs.scheduler.get_job(DUE_JOB) is None
+        assert read_status(site.cache_dir)["error"] is None
+    finally:
+        jobs.stop()

@@ -234,6 +234,10 @@ def read_hashed(
         return digest, Problem(source, "content is nested too deeply to process")
     except Exception as exc:  # one odd file must never stop the scan
         return digest, Problem(source, f"cannot process: {type(exc).__name__}: {exc}"[:300])
+    except BaseException as exc:  # a Rust library's panic (pyo3's PanicException) is no Exception
+        if type(exc).__name__ != "PanicException":
+            raise
+        return digest, Problem(source, f"cannot process: a parser failed: {exc}"[:300])
 
 
 PARALLEL_THRESHOLD = 256

@@ -43,14 +43,18 @@ class Scheduler:
 
     def schedule_due(self) -> None:
         due = self.publisher.next_due()
-        if due is None:
+        try:
+            run_date = None if due is None else due.astimezone(UTC) + DUE_MARGIN
+        except OverflowError:  # a post dated at the very end of year 9999: never due in practice
+            run_date = None
+        if run_date is None:
             if self.scheduler.get_job(DUE_JOB) is not None:
                 self.scheduler.remove_job(DUE_JOB)
             return
         self.scheduler.add_job(
             self.run_scan,
             "date",
-            run_date=due.astimezone(UTC) + DUE_MARGIN,
+            run_date=run_date,
             id=DUE_JOB,
             replace_existing=True,
         )
