@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: serve build test lint format clean bench bench-peers bench-tools fuzz
+.PHONY: serve build test lint format clean bench bench-peers bench-tools fuzz soak
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest -q
 
 FUZZ_SECONDS ?= 60
+soak: $(STAMP)  ## the reliability tests at full size: kill -9 over many rebuilds, 100 readers for 30 s, longer fuzzing
+	FEEDPUB_CRASH_RUNS=40 FEEDPUB_CRASH_POSTS=1500 FEEDPUB_LOAD_SECONDS=30 FEEDPUB_FUZZ_EXAMPLES=2000 \
+	  $(BIN)/python -m pytest -q -s tests/test_crash.py tests/test_load.py tests/test_reliability.py tests/test_fuzz.py
+
 FUZZ_CORPUS  ?= $(VENV)/fuzz-corpus
 fuzz: $(STAMP)  ## coverage-guided fuzzing of one post file through the whole pipeline (atheris), FUZZ_SECONDS long
 	$(BIN)/python -c 'import atheris' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[fuzz]'

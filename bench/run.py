@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from corpus import generate  # noqa: E402
+from load import run_load  # noqa: E402
 
 PYTHON = sys.executable
 CONFIG = """site: {{title: Bench, base_url: "http://127.0.0.1:{port}/", language: zh-CN, timezone: Asia/Shanghai}}
@@ -232,6 +233,7 @@ def serving(site: Path, config: Path) -> dict:
                 netag = response.headers["ETag"]
             results["nginx_gzip"] = wrk(nbase + "/atom.xml", {"Accept-Encoding": "gzip"})
             results["nginx_304"] = wrk(nbase + "/atom.xml", {"If-None-Match": netag})
+        results["load"] = load_while_changing(base, site)
     finally:
         app.send_signal(signal.SIGTERM)
         app.wait(30)
@@ -239,6 +241,31 @@ def serving(site: Path, config: Path) -> dict:
             nginx.terminate()
             nginx.wait(10)
     return results
+
+
+def load_while_changing(base: str, site: Path) -> dict:
+    """100 readers for 30 s (feeds and pages, plain, gzip and conditional) while a post is added
+    or edited every 200 ms; errors are 5xx, connection errors and torn reads."""
+    manifest = json.loads((site / "feeds" / "manifest.json").read_text("utf-8"))
+    tags = sorted(p for p in manifest["files"] if p.startswith("tags/") and p.endswith("atom.xml"))
+    paths = ["/atom.xml", "/rss.xml", "/feed.json", "/", *("/" + p for p in tags[:20])]
+    posts = site / "posts"
+
+    def mutate(n: int) -> None:
+        name = posts / f"bench-load-{n // 2}.md"
+        name.write_text(
+            f"---\ntitle: 负载测试 {n // 2}\ndate: 2025-12-31T12:00:00+08:00\ntags: [人工智能]\n---\n"
+            f"正文，第 {n % 2 + 1} 版。\n",
+            encoding="utf-8",
+        )
+
+    result = run_load(base, paths, clients=100, seconds=30, mutate=mutate, every=0.2)
+    return {
+        "rps": result.per_second,
+        "p99_ms": result.percentile(0.99),
+        "errors": result.server_errors + result.connection_errors + result.torn,
+        "changes": result.mutations,
+    }
 
 
 def _proc_rss_mb(pid: int) -> float:
@@ -310,10 +337,10 @@ def measure(posts: int, work: Path, peers: bool, serve: bool) -> dict:
     figures["prime"] = run_step("prime", config)
     quiet_disk()
     figures["service"] = run_step("service", config)
-    if serve:
-        figures["serving"] = serving(site, config)
     if peers:
         figures["hugo"] = hugo_build(site / "posts", work)
+    if serve:  # last: its load run adds and edits posts
+        figures["serving"] = serving(site, config)
     return figures
 
 
@@ -359,6 +386,14 @@ for _kind, _label, _target in (
             _target,
         )
     )
+ROWS.append(
+    (
+        "100 readers while a post changes every 200 ms: req/s (p99 ms, errors)",
+        lambda r: _serving_cell(r["serving"]["load"]),
+        "0 errors",
+    )
+)
+
 PEER_ROWS: list[tuple[str, Callable[[dict], str], str]] = [
     ("Hugo full build (s)", lambda r: f"{r['hugo']['seconds']:.1f}", ""),
     ("Hugo peak RSS (MB)", lambda r: f"{r['hugo']['rss']:.0f}", ""),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
@@ -38,7 +39,7 @@ FUZZ = settings(
     derandomize=True,
     database=None,
     deadline=None,
-    max_examples=40,
+    max_examples=int(os.environ.get("FEEDPUB_FUZZ_EXAMPLES", "40")),  # `make soak`: 2000
     suppress_health_check=[
         HealthCheck.too_slow,
         HealthCheck.data_too_large,

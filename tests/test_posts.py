@@ -8,7 +8,6 @@ from dataclasses import replace
 import pytest
 
 from feedpub.build import build
-from feedpub.model import Post
 from feedpub.posts import load_posts, scan
 
 from .helpers import problem
@@ -98,11 +97,29 @@ def test_unreadable_file_is_a_problem(site, write_post):
         path.chmod(0o644)
 
 
-def test_missing_posts_dir_is_a_problem_not_a_crash(site, now):
+def test_missing_posts_dir_stops_a_build_before_it_unpublishes_anything(site, write_post, now):
+    """A moved folder or a failed mount is not "no posts": feeds/ must keep what it has."""
+    from click.testing import CliRunner
+
+    from feedpub.build import build_and_publish
+    from feedpub.cli import main
+    from feedpub.errors import FeedpubError
+
+    write_post("a.md", "---\ntitle: A\ndate: 2025-01-01\n---\nbody\n")
+    build_and_publish(site, now)
+    before = {p: p.read_bytes() for p in site.feeds_dir.rglob("*") if p.is_file()}
+    (site.posts_dir / "a.md").unlink()
     site.posts_dir.rmdir()
-    result = build(site, now)
-    assert result.problems and "posts directory" in result.problems[0].message
-    assert not [p for p in result.posts if isinstance(p, Post)]
+    with pytest.raises(FeedpubError, match="posts directory"):
+        build(site, now)
+    site.posts_dir.write_text("a file where the folder was")
+    with pytest.raises(FeedpubError, match="posts directory"):
+        build_and_publish(site, now)
+    outcome = CliRunner().invoke(
+        main, ["build", "--posts", str(site.posts_dir), "--out", str(site.feeds_dir)]
+    )
+    assert outcome.exit_code != 0 and "posts" in outcome.output
+    assert {p: p.read_bytes() for p in site.feeds_dir.rglob("*") if p.is_file()} == before
 
 
 def test_reading_across_a_process_pool_gives_what_one_process_gives(sample_site, monkeypatch):

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from .config import Settings
 from .dialects import normalise
-from .errors import PostError
+from .errors import FeedpubError, PostError
 from .front_matter import split
 from .model import Post, Problem
 from .parallel import fork_safe
@@ -94,7 +94,11 @@ def update_sources(
 
 
 def scan(posts_dir: Path, problems: list[Problem] | None = None) -> list[SourceFile]:
-    """Every post file below `posts_dir`, sorted by relative path; links leaving it are refused."""
+    """Every post file below `posts_dir`, sorted by relative path; links leaving it are refused.
+
+    A posts directory that is missing, not a directory or unreadable raises FeedpubError: feeds
+    made from "no posts" would unpublish every entry because of a moved folder or a bad mount.
+    A subfolder that cannot be read is a Problem whose source is its path with a trailing '/'."""
     root = posts_dir.resolve()
     found: list[SourceFile] = []
     visited: set[Path] = {root}
@@ -146,8 +150,11 @@ def scan(posts_dir: Path, problems: list[Problem] | None = None) -> list[SourceF
                 problems.append(Problem(source, f"cannot read: {exc.strerror or exc}"))
 
     if not root.is_dir():
-        problems.append(Problem(str(posts_dir), "posts directory does not exist or is not a directory"))
-        return found
+        raise FeedpubError(f"posts directory {posts_dir} is missing or not a directory; nothing published")
+    try:
+        os.listdir(root)
+    except OSError as exc:
+        raise FeedpubError(f"cannot read posts directory {posts_dir}: {exc.strerror or exc}") from exc
     walk(root, "")
     return found
 

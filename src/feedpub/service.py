@@ -136,7 +136,7 @@ class Publisher:
             return report
 
     def _rescan(self, now: datetime) -> ScanReport:
-        if not self.settings.posts_dir.is_dir():
+        if not self.settings.posts_dir.is_dir():  # before inotify, which may just report quiet
             raise FeedpubError(
                 f"posts directory {self.settings.posts_dir} is missing; serving the last feeds"
             )
@@ -149,6 +149,7 @@ class Publisher:
         if sources is None:
             self._walk_problems = []
             sources = scan(self.settings.posts_dir, self._walk_problems)
+            sources += self._unreadable_kept(sources)
             self._sources = {f.source: f for f in sources}
         problems = list(self._walk_problems)  # links, unreadable folders: known since the last walk
         signatures = {f.source: f.signature for f in sources}
@@ -202,6 +203,17 @@ class Publisher:
         report.rendered = True
         report.written, report.removed = len(published.written), len(published.removed)
         return report
+
+    def _unreadable_kept(self, found: list[SourceFile]) -> list[SourceFile]:
+        """The files last seen in folders this walk could not read: kept as they were (a
+        permissions slip must not unpublish a folder's posts; a deleted folder is not unreadable)."""
+        folders = tuple(
+            p.source for p in self._walk_problems if p.message.startswith("cannot read directory")
+        )
+        if not folders:
+            return []
+        seen = {f.source for f in found}
+        return [f for src, f in sorted(self._sources.items()) if src.startswith(folders) and src not in seen]
 
     def _watched_sources(self) -> list[SourceFile] | None:
         """The files of posts/ as inotify says they are now, without a walk (an empty list when
