@@ -150,6 +150,28 @@ def test_summary_only_mode(sample_site, now):
     check_atom(files["atom.xml"])
 
 
+def test_a_post_too_long_for_feed_readers_has_summary_and_link_only(site, write_post, now):
+    """Readers built on libxml2 refuse a text node over 10 MB; a few-megabyte post must not
+    make its feeds unreadable. Over `limits.max_entry_content` an entry has no content."""
+    write_post("short.md", "---\ntitle: Short\ndate: 2025-01-02\ntags: [t]\n---\nshort body\n")
+    paragraph = "一段很长的正文，带有[链接](/x)和*强调*。" * 20 + "\n\n"
+    write_post("long.md", "---\ntitle: Long\ndate: 2025-01-01\ntags: [t]\n---\n" + paragraph * 3000)
+    files = build(site, now).files
+    assert len(files["posts/long/index.html"]) > 2_000_000  # its page keeps everything
+    for path in ("atom.xml", "tags/t/atom.xml"):
+        atom = check_atom(files[path])  # lxml's default parser: no huge_tree
+        entries = {e.findtext("{http://www.w3.org/2005/Atom}title"): e for e in atom.iter("{*}entry")}
+        assert entries["Long"].find("{http://www.w3.org/2005/Atom}content") is None
+        assert entries["Long"].findtext("{http://www.w3.org/2005/Atom}summary").startswith("一段很长的正文")
+        assert entries["Short"].find("{http://www.w3.org/2005/Atom}content") is not None
+    rss = check_rss(files["rss.xml"])
+    assert [i.find("{*}encoded") is None for i in rss.iter("item")] == [False, True]
+    items = check_json_feed(files["feed.json"])["items"]
+    assert "content_html" in items[0] and "content_html" not in items[1] and items[1]["content_text"]
+    assert len(files["atom.xml"]) < 100_000
+    check_feedparser(files["atom.xml"], 2)
+
+
 def test_limit_keeps_newest(sample_site, now):
     from dataclasses import replace
 

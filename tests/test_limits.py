@@ -384,7 +384,8 @@ def test_a_50_mb_post_is_a_problem_without_being_read(case, tmp_path):
 
 def test_a_megabyte_post_is_a_post(case):
     """Linear, but not cheap: about 2.5 s per megabyte of link-dense Markdown (a 4.9 MB post,
-    just under max_file_bytes, takes about 13 s and gives a 13 MB Atom feed)."""
+    just under max_file_bytes, takes about 13 s; its entries carry the summary only, past
+    limits.max_entry_content)."""
     paragraph = "A sentence with *emphasis*, a [link](/x) and `code`. " * 10 + "\n\n"
     body = paragraph * (1_000_000 // len(paragraph))
     post = only_post(bounded(case({"big.md": HUGO + "---\n" + body}), seconds=8, megabytes=400), "big.md")

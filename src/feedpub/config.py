@@ -70,6 +70,9 @@ class LimitSettings:
     max_title_length: int = 500
     max_yaml_nodes: int = 20_000
     max_html_depth: int = 100
+    # HTML characters one entry carries in feeds; a longer post's entries carry its summary and
+    # link (its page keeps everything): libxml2-based readers refuse text nodes over 10 MB
+    max_entry_content: int = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,7 @@ _POSITIVE = {
     "limits.max_title_length",
     "limits.max_yaml_nodes",
     "limits.max_html_depth",
+    "limits.max_entry_content",
 }
 
 

@@ -21,10 +21,9 @@ def render_entry(post: Post, ctx: EntryContext) -> bytes:
         out.append(f'<category term="{name}" scheme="{attr(ctx.scheme(scope))}" label="{name}"/>')
     if post.summary:
         out.append(f'<summary type="text">{text(post.summary)}</summary>')
-    if ctx.full_content:
-        content_html = post.content_html
-        if content_html:
-            out.append(f'<content type="html" xml:base="{attr(post.url)}">{text(content_html)}</content>')
+    content_html = ctx.content(post)
+    if content_html:
+        out.append(f'<content type="html" xml:base="{attr(post.url)}">{text(content_html)}</content>')
     if post.image:
         image = attr(post.image)
         out.append(f'<media:thumbnail url="{image}"/><media:content url="{image}" medium="image"/>')

@@ -96,3 +96,11 @@ class EntryContext:
     @property
     def full_content(self) -> bool:
         return self.settings.feeds.content == "full"
+
+    def content(self, post: Post) -> str:
+        """The HTML an entry carries ('' for none): all of it, unless feeds carry summaries only
+        or it is longer than `limits.max_entry_content`."""
+        if not self.full_content:
+            return ""
+        html = post.content_html
+        return html if len(html) <= self.settings.limits.max_entry_content else ""

@@ -18,8 +18,9 @@ def _dumps(value: Any) -> str:
 
 def render_entry(post: Post, ctx: EntryContext) -> bytes:
     item: dict[str, Any] = {"id": post.id, "url": post.url, "title": post.title}
-    if ctx.full_content and post.content_html:
-        item["content_html"] = post.content_html
+    content_html = ctx.content(post)
+    if content_html:
+        item["content_html"] = content_html
     else:
         item["content_text"] = post.summary or post.title
     if post.summary:

@@ -23,10 +23,9 @@ def render_entry(post: Post, ctx: EntryContext) -> bytes:
     # RSS readers take <description> as HTML: the plain-text summary is escaped once more.
     description = html.escape(post.summary or post.title, quote=False)
     out.append(f"<description>{text(description)}</description>")
-    if ctx.full_content:
-        content_html = post.content_html
-        if content_html:
-            out.append(f"<content:encoded>{cdata(content_html)}</content:encoded>")
+    content_html = ctx.content(post)
+    if content_html:
+        out.append(f"<content:encoded>{cdata(content_html)}</content:encoded>")
     if post.image:
         image = attr(post.image)
         out.append(f'<media:thumbnail url="{image}"/><media:content url="{image}" medium="image"/>')
