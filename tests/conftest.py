@@ -91,7 +91,8 @@ def served_sample(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("served-sample")
     shutil.copytree(SAMPLE_POSTS, root / "posts")
-    settings = settings_from_mapping(BASE_CONFIG, root=root)
+    # legacy URLs answered too: they change no published byte, and nginx is tested to pass them on
+    settings = settings_from_mapping({**BASE_CONFIG, "legacy_urls": ["jekyll", "hugo"]}, root=root)
     Publisher(settings, clock=lambda: NOW).rescan()
     with running_app(settings) as base:
         yield settings, base

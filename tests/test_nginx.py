@@ -117,6 +117,16 @@ def test_what_nginx_cannot_answer_goes_to_the_app(both):
         "/tags/" + quote("ai芯片") + "/atom.xml"
     )
     assert fetch(nginx, "/no/such/feed.xml").status == 404
+    for legacy, target in (  # jekyll-feed's and Hugo's feed URLs: the app knows the term slugs
+        ("/feed.xml", "/atom.xml"),
+        ("/feed/by_tag/" + quote("AI芯片") + ".xml", "/tags/" + quote("ai芯片") + "/atom.xml"),
+        ("/index.xml", "/rss.xml"),
+        ("/tags/" + quote("AI芯片") + "/index.xml", "/tags/" + quote("ai芯片") + "/rss.xml"),
+        ("/categories/cailianshe/index.xml", "/categories/cailianshe/rss.xml"),
+    ):
+        moved = fetch(nginx, legacy)
+        assert moved.status == 301 and moved.header("location").endswith(target), legacy
+        assert fetch(nginx, target).status == 200
     assert fetch(nginx, "/manifest.json").status == 404
     assert fetch(nginx, "/atom.xml.gz").status == 404
     assert fetch(nginx, "/%2e%2e/%2e%2e/etc/passwd").status in (400, 404)

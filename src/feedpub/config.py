@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .errors import ConfigError
+from .legacy import LEGACY_TOOLS
 
 CONFIG_ENV = "FEEDPUB_CONFIG"
 FORMATS = ("rss", "atom", "json")
@@ -104,6 +105,8 @@ class Settings:
     scan: ScanSettings = field(default_factory=ScanSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     websub: WebSubSettings = field(default_factory=WebSubSettings)
+    # feed URLs of the tools a site moved from, answered with 301s (see legacy.py)
+    legacy_urls: tuple[str, ...] = ()
     root: Path = field(default=Path("."), compare=False)
 
     @property
@@ -163,12 +166,22 @@ def _check_content(value: str, where: str) -> str:
     return value
 
 
+def _check_legacy_urls(value: tuple[str, ...], where: str) -> tuple[str, ...]:
+    unknown = [v for v in value if v not in LEGACY_TOOLS]
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown tool {unknown[0]!r} (expected any of: {', '.join(LEGACY_TOOLS)})"
+        )
+    return tuple(dict.fromkeys(value))
+
+
 # Extra checks beyond the type, keyed by dotted path.
 _CHECKS: dict[str, Callable[[Any, str], Any]] = {
     "site.base_url": _check_base_url,
     "site.timezone": _check_timezone,
     "feeds.formats": _check_formats,
     "feeds.content": _check_content,
+    "legacy_urls": _check_legacy_urls,
 }
 _POSITIVE = {
     "feeds.limit",

@@ -15,6 +15,7 @@ from flask import Flask, Response, request
 from .answer import ReadyFile, is_feed
 from .config import Settings
 from .files import FeedFiles
+from .legacy import legacy_target
 from .status import read_status
 from .terms import raw_slug, term_key
 
@@ -103,6 +104,9 @@ def create_app(settings: Settings, files: FeedFiles | None = None) -> Flask:
             if target.endswith("/index.html") and not request.path.endswith("index.html"):
                 target = target.removesuffix("index.html")
             return Response(status=301, headers={"Location": target})
+        legacy = legacy_target(path, settings.legacy_urls, files.exists)
+        if legacy is not None:  # a feed URL of the tool the site moved from
+            return Response(status=301, headers={"Location": "/" + quote(legacy)})
         if files.gone(path):
             return Response(
                 "gone: this feed's term has no posts any more\n", status=410, mimetype="text/plain"
