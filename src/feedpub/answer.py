@@ -22,15 +22,23 @@ MEDIA_TYPES = {
 HTML = "text/html; charset=utf-8"
 
 
+def is_archive(path: str) -> bool:
+    """An RFC 5005 archive page: `archive/<n>.xml` below a feed's folder (always Atom)."""
+    parent, _, name = path.rpartition("/")
+    return (parent == "archive" or parent.endswith("/archive")) and name.removesuffix(".xml").isdigit()
+
+
 def media_type(path: str) -> str:
     name = PurePosixPath(path).name
     if name in MEDIA_TYPES:
         return MEDIA_TYPES[name]
+    if is_archive(path):
+        return MEDIA_TYPES["atom.xml"]
     return HTML if name.endswith(".html") else "application/octet-stream"
 
 
 def is_feed(path: str) -> bool:
-    return PurePosixPath(path).name in MEDIA_TYPES
+    return PurePosixPath(path).name in MEDIA_TYPES or is_archive(path)
 
 
 class ReadyFile:

@@ -53,6 +53,10 @@ class FeedSettings:
     formats: tuple[str, ...] = FORMATS
     content: str = "full"
     summary_length: int = 200
+    # RFC 5005 archives: every entry of a scope beyond `limit`, in Atom pages of this many entries
+    # (oldest first, so a full page never changes); 0 turns archives off
+    archive_page_size: int = 100
+    archive_content: str = "summary"  # or "full": what archived entries carry
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,7 @@ _CHECKS: dict[str, Callable[[Any, str], Any]] = {
     "site.timezone": _check_timezone,
     "feeds.formats": _check_formats,
     "feeds.content": _check_content,
+    "feeds.archive_content": _check_content,
     "legacy_urls": _check_legacy_urls,
 }
 _POSITIVE = {

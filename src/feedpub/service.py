@@ -24,8 +24,9 @@ from .config import Settings
 from .errors import FeedpubError
 from .model import FeedKey, Post, Problem, Scope, statuses
 from .posts import Loaded, SourceFile, load_posts, scan, update_sources
+from .render.common import feed_spec
 from .render.pages import post_page_path
-from .render.site import SiteRenderer
+from .render.site import SiteRenderer, changed_archive_pages
 from .status import read_status, write_status
 from .store import PublishReport, Reaper, Store, manifest_digest
 from .taxonomy import Taxonomy, build_taxonomy, update_taxonomy
@@ -352,16 +353,17 @@ class Publisher:
             keys |= {(Scope.CATEGORY, t.key) for t in post.categories} | {
                 (Scope.TAG, t.key) for t in post.tags
             }
-        files: list[tuple[str, bytes]] = list(
-            renderer.scope_files(FeedKey(Scope.SITE), new.scopes[FeedKey(Scope.SITE)])
-        )
         removed: list[str] = []
+        site = FeedKey(Scope.SITE)
+        files = self._scope_update(renderer, old.scopes[site], site, new.scopes[site], removed)
         for scope, key in sorted(keys):
             if (scope, key) in new.names:
                 feed_key = new.feed_key(scope, key)
-                files += renderer.scope_files(feed_key, new.scopes[feed_key])
+                before = old.scopes.get(old.feed_key(scope, key)) if (scope, key) in old.names else None
+                files += self._scope_update(renderer, before, feed_key, new.scopes[feed_key], removed)
             elif (scope, key) in old.names:
-                removed += renderer.scope_paths(old.feed_key(scope, key))
+                old_key = old.feed_key(scope, key)
+                removed += renderer.scope_paths(old_key, old.scopes[old_key])
         files += renderer.shared_files(only_if_changed=True)
         visible_now = {p.id: p for p in new.scopes[FeedKey(Scope.SITE)]}
         pages = {}
@@ -375,6 +377,22 @@ class Publisher:
                 removed.append(path)
         files += sorted(pages.items())
         return files, removed
+
+    def _scope_update(
+        self,
+        renderer: SiteRenderer,
+        before: tuple[Post, ...] | None,
+        key: FeedKey,
+        members: tuple[Post, ...],
+        removed: list[str],
+    ) -> list[tuple[str, bytes]]:
+        """A scope's feeds and term page, and only the archive pages whose posts changed (a full
+        page never does as posts are added); archive pages it no longer has go to `removed`."""
+        old_spec = None if before is None else feed_spec(key, before, self.settings)
+        new_spec = feed_spec(key, members, self.settings)
+        pages, gone = changed_archive_pages(old_spec, new_spec)
+        removed += [new_spec.archive_path(page) for page in gone]
+        return list(renderer.scope_files(key, members, pages))
 
     def _record(self, report: ScanReport) -> None:
         previous = read_status(self.settings.cache_dir)

@@ -1,14 +1,28 @@
-"""Atom 1.0 (RFC 4287) feeds and entries."""
+"""Atom 1.0 (RFC 4287) feeds and entries, and the RFC 5005 archive documents of a feed.
+
+A subscription feed with archives links its newest archive page (`prev-archive`); each archive
+page is marked `fh:archive` and links `current` (the subscription feed) and its neighbours
+(`prev-archive`, `next-archive`), so an aggregator can walk back to the first entry ever made.
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from ..dates import rfc3339
 from ..model import Post
 from .common import GENERATOR, MEDIA_TYPES, EntryContext, FeedSpec
 from .xml import ATOM, MEDIA, attr, document, finish, text
 
+HISTORY = "http://purl.org/syndication/history/1.0"
 
-def render_entry(post: Post, ctx: EntryContext) -> bytes:
+
+def render_archive_entry(post: Post, ctx: EntryContext) -> bytes:
+    """The entry as archive pages carry it (`feeds.archive_content`)."""
+    return render_entry(post, ctx, archived=True)
+
+
+def render_entry(post: Post, ctx: EntryContext, archived: bool = False) -> bytes:
     out = [
         f'<entry><id>{text(post.id)}</id><title type="text">{text(post.title)}</title>'
         f"<updated>{rfc3339(post.updated)}</updated><published>{rfc3339(post.published)}</published>"
@@ -21,7 +35,7 @@ def render_entry(post: Post, ctx: EntryContext) -> bytes:
         out.append(f'<category term="{name}" scheme="{attr(ctx.scheme(scope))}" label="{name}"/>')
     if post.summary:
         out.append(f'<summary type="text">{text(post.summary)}</summary>')
-    content_html = ctx.content(post)
+    content_html = ctx.content(post, archived)
     if content_html:
         out.append(f'<content type="html" xml:base="{attr(post.url)}">{text(content_html)}</content>')
     if post.image:
@@ -41,14 +55,47 @@ def _person(tag: str, name: str, email: str | None, uri: str | None) -> str:
 
 
 def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> bytes:
+    links = ""
+    if spec.archive_pages:
+        links = f'<link rel="prev-archive" type="{MEDIA_TYPES["atom"]}" href="{attr(spec.archive_url(spec.archive_pages))}"/>'
+    head = _head(spec, ctx, spec.id, spec.title, spec.updated, spec.feed_url("atom"), links, "")
+    return document(head, entries, "</feed>")
+
+
+def render_archive(spec: FeedSpec, page: int, entries: list[bytes], ctx: EntryContext) -> bytes:
+    """Archive document `page` (1 = oldest) of the feed `spec` (RFC 5005 section 4)."""
+    atom = MEDIA_TYPES["atom"]
+    url = spec.archive_url(page)
+    links = f'<link rel="current" type="{atom}" href="{attr(spec.feed_url("atom"))}"/>'
+    if page > 1:
+        links += f'<link rel="prev-archive" type="{atom}" href="{attr(spec.archive_url(page - 1))}"/>'
+    if page < spec.archive_pages:
+        links += f'<link rel="next-archive" type="{atom}" href="{attr(spec.archive_url(page + 1))}"/>'
+    updated = max(p.updated for p in spec.archive_page(page))
+    title = f"{spec.title} · archive {page}"  # no page count: a full page never changes
+    return document(
+        _head(spec, ctx, url, title, updated, url, links, f' xmlns:fh="{HISTORY}"'), entries, "</feed>"
+    )
+
+
+def _head(
+    spec: FeedSpec,
+    ctx: EntryContext,
+    feed_id: str,
+    title: str,
+    updated: datetime,
+    self_url: str,
+    links: str,
+    namespaces: str,
+) -> str:
     author = ctx.settings.site.author
-    head = (
-        f'<feed xmlns="{ATOM}" xmlns:media="{MEDIA}" xml:lang="{attr(spec.language)}">'
-        f'<id>{text(spec.id)}</id><title type="text">{text(spec.title)}</title>'
+    archive_mark = "<fh:archive/>" if namespaces else ""
+    return (
+        f'<feed xmlns="{ATOM}" xmlns:media="{MEDIA}"{namespaces} xml:lang="{attr(spec.language)}">{archive_mark}'
+        f'<id>{text(feed_id)}</id><title type="text">{text(title)}</title>'
         f'<subtitle type="text">{text(spec.description)}</subtitle>'
-        f"<updated>{rfc3339(spec.updated)}</updated>"
-        f'<link rel="self" type="{MEDIA_TYPES["atom"]}" href="{attr(spec.feed_url("atom"))}"/>'
-        f'<link rel="alternate" type="text/html" href="{attr(spec.home_url)}"/>'
+        f"<updated>{rfc3339(updated)}</updated>"
+        f'<link rel="self" type="{MEDIA_TYPES["atom"]}" href="{attr(self_url)}"/>'
+        f'<link rel="alternate" type="text/html" href="{attr(spec.home_url)}"/>{links}'
         f"{_person('author', author.name, author.email, author.url)}<generator>{GENERATOR}</generator>"
     )
-    return document(head, entries, "</feed>")

@@ -41,9 +41,28 @@ class FeedSpec:
     language: str
     updated: datetime
     posts: tuple[Post, ...]
+    archived: tuple[Post, ...] = ()  # oldest first: the scope's members beyond `posts`
+    archive_page_size: int = 0
 
     def feed_url(self, fmt: str) -> str:
         return self.base_url + url_path(self.key.path + FEED_FILES[fmt])
+
+    @property
+    def archive_pages(self) -> int:
+        """How many RFC 5005 archive documents hold `archived` (0: none)."""
+        size = self.archive_page_size
+        return -(-len(self.archived) // size) if size else 0
+
+    def archive_page(self, page: int) -> tuple[Post, ...]:
+        """The posts of archive page `page` (1 = the oldest), oldest first."""
+        size = self.archive_page_size
+        return self.archived[(page - 1) * size : page * size]
+
+    def archive_path(self, page: int) -> str:
+        return archive_path(self.key, page)
+
+    def archive_url(self, page: int) -> str:
+        return self.base_url + url_path(self.archive_path(page))
 
     @property
     def id(self) -> str:
@@ -51,10 +70,23 @@ class FeedSpec:
         return self.feed_url("atom")
 
 
+def archive_path(key: FeedKey, page: int) -> str:
+    """Where archive page `page` of a scope lives under feeds/ (Atom; 1 is the oldest)."""
+    return f"{key.path}archive/{page}.xml"
+
+
+def archive_page_size(settings: Settings) -> int:
+    """Entries per archive page; 0 when there are no archives (they are Atom documents)."""
+    return settings.feeds.archive_page_size if "atom" in settings.feeds.formats else 0
+
+
 def feed_spec(key: FeedKey, posts: tuple[Post, ...], settings: Settings) -> FeedSpec:
-    """The metadata of the feed for `key`, limited to the newest `feeds.limit` posts."""
+    """The metadata of the feed for `key`, limited to the newest `feeds.limit` posts; the rest
+    (oldest first) go to its archive pages."""
     site = settings.site
     shown = posts[: settings.feeds.limit]
+    size = archive_page_size(settings)
+    archived = tuple(reversed(posts[settings.feeds.limit :])) if size else ()
     if key.scope is Scope.SITE:
         title = site.title
         description = site.description or site.title
@@ -72,6 +104,8 @@ def feed_spec(key: FeedKey, posts: tuple[Post, ...], settings: Settings) -> Feed
         language=site.language,
         updated=updated,
         posts=shown,
+        archived=archived,
+        archive_page_size=size,
     )
 
 
@@ -97,10 +131,11 @@ class EntryContext:
     def full_content(self) -> bool:
         return self.settings.feeds.content == "full"
 
-    def content(self, post: Post) -> str:
-        """The HTML an entry carries ('' for none): all of it, unless feeds carry summaries only
-        or it is longer than `limits.max_entry_content`."""
-        if not self.full_content:
+    def content(self, post: Post, archived: bool = False) -> str:
+        """The HTML an entry carries ('' for none): all of it, unless feeds (or, for an archive
+        page, archives) carry summaries only or it is longer than `limits.max_entry_content`."""
+        wanted = self.settings.feeds.archive_content if archived else self.settings.feeds.content
+        if wanted != "full":
             return ""
         html = post.content_html
         return html if len(html) <= self.settings.limits.max_entry_content else ""

@@ -19,6 +19,16 @@ from .common import FEED_FILES, EntryContext, FeedSpec, feed_spec
 from .pages import RECENT_ON_INDEX, PageRenderer
 
 RENDERERS: dict[str, ModuleType] = {"rss": rss, "atom": atom, "json": jsonfeed}
+ARCHIVED = "atom-archive"  # the entry variant archive pages carry
+ENTRY_KINDS = (*RENDERERS, ARCHIVED)
+
+
+def _render_entry(kind: str, post: Post, ctx: EntryContext) -> bytes:
+    if kind == ARCHIVED:
+        return atom.render_archive_entry(post, ctx)
+    return RENDERERS[kind].render_entry(post, ctx)
+
+
 OPML_PATH = "opml.xml"
 GROUP_SIZE = 400  # files per piece of work when workers render side by side
 
@@ -86,8 +96,8 @@ class SiteRenderer:
     def forget(self, posts: Iterable[Post]) -> None:
         """Drop cached entries of posts that changed or went away."""
         for post in posts:
-            for fmt in RENDERERS:
-                self._entries.drop(fmt, post.id)
+            for kind in ENTRY_KINDS:
+                self._entries.drop(kind, post.id)
 
     def warm_up(self, fill: float = 0.75) -> None:
         """Render ahead what edits need first, for a service that just started with feeds/
@@ -120,21 +130,31 @@ class SiteRenderer:
         if cached is not None:
             return cached[1]
         try:
-            data: bytes | None = RENDERERS[fmt].render_entry(post, self.ctx)
+            data: bytes | None = _render_entry(fmt, post, self.ctx)
         except (ValueError, TypeError) as exc:  # should not happen: every text is cleaned on the way in
             self.problems.append(Problem(post.source, f"left out of {fmt} feeds: {exc}"))
             data = None
         self._entries.put(fmt, post, data)
         return data
 
-    def feed_files(self, spec: FeedSpec) -> Iterator[File]:
+    def feed_files(self, spec: FeedSpec, archive_pages: Iterable[int] | None = None) -> Iterator[File]:
+        """The scope's feeds, then its archive pages (all of them, or those in `archive_pages`)."""
         for fmt in self.settings.feeds.formats:
             entries = [e for e in (self._entry(fmt, p) for p in spec.posts) if e is not None]
             yield spec.key.path + FEED_FILES[fmt], RENDERERS[fmt].render_feed(spec, entries, self.ctx)
+        pages = range(1, spec.archive_pages + 1) if archive_pages is None else archive_pages
+        for page in pages:
+            entries = [
+                e for e in (self._entry(ARCHIVED, p) for p in spec.archive_page(page)) if e is not None
+            ]
+            yield spec.archive_path(page), atom.render_archive(spec, page, entries, self.ctx)
 
-    def scope_files(self, key: FeedKey, members: tuple[Post, ...]) -> Iterator[File]:
-        """A scope's feeds, and its page when it is a term."""
-        yield from self.feed_files(feed_spec(key, members, self.settings))
+    def scope_files(
+        self, key: FeedKey, members: tuple[Post, ...], archive_pages: Iterable[int] | None = None
+    ) -> Iterator[File]:
+        """A scope's feeds and archive pages (all, or those in `archive_pages`), and its page when
+        it is a term."""
+        yield from self.feed_files(feed_spec(key, members, self.settings), archive_pages)
         if key.scope is not Scope.SITE:
             yield self.pages.term_page(key, members)
 
@@ -186,7 +206,31 @@ class SiteRenderer:
         groups += [page_group(posts[i : i + size]) for i in range(0, len(posts), size)]
         return groups
 
-    def scope_paths(self, key: FeedKey) -> list[str]:
-        """Every path a scope's files live at (to remove them when the scope disappears)."""
+    def scope_paths(self, key: FeedKey, members: tuple[Post, ...] = ()) -> list[str]:
+        """Every path a scope of these `members` has files at (to remove them when it disappears)."""
         paths = [key.path + FEED_FILES[fmt] for fmt in self.settings.feeds.formats]
+        spec = feed_spec(key, members, self.settings)
+        paths += [spec.archive_path(page) for page in range(1, spec.archive_pages + 1)]
         return paths + ([key.path + "index.html"] if key.scope is not Scope.SITE else [])
+
+
+def changed_archive_pages(old: FeedSpec | None, new: FeedSpec) -> tuple[list[int], list[int]]:
+    """(pages of `new` whose posts differ from `old`'s, pages `old` had and `new` has not).
+
+    Posts are compared by identity: an edited post is a new object, so its page is redone; a
+    post added at the top moves one post into the archive, and only the newest page changes."""
+    old_count = old.archive_pages if old is not None else 0
+    new_count = new.archive_pages
+    changed = [
+        page
+        for page in range(1, new_count + 1)
+        if old is None
+        or page > old_count
+        or _differs(old.archive_page(page), new.archive_page(page))
+        or (page == min(old_count, new_count) and old_count != new_count)  # gains or loses next-archive
+    ]
+    return changed, list(range(new_count + 1, old_count + 1))
+
+
+def _differs(old: tuple[Post, ...], new: tuple[Post, ...]) -> bool:
+    return len(old) != len(new) or any(a is not b for a, b in zip(old, new, strict=True))
