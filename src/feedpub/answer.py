@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from .conditional import accepts_gzip, not_modified
 from .config import Settings
 from .files import Served
+from .render.common import hub_url, topic_url
 
 MEDIA_TYPES = {
     "rss.xml": "application/rss+xml; charset=utf-8",
@@ -41,6 +42,11 @@ def is_feed(path: str) -> bool:
     return PurePosixPath(path).name in MEDIA_TYPES or is_archive(path)
 
 
+def is_topic(path: str) -> bool:
+    """A subscription feed (RSS, Atom or JSON Feed of a scope): what WebSub announces."""
+    return PurePosixPath(path).name in ("rss.xml", "atom.xml", "feed.json")
+
+
 class ReadyFile:
     """Everything needed to answer GET or HEAD of one published path, in either encoding."""
 
@@ -64,6 +70,9 @@ class ReadyFile:
         ]
         if is_feed(path):
             common.append(("Access-Control-Allow-Origin", "*"))
+            hub = hub_url(settings) if is_topic(path) else None
+            if hub is not None:  # WebSub discovery, for clients that only read headers
+                common.append(("Link", f'<{hub}>; rel="hub", <{topic_url(settings, path)}>; rel="self"'))
         kind = ("Content-Type", media_type(path))
         self.modified = plain.modified
         self.plain = plain.data

@@ -94,7 +94,9 @@ class ServerSettings:
 
 @dataclass(frozen=True)
 class WebSubSettings:
-    hub: str | None = None
+    hub: str | None = None  # an external hub to ping after each publish
+    builtin: bool = False  # be the hub, at /websub
+    lease_seconds: int = 864_000  # granted when a subscriber names none (ten days)
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,7 @@ _POSITIVE = {
     "limits.max_yaml_nodes",
     "limits.max_html_depth",
     "limits.max_entry_content",
+    "websub.lease_seconds",
 }
 
 

@@ -27,6 +27,7 @@ from .config import CONFIG_ENV, Settings, load_settings
 from .fastpath import application
 from .schedule import Scheduler
 from .service import Publisher
+from .websub import Notifier
 
 log = logging.getLogger("feedpub")
 SHUTDOWN_SECONDS = 4
@@ -82,7 +83,9 @@ def run_service(
     """Serve until SIGTERM/SIGINT; return the exit code."""
     configure_logging()
     # only the scheduling process scans, publishes and keeps the post cache open
-    publisher = Publisher(settings, watch=True) if scheduler else None
+    notifier = Notifier(settings) if scheduler and (settings.websub.hub or settings.websub.builtin) else None
+    on_publish = notifier.published if notifier is not None else None
+    publisher = Publisher(settings, watch=True, on_publish=on_publish) if scheduler else None
     jobs = Scheduler(publisher, settings.scan.interval_seconds) if publisher is not None else None
     if publisher is not None:
         report = publisher.rescan()
@@ -95,6 +98,8 @@ def run_service(
     finally:
         if publisher is not None:
             publisher.close()
+        if notifier is not None:
+            notifier.stop()
 
 
 def _run_cheroot(settings: Settings, host: str, port: int, jobs: Scheduler | None, threads: int) -> int:

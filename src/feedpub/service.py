@@ -70,10 +70,18 @@ class ScanReport:
 class Publisher:
     """Keeps posts, taxonomy and rendered entries between scans; republishes only what changed."""
 
-    def __init__(self, settings: Settings, clock: Clock = utc_now, watch: bool = False) -> None:
-        """`watch` follows posts/ with inotify so quiet rescans skip the stat walk (the service)."""
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock = utc_now,
+        watch: bool = False,
+        on_publish: Callable[[list[str]], None] | None = None,
+    ) -> None:
+        """`watch` follows posts/ with inotify so quiet rescans skip the stat walk (the service);
+        `on_publish` hears the paths each publish wrote (WebSub), and must not block."""
         self.settings = settings
         self.clock = clock
+        self.on_publish = on_publish
         self._watcher: PostsWatcher | None = None
         if watch and settings.posts_dir.is_dir():
             self._watcher = PostsWatcher(settings.posts_dir)
@@ -203,6 +211,8 @@ class Publisher:
             self._first_publish = False
         report.rendered = True
         report.written, report.removed = len(published.written), len(published.removed)
+        if self.on_publish is not None and published.written:
+            self.on_publish(list(published.written))
         return report
 
     def _unreadable_kept(self, found: list[SourceFile]) -> list[SourceFile]:

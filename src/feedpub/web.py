@@ -18,6 +18,7 @@ from .files import FeedFiles
 from .legacy import legacy_target
 from .status import read_status
 from .terms import raw_slug, term_key
+from .websub import Hub
 
 TERM_SCOPES = ("categories", "tags")
 
@@ -87,6 +88,14 @@ def create_app(settings: Settings, files: FeedFiles | None = None) -> Flask:
             content_type="application/json; charset=utf-8",
             headers={"Cache-Control": "no-store"},
         )
+
+    if settings.websub.builtin:
+        hub = Hub(settings, files.exists)
+
+        @app.route("/websub", methods=["POST"])
+        def websub() -> Response:
+            status, message = hub.request(request.form.to_dict())
+            return Response(message, status=status, mimetype="text/plain")
 
     @app.route("/", defaults={"path": ""}, methods=["GET", "HEAD"])
     @app.route("/<path:path>", methods=["GET", "HEAD"])

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from ..dates import rfc3339
 from ..model import Post
-from .common import GENERATOR, MEDIA_TYPES, EntryContext, FeedSpec
+from .common import GENERATOR, MEDIA_TYPES, EntryContext, FeedSpec, hub_url
 from .xml import ATOM, MEDIA, attr, document, finish, text
 
 HISTORY = "http://purl.org/syndication/history/1.0"
@@ -55,9 +55,10 @@ def _person(tag: str, name: str, email: str | None, uri: str | None) -> str:
 
 
 def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> bytes:
-    links = ""
+    hub = hub_url(ctx.settings)
+    links = f'<link rel="hub" href="{attr(hub)}"/>' if hub else ""
     if spec.archive_pages:
-        links = f'<link rel="prev-archive" type="{MEDIA_TYPES["atom"]}" href="{attr(spec.archive_url(spec.archive_pages))}"/>'
+        links += f'<link rel="prev-archive" type="{MEDIA_TYPES["atom"]}" href="{attr(spec.archive_url(spec.archive_pages))}"/>'
     head = _head(spec, ctx, spec.id, spec.title, spec.updated, spec.feed_url("atom"), links, "")
     return document(head, entries, "</feed>")
 

@@ -29,6 +29,21 @@ def url_path(path: str) -> str:
     return quote(path, safe="/")
 
 
+def hub_url(settings: Settings) -> str | None:
+    """The WebSub hub feeds name: `websub.hub`, else this site's own `/websub` when it is its own
+    hub (`websub.builtin`), else none."""
+    if settings.websub.hub:
+        return settings.websub.hub
+    if settings.websub.builtin:
+        return settings.site.base_url + "websub"
+    return None
+
+
+def topic_url(settings: Settings, path: str) -> str:
+    """The URL of a feeds/-relative path: a feed's WebSub topic and `rel="self"`."""
+    return settings.site.base_url + url_path(path)
+
+
 @dataclass(frozen=True)
 class FeedSpec:
     """One feed's own metadata, shared by its RSS, Atom and JSON renderings."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..dates import rfc3339
 from ..model import Post
-from .common import EntryContext, FeedSpec
+from .common import EntryContext, FeedSpec, hub_url
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -54,5 +54,8 @@ def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> byte
         "language": spec.language,
         "authors": [author],
     }
+    hub = hub_url(ctx.settings)
+    if hub:
+        head["hubs"] = [{"type": "WebSub", "url": hub}]
     opening = _dumps(head)[:-1].encode("utf-8")
     return opening + b',"items":[\n' + b",\n".join(entries) + b"\n]}\n"

@@ -6,7 +6,7 @@ import html
 
 from ..dates import rfc822
 from ..model import Post
-from .common import GENERATOR, MEDIA_TYPES, EntryContext, FeedSpec
+from .common import GENERATOR, MEDIA_TYPES, EntryContext, FeedSpec, hub_url
 from .xml import ATOM, CONTENT, DC, MEDIA, attr, cdata, document, finish, text
 
 
@@ -39,7 +39,8 @@ def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> byte
         f' version="2.0"><channel><title>{text(spec.title)}</title><link>{text(spec.home_url)}</link>'
         f"<description>{text(spec.description)}</description>"
         f'<atom:link rel="self" type="{MEDIA_TYPES["rss"]}" href="{attr(spec.feed_url("rss"))}"/>'
-        f"<language>{text(spec.language)}</language><lastBuildDate>{rfc822(spec.updated)}</lastBuildDate>"
+        + (f'<atom:link rel="hub" href="{attr(hub)}"/>' if (hub := hub_url(ctx.settings)) else "")
+        + f"<language>{text(spec.language)}</language><lastBuildDate>{rfc822(spec.updated)}</lastBuildDate>"
     ]
     if spec.posts:
         head.append(f"<pubDate>{rfc822(max(p.published for p in spec.posts))}</pubDate>")
