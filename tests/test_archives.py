@@ -170,3 +170,27 @@ def test_adding_a_post_renders_only_the_newest_archive_page(small_pages, monkeyp
     write(settings, "newer.md", "Newer", "2025-12-31T01:00:00Z", "[新标签]")
     assert publisher.rescan().rendered
     assert rendered == ["archive/3.xml"]  # it fills the newest page, and nothing else changes
+
+
+def test_a_body_edit_of_an_archived_post_rewrites_no_archive_page(small_pages, monkeypatch):
+    """Archives carry summaries: a new body changes nothing there, a new title does."""
+    from feedpub.render import atom
+
+    settings, clock, publisher = small_pages
+    rendered: list[str] = []
+    real = atom.render_archive
+    monkeypatch.setattr(
+        atom,
+        "render_archive",
+        lambda spec, page, e, ctx: rendered.append(spec.archive_path(page)) or real(spec, page, e, ctx),
+    )
+    oldest = min(publisher.posts, key=lambda p: p.published)
+    path = settings.posts_dir / oldest.source
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n补充一段正文。\n", encoding="utf-8")
+    assert publisher.rescan().rendered
+    assert rendered == []
+    assert_same_as_cold_build(settings, clock)
+    path.write_text(path.read_text(encoding="utf-8").replace(oldest.title, "改过的标题", 1), encoding="utf-8")
+    assert publisher.rescan().rendered
+    assert "archive/1.xml" in rendered
+    assert_same_as_cold_build(settings, clock)

@@ -400,7 +400,7 @@ class Publisher:
         page never does as posts are added); archive pages it no longer has go to `removed`."""
         old_spec = None if before is None else feed_spec(key, before, self.settings)
         new_spec = feed_spec(key, members, self.settings)
-        pages, gone = changed_archive_pages(old_spec, new_spec)
+        pages, gone = changed_archive_pages(old_spec, new_spec, renderer.same_archived_entry)
         removed += [new_spec.archive_path(page) for page in gone]
         return list(renderer.scope_files(key, members, pages))
 

@@ -206,6 +206,11 @@ class SiteRenderer:
         groups += [page_group(posts[i : i + size]) for i in range(0, len(posts), size)]
         return groups
 
+    def same_archived_entry(self, old: Post, new: Post) -> bool:
+        """Two versions of a post make the same archive entry (as a body edit does when archives
+        carry summaries): then the page holding it stays as it is."""
+        return old.id == new.id and self._entry(ARCHIVED, old) == self._entry(ARCHIVED, new)
+
     def scope_paths(self, key: FeedKey, members: tuple[Post, ...] = ()) -> list[str]:
         """Every path a scope of these `members` has files at (to remove them when it disappears)."""
         paths = [key.path + FEED_FILES[fmt] for fmt in self.settings.feeds.formats]
@@ -214,11 +219,15 @@ class SiteRenderer:
         return paths + ([key.path + "index.html"] if key.scope is not Scope.SITE else [])
 
 
-def changed_archive_pages(old: FeedSpec | None, new: FeedSpec) -> tuple[list[int], list[int]]:
+def changed_archive_pages(
+    old: FeedSpec | None, new: FeedSpec, same_entry: Callable[[Post, Post], bool] | None = None
+) -> tuple[list[int], list[int]]:
     """(pages of `new` whose posts differ from `old`'s, pages `old` had and `new` has not).
 
-    Posts are compared by identity: an edited post is a new object, so its page is redone; a
-    post added at the top moves one post into the archive, and only the newest page changes."""
+    Posts are compared by identity, and an edited post (a new object) by `same_entry` when
+    given: a body edit leaves a summary-only archive entry as it was, and its page need not be
+    redone. A post added at the top moves one post into the archive: only the newest page (and
+    the one before it, when a page starts) changes."""
     old_count = old.archive_pages if old is not None else 0
     new_count = new.archive_pages
     changed = [
@@ -226,11 +235,18 @@ def changed_archive_pages(old: FeedSpec | None, new: FeedSpec) -> tuple[list[int
         for page in range(1, new_count + 1)
         if old is None
         or page > old_count
-        or _differs(old.archive_page(page), new.archive_page(page))
+        or _differs(old.archive_page(page), new.archive_page(page), same_entry)
         or (page == min(old_count, new_count) and old_count != new_count)  # gains or loses next-archive
     ]
     return changed, list(range(new_count + 1, old_count + 1))
 
 
-def _differs(old: tuple[Post, ...], new: tuple[Post, ...]) -> bool:
-    return len(old) != len(new) or any(a is not b for a, b in zip(old, new, strict=True))
+def _differs(
+    old: tuple[Post, ...], new: tuple[Post, ...], same_entry: Callable[[Post, Post], bool] | None
+) -> bool:
+    if len(old) != len(new):
+        return True
+    for a, b in zip(old, new, strict=True):
+        if a is not b and (same_entry is None or not same_entry(a, b)):
+            return True
+    return False
