@@ -90,10 +90,15 @@ def _order(post: Post) -> tuple[float, str]:
     return (-post.published.timestamp(), post.id)
 
 
-def _merge(ordered: tuple[Post, ...], gone: set[int], joining: list[Post]) -> tuple[Post, ...]:
-    """`ordered` (newest first) without the posts in `gone` and with `joining` put in their places:
-    bisect insertion, so a change of one post does not re-sort ten thousand."""
-    kept = [p for p in ordered if id(p) not in gone] if gone else list(ordered)
+def _merge(ordered: tuple[Post, ...], leaving: list[Post], joining: list[Post]) -> tuple[Post, ...]:
+    """`ordered` (newest first) without the posts `leaving` (those of them it holds) and with
+    `joining` put in their places: found and inserted by bisection, so a change of one post
+    neither re-sorts nor re-scans ten thousand."""
+    kept = list(ordered)
+    for post in leaving:
+        index = bisect.bisect_left(kept, _order(post), key=_order)
+        if index < len(kept) and kept[index] is post:
+            del kept[index]
     for post in joining:
         bisect.insort(kept, post, key=_order)
     return tuple(kept)
@@ -103,7 +108,6 @@ def update_taxonomy(old: Taxonomy, removed: Iterable[Post], added: Iterable[Post
     """`old` with the visible posts `removed` (the very objects it holds) taken out and `added` put
     in, redoing only their terms: the same result as build_taxonomy over the new visible posts."""
     removed, added = list(removed), list(added)
-    gone = {id(p) for p in removed}
     site = FeedKey(Scope.SITE)
     spellings = dict(old.spellings)
     touched: set[tuple[Scope, str]] = set()
@@ -125,7 +129,7 @@ def update_taxonomy(old: Taxonomy, removed: Iterable[Post], added: Iterable[Post
             del spellings[ident]
             names.pop(ident, None)
     slugs = old.slugs if set(names) == set(old.names) else _assign_all(names)
-    scopes: dict[FeedKey, tuple[Post, ...]] = {site: _merge(old.scopes[site], gone, added)}
+    scopes: dict[FeedKey, tuple[Post, ...]] = {site: _merge(old.scopes[site], removed, added)}
     for key, members in old.scopes.items():
         ident = (key.scope, key.key)
         if key.scope is Scope.SITE or ident in touched:
@@ -138,6 +142,7 @@ def update_taxonomy(old: Taxonomy, removed: Iterable[Post], added: Iterable[Post
         scope, term_key = ident
         before = old.scopes.get(old.feed_key(scope, term_key), ()) if ident in old.names else ()
         joining = [p for p in added if any(t.key == term_key for t in _terms_of(p, scope))]
-        members = _merge(before, gone, joining)
+        leaving = [p for p in removed if any(t.key == term_key for t in _terms_of(p, scope))]
+        members = _merge(before, leaving, joining)
         scopes[FeedKey(scope, term_key, names[ident], slugs[ident])] = members
     return Taxonomy(scopes, names, slugs, spellings)
