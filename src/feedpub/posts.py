@@ -353,6 +353,9 @@ def _with_last_good(problem: Problem, previous: Entry | None) -> Problem:
 def _unique_slugs(posts: list[Post]) -> dict[str, str]:
     """Later sources (in path order; `posts` come in that order) whose slug is taken get the slug
     plus a hash of their path."""
+    folded = [post.slug.casefold() for post in posts]
+    if len(set(folded)) == len(folded):
+        return {}  # no two alike (every scan but the rare one): no walk through the posts
     taken: dict[str, str] = {}
     renamed: dict[str, str] = {}
     for post in posts:
@@ -368,6 +371,8 @@ def _unique_slugs(posts: list[Post]) -> dict[str, str]:
 def _unique_ids(posts: list[Post]) -> tuple[list[Post], list[Problem]]:
     """Two posts with one id would be one entry to every reader: keep the first (in source order,
     the order `posts` come in), report the rest."""
+    if len({post.id for post in posts}) == len(posts):
+        return posts, []  # every id once: the common case, without the walk below
     seen: dict[str, str] = {}
     kept: list[Post] = []
     problems: list[Problem] = []
