@@ -168,3 +168,38 @@ def test_a_service_starting_after_a_killed_build_republishes_everything(tmp_path
     publisher.close()
     assert report.error is None and report.rendered
     assert check_consistent(tmp_path / "feeds") == 0 and journal_names(tmp_path / "feeds") == []
+
+
+def test_after_a_kill_journaled_files_are_rewritten_even_when_their_size_agrees(tmp_path):
+    """A killed publish put B in place of A (same length); the next publish renders A again.
+    Size and manifest say "unchanged": only the journal knows better."""
+    from feedpub.store import Store, gzip_bytes, write_atomic
+
+    a, b = b"<feed>version-AAAA</feed>", b"<feed>version-BBBB</feed>"
+    Store(tmp_path).publish({"atom.xml": a, "rss.xml": b"x"})
+    (tmp_path / ".publishing-999999.journal").write_text(f"atom.xml\t{sha(b)}\t{sha(gzip_bytes(b))}\n")
+    write_atomic(tmp_path / "atom.xml.gz", gzip_bytes(b))
+    write_atomic(tmp_path / "atom.xml", b)
+    report = Store(tmp_path).publish({"atom.xml": a, "rss.xml": b"x"})
+    assert report.written == ["atom.xml"]
+    assert (tmp_path / "atom.xml").read_bytes() == a and gzip.decompress(
+        (tmp_path / "atom.xml.gz").read_bytes()
+    ) == a
+    assert journal_names(tmp_path) == []
+    assert json.loads((tmp_path / MANIFEST).read_text())["files"]["atom.xml"]["sha256"] == sha(a)
+
+
+def test_a_file_removed_by_a_killed_publish_is_deleted_by_the_next(tmp_path):
+    """Killed between the manifest (which lists the file as gone) and the deletion: the journal
+    names the path, and the next publish deletes it, so nginx does not serve it for ever."""
+    from feedpub.store import Store
+
+    Store(tmp_path).publish({"atom.xml": b"<feed/>", "tags/x/atom.xml": b"<feed>x</feed>"})
+    kept = (tmp_path / "tags/x/atom.xml").read_bytes()
+    Store(tmp_path).publish({"atom.xml": b"<feed/>"})  # a real removal, then undo the deletion
+    (tmp_path / "tags/x").mkdir(parents=True)
+    (tmp_path / "tags/x/atom.xml").write_bytes(kept)
+    (tmp_path / ".publishing-999999.journal").write_text("tags/x/atom.xml\n")
+    Store(tmp_path).publish({"atom.xml": b"<feed/>"})
+    assert not (tmp_path / "tags/x/atom.xml").exists()
+    assert journal_names(tmp_path) == []

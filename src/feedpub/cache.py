@@ -25,7 +25,8 @@ from .posts import Entry
 
 log = logging.getLogger("feedpub")
 
-SCHEMA_VERSION = 4  # 2: posts pickled through their own __reduce__; 3: bodies may be packed; 4: status as text
+# 2: posts pickled through their own __reduce__; 3: bodies may be packed; 4: status as text
+SCHEMA_VERSION = 4
 DB_NAME = "cache.sqlite3"
 
 

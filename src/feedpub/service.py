@@ -212,7 +212,10 @@ class Publisher:
         report.rendered = True
         report.written, report.removed = len(published.written), len(published.removed)
         if self.on_publish is not None and published.written:
-            self.on_publish(list(published.written))
+            try:
+                self.on_publish(list(published.written))
+            except Exception:  # telling subscribers must never fail the publish itself
+                log.exception("could not announce the publish")
         return report
 
     def _unreadable_kept(self, found: list[SourceFile]) -> list[SourceFile]:

@@ -248,8 +248,6 @@ def _clear_interrupted(root: str) -> None:
     """The temporary files a killed publish left. Its journals stay until a manifest covers the
     files it renamed into place (a full publish: see `manifest_digest`), or the next killed
     publish would leave files that neither manifest nor journal account for."""
-    if not [n for n in journal_names(root) if n != _own_journal()]:
-        return
     for directory, _dirs, names in os.walk(root):
         for name in names:
             if name.startswith(".") and name.endswith(TMP_SUFFIX):
@@ -271,15 +269,30 @@ class Store:
         self.manifest_sha: str | None = None  # of the manifest bytes this store last wrote
         self._journal = Journal(self._root)
         self._recovered = False
+        self._suspect: set[str] = set()  # paths a killed publish may have replaced or left behind
 
     @property
     def manifest(self) -> dict[str, Any]:
-        if not self._recovered:
-            self._recovered = True
-            _clear_interrupted(self._root)
         if self._manifest is None:
             self._manifest = read_manifest(self.feeds_dir)
+        if not self._recovered:
+            self._recovered = True
+            self._recover(self._manifest)
         return self._manifest
+
+    def _recover(self, manifest: dict[str, Any]) -> None:
+        """After a killed publish (its journals are still here): clear its temporary files, treat
+        every path it journaled as changed (its bytes may be ahead of the manifest even where the
+        size agrees), and delete the files the manifest lists as gone but that are still there."""
+        stale = [n for n in journal_names(self._root) if n != _own_journal()]
+        if not stale:
+            return
+        _clear_interrupted(self._root)
+        self._suspect = set(read_journals(self.feeds_dir))
+        for path in manifest["gone"]:
+            if path not in manifest["files"] and os.path.lexists(os.path.join(self._root, path)):
+                with contextlib.suppress(OSError, StoreError):
+                    self._delete(path)
 
     def publish(self, files: Files, remove: Iterable[str] | None = None) -> PublishReport:
         """Write the changed files among `files`, each atomically, then the manifest.
@@ -303,7 +316,7 @@ class Store:
                 target = os.path.join(self._root, safe_relative(path))
                 digest = sha256(data)
                 previous = old_files.get(path)
-                if _unchanged(target, previous, digest, len(data)):
+                if path not in self._suspect and _unchanged(target, previous, digest, len(data)):
                     done.unchanged.append(path)
                     done.records[path] = previous
                     continue
@@ -354,13 +367,16 @@ class Store:
                 gone[path] = stamp
                 report.removed.append(path)
             manifest = {"version": MANIFEST_VERSION, "files": records, "gone": gone}
+            if report.removed:  # a kill between the manifest and the deletions must leave a trace
+                self._journal.record([f"{path}\n" for path in report.removed])
             if report.written or report.removed or gone != old["gone"]:
                 data = self._serialize(manifest, report, whole=remove is None)
                 write_atomic(self.feeds_dir / MANIFEST, data, durable=True, keep_old=self._held)
                 self._manifest, self.manifest_sha = manifest, sha256(data)
-            self._journal.clear()
             for path in report.removed:  # after the manifest: every file it lists always exists
                 self._delete(path)
+            self._journal.clear()
+            self._suspect = set()
         except OSError as exc:
             raise self._failed(exc) from exc
         finally:

@@ -102,6 +102,23 @@ class Subscriptions:
             ).fetchall()
         return [Subscription(*row) for row in rows]
 
+    def active_for(self, topics: list[str], now: float | None = None) -> list[Subscription]:
+        """Subscribers of any of `topics` whose lease runs, in one query."""
+        now = time.time() if now is None else now
+        found: list[Subscription] = []
+        with contextlib.closing(self._connect()) as db, db:
+            db.execute("DELETE FROM subscriptions WHERE expires <= ?", (now,))
+            for start in range(0, len(topics), 500):  # SQLite's limit on bound parameters
+                chunk = topics[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = db.execute(
+                    "SELECT callback, topic, secret, expires FROM subscriptions"
+                    f" WHERE topic IN ({marks}) ORDER BY topic, callback",
+                    chunk,
+                ).fetchall()
+                found += [Subscription(*row) for row in rows]
+        return found
+
     def all(self) -> list[Subscription]:
         with contextlib.closing(self._connect()) as db:
             rows = db.execute("SELECT callback, topic, secret, expires FROM subscriptions").fetchall()
@@ -206,11 +223,15 @@ class Notifier:
         if self.settings.websub.hub:
             topics = [topic_url(self.settings, p) for p in feeds]
             self.worker.submit("ping " + " ".join(topics), lambda: self._ping(topics))
-        if self.subscriptions is not None:
-            for path in feeds:
-                topic = topic_url(self.settings, path)
-                for sub in self.subscriptions.active(topic):
-                    self.worker.submit(f"deliver {sub.callback} {topic}", self._delivery(sub, path))
+        if self.subscriptions is not None:  # who subscribed is looked up on a worker, not in the scan
+            self.worker.submit("fan-out " + " ".join(feeds), lambda: self._fan_out(feeds))
+
+    def _fan_out(self, feeds: list[str]) -> bool:
+        assert self.subscriptions is not None
+        topics = {topic_url(self.settings, path): path for path in feeds}
+        for sub in self.subscriptions.active_for(list(topics)):
+            self.worker.submit(f"deliver {sub.callback} {sub.topic}", self._delivery(sub, topics[sub.topic]))
+        return True
 
     def _ping(self, topics: list[str]) -> bool:
         hub = self.settings.websub.hub
@@ -279,6 +300,7 @@ class Hub:
         path = self._topic_path(topic)
         if path is None:
             return 400, "hub.topic is not a feed of this site\n"
+        canonical = topic_url(self.settings, path)  # as deliveries name it, however it was spelled
         secret = form.get("hub.secret") or None
         if secret is not None and len(secret.encode("utf-8")) > MAX_SECRET_BYTES:
             return 400, f"hub.secret is longer than {MAX_SECRET_BYTES} bytes\n"
@@ -288,7 +310,8 @@ class Hub:
             return 400, "hub.lease_seconds must be a number of seconds\n"
         lease = max(MIN_LEASE, min(MAX_LEASE, lease))
         self.verifier.submit(
-            f"verify {callback} {topic}", lambda: self._verify(mode, callback, topic, secret, lease)
+            f"verify {callback} {canonical}",
+            lambda: self._verify(mode, callback, topic, canonical, secret, lease),
         )
         return 202, "accepted: verification of intent follows\n"
 
@@ -299,13 +322,20 @@ class Hub:
         path = urllib.parse.unquote(topic[len(base) :])
         return path if is_topic(path) and self.topic_exists(path) else None
 
-    def _verify(self, mode: str, callback: str, topic: str, secret: str | None, lease: int) -> bool:
+    def _verify(
+        self, mode: str, callback: str, topic: str, canonical: str, secret: str | None, lease: int
+    ) -> bool:
+        """GET the callback with a challenge (echoing the topic as the subscriber wrote it); store
+        or drop the subscription under the canonical topic URL when it answers the challenge."""
         challenge = secrets.token_urlsafe(24)
         query = {"hub.mode": mode, "hub.topic": topic, "hub.challenge": challenge}
         if mode == "subscribe":
             query["hub.lease_seconds"] = str(lease)
-        separator = "&" if urllib.parse.urlsplit(callback).query else "?"
-        url = callback + separator + urllib.parse.urlencode(query)
+        parts = urllib.parse.urlsplit(callback)
+        joined = f"{parts.query}&" if parts.query else ""
+        url = urllib.parse.urlunsplit(
+            parts._replace(query=joined + urllib.parse.urlencode(query), fragment="")
+        )
         try:
             with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
                 echoed = response.read(4096).decode("utf-8", "replace")
@@ -321,9 +351,9 @@ class Hub:
             log.info("websub: %s did not echo the challenge for %s", callback, topic)
             return True
         if mode == "subscribe":
-            self.subscriptions.add(Subscription(callback, topic, secret, time.time() + lease))
-            log.info("websub: %s subscribed to %s for %d s", callback, topic, lease)
+            self.subscriptions.add(Subscription(callback, canonical, secret, time.time() + lease))
+            log.info("websub: %s subscribed to %s for %d s", callback, canonical, lease)
         else:
-            self.subscriptions.remove(callback, topic)
-            log.info("websub: %s unsubscribed from %s", callback, topic)
+            self.subscriptions.remove(callback, canonical)
+            log.info("websub: %s unsubscribed from %s", callback, canonical)
         return True
