@@ -16,7 +16,7 @@ from feedpub.dates import rfc822, rfc3339
 from feedpub.model import Author, Post, Status, Term
 from feedpub.render import atom, rss
 from feedpub.render.common import GENERATOR, MEDIA_TYPES, EntryContext, feed_spec
-from feedpub.render.xml import ATOM, CONTENT, DC, MEDIA, XML_DECLARATION
+from feedpub.render.xml import ATOM, CONTENT, DC, MEDIA, XML_DECLARATION, sub  # sub: lxml's
 from feedpub.taxonomy import build_taxonomy
 
 # ---- the lxml reference ---------------------------------------------------------------------
@@ -26,13 +26,13 @@ ATOM_NS: dict[str | None, str] = {None: ATOM, "media": MEDIA}
 RSS_NS: dict[str | None, str] = {"atom": ATOM, "content": CONTENT, "dc": DC, "media": MEDIA}
 
 
-def sub(parent, tag, text=None, /, **attrs):
-    element = etree.SubElement(parent, tag)
-    for name, value in attrs.items():
-        element.set(name, value)
-    if text is not None:
-        element.text = text
-    return element
+def lxml_person(parent, name: str, email: str | None, uri: str | None) -> None:
+    author = sub(parent, A + "author")
+    sub(author, A + "name", name)
+    if email:
+        sub(author, A + "email", email)
+    if uri:
+        sub(author, A + "uri", uri)
 
 
 def fragment(element, nsmap) -> bytes:
@@ -55,12 +55,7 @@ def lxml_atom_entry(post: Post, ctx: EntryContext) -> bytes:
     sub(entry, A + "updated", rfc3339(post.updated))
     sub(entry, A + "published", rfc3339(post.published))
     if post.author is not None:
-        author = sub(entry, A + "author")
-        sub(author, A + "name", post.author.name)
-        if post.author.email:
-            sub(author, A + "email", post.author.email)
-        if post.author.url:
-            sub(author, A + "uri", post.author.url)
+        lxml_person(entry, post.author.name, post.author.email, post.author.url)
     sub(entry, A + "link", rel="alternate", type="text/html", href=post.url)
     for scope, _term, name in ctx.terms(post):
         sub(entry, A + "category", term=name, scheme=ctx.scheme(scope), label=name)
@@ -85,12 +80,7 @@ def lxml_atom_feed(spec, entries, ctx) -> bytes:
     sub(feed, A + "updated", rfc3339(spec.updated))
     sub(feed, A + "link", rel="self", type=MEDIA_TYPES["atom"], href=spec.feed_url("atom"))
     sub(feed, A + "link", rel="alternate", type="text/html", href=spec.home_url)
-    author = sub(feed, A + "author")
-    sub(author, A + "name", site.author.name)
-    if site.author.email:
-        sub(author, A + "email", site.author.email)
-    if site.author.url:
-        sub(author, A + "uri", site.author.url)
+    lxml_person(feed, site.author.name, site.author.email, site.author.url)
     sub(feed, A + "generator", GENERATOR)
     return splice(feed, entries, b"</feed>")
 

@@ -202,7 +202,7 @@ class Journal:
 
     def record(self, lines: list[str]) -> None:
         if self._fd is None or self._pid != os.getpid():  # a forked worker writes its own
-            name = os.path.join(self._root, f"{JOURNAL_PREFIX}{os.getpid()}{JOURNAL_SUFFIX}")
+            name = os.path.join(self._root, _own_journal())
             os.makedirs(self._root, exist_ok=True)
             flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
             self._fd, self._pid = os.open(name, flags, 0o644), os.getpid()
@@ -244,10 +244,10 @@ def read_journals(feeds_dir: Path) -> dict[str, set[str]]:
     return found
 
 
-def _clear_interrupted(root: str) -> None:
-    """The temporary files a killed publish left. Its journals stay until a manifest covers the
-    files it renamed into place (a full publish: see `manifest_digest`), or the next killed
-    publish would leave files that neither manifest nor journal account for."""
+def _remove_temporary_files(root: str) -> None:
+    """The temporary files a killed publish left. (Its journals stay until a manifest covers
+    the files it renamed into place, or the next killed publish would leave files that neither
+    manifest nor journal account for.)"""
     for directory, _dirs, names in os.walk(root):
         for name in names:
             if name.startswith(".") and name.endswith(TMP_SUFFIX):
@@ -287,10 +287,10 @@ class Store:
         stale = [n for n in journal_names(self._root) if n != _own_journal()]
         if not stale:
             return
-        _clear_interrupted(self._root)
+        _remove_temporary_files(self._root)
         self._suspect = set(read_journals(self.feeds_dir))
         for path in manifest["gone"]:
-            if path not in manifest["files"] and os.path.lexists(os.path.join(self._root, path)):
+            if os.path.lexists(os.path.join(self._root, path)):
                 with contextlib.suppress(OSError, StoreError):
                     self._delete(path)
 

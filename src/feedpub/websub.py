@@ -91,17 +91,6 @@ class Subscriptions:
         with contextlib.closing(self._connect()) as db, db:
             db.execute("DELETE FROM subscriptions WHERE callback = ? AND topic = ?", (callback, topic))
 
-    def active(self, topic: str, now: float | None = None) -> list[Subscription]:
-        """Subscribers of `topic` whose lease runs; expired ones are forgotten on the way."""
-        now = time.time() if now is None else now
-        with contextlib.closing(self._connect()) as db, db:
-            db.execute("DELETE FROM subscriptions WHERE expires <= ?", (now,))
-            rows = db.execute(
-                "SELECT callback, topic, secret, expires FROM subscriptions WHERE topic = ? ORDER BY callback",
-                (topic,),
-            ).fetchall()
-        return [Subscription(*row) for row in rows]
-
     def active_for(self, topics: list[str], now: float | None = None) -> list[Subscription]:
         """Subscribers of any of `topics` whose lease runs, in one query."""
         now = time.time() if now is None else now
@@ -118,11 +107,6 @@ class Subscriptions:
                 ).fetchall()
                 found += [Subscription(*row) for row in rows]
         return found
-
-    def all(self) -> list[Subscription]:
-        with contextlib.closing(self._connect()) as db:
-            rows = db.execute("SELECT callback, topic, secret, expires FROM subscriptions").fetchall()
-        return [Subscription(*row) for row in rows]
 
 
 # ---- outgoing requests, with retries ----------------------------------------------------------

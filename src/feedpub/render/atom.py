@@ -58,45 +58,41 @@ def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> byte
     hub = hub_url(ctx.settings)
     links = f'<link rel="hub" href="{attr(hub)}"/>' if hub else ""
     if spec.archive_pages:
-        links += f'<link rel="prev-archive" type="{MEDIA_TYPES["atom"]}" href="{attr(spec.archive_url(spec.archive_pages))}"/>'
-    head = _head(spec, ctx, spec.id, spec.title, spec.updated, spec.feed_url("atom"), links, "")
+        links += _atom_link("prev-archive", spec.archive_url(spec.archive_pages))
+    head = _head(spec, ctx, spec.title, spec.updated, spec.feed_url("atom"), links, archive=False)
     return document(head, entries, "</feed>")
 
 
 def render_archive(spec: FeedSpec, page: int, entries: list[bytes], ctx: EntryContext) -> bytes:
     """Archive document `page` (1 = oldest) of the feed `spec` (RFC 5005 section 4)."""
-    atom = MEDIA_TYPES["atom"]
-    url = spec.archive_url(page)
-    links = f'<link rel="current" type="{atom}" href="{attr(spec.feed_url("atom"))}"/>'
+    links = _atom_link("current", spec.feed_url("atom"))
     if page > 1:
-        links += f'<link rel="prev-archive" type="{atom}" href="{attr(spec.archive_url(page - 1))}"/>'
+        links += _atom_link("prev-archive", spec.archive_url(page - 1))
     if page < spec.archive_pages:
-        links += f'<link rel="next-archive" type="{atom}" href="{attr(spec.archive_url(page + 1))}"/>'
+        links += _atom_link("next-archive", spec.archive_url(page + 1))
     updated = max(p.updated for p in spec.archive_page(page))
     title = f"{spec.title} · archive {page}"  # no page count: a full page never changes
-    return document(
-        _head(spec, ctx, url, title, updated, url, links, f' xmlns:fh="{HISTORY}"'), entries, "</feed>"
-    )
+    head = _head(spec, ctx, title, updated, spec.archive_url(page), links, archive=True)
+    return document(head, entries, "</feed>")
+
+
+def _atom_link(rel: str, href: str) -> str:
+    return f'<link rel="{rel}" type="{MEDIA_TYPES["atom"]}" href="{attr(href)}"/>'
 
 
 def _head(
-    spec: FeedSpec,
-    ctx: EntryContext,
-    feed_id: str,
-    title: str,
-    updated: datetime,
-    self_url: str,
-    links: str,
-    namespaces: str,
+    spec: FeedSpec, ctx: EntryContext, title: str, updated: datetime, url: str, links: str, archive: bool
 ) -> str:
+    """The feed element's opening and metadata; `url` is the document's own, and its id."""
     author = ctx.settings.site.author
-    archive_mark = "<fh:archive/>" if namespaces else ""
+    history = f' xmlns:fh="{HISTORY}"' if archive else ""
     return (
-        f'<feed xmlns="{ATOM}" xmlns:media="{MEDIA}"{namespaces} xml:lang="{attr(spec.language)}">{archive_mark}'
-        f'<id>{text(feed_id)}</id><title type="text">{text(title)}</title>'
+        f'<feed xmlns="{ATOM}" xmlns:media="{MEDIA}"{history} xml:lang="{attr(spec.language)}">'
+        f"{'<fh:archive/>' if archive else ''}"
+        f'<id>{text(url)}</id><title type="text">{text(title)}</title>'
         f'<subtitle type="text">{text(spec.description)}</subtitle>'
         f"<updated>{rfc3339(updated)}</updated>"
-        f'<link rel="self" type="{MEDIA_TYPES["atom"]}" href="{attr(self_url)}"/>'
+        f"{_atom_link('self', url)}"
         f'<link rel="alternate" type="text/html" href="{attr(spec.home_url)}"/>{links}'
         f"{_person('author', author.name, author.email, author.url)}<generator>{GENERATOR}</generator>"
     )
