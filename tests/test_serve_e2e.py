@@ -21,12 +21,13 @@ from .http import fetch, free_port
 TAG_FEED = "/tags/e2e/atom.xml"
 
 
-def write_config(root: Path, interval: float, port: int) -> Path:
+def write_config(root: Path, interval: float, port: int, extra: dict | None = None) -> Path:
     (root / "posts").mkdir(exist_ok=True)
     config = {
         "site": {"title": "E2E", "base_url": f"http://127.0.0.1:{port}/", "timezone": "UTC"},
         "paths": {"posts": "posts", "feeds": "feeds", "cache": ".feedpub"},
         "scan": {"interval_seconds": interval},
+        **(extra or {}),
     }
     path = root / "config.yaml"
     path.write_text(yaml.safe_dump(config))
@@ -35,10 +36,11 @@ def write_config(root: Path, interval: float, port: int) -> Path:
 
 @contextmanager
 def serve(
-    root: Path, interval: float, server: str = "granian"
+    root: Path, interval: float, server: str = "granian", port: int | None = None, extra: dict | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    port = free_port()
-    config = write_config(root, interval, port)
+    """`feedpub serve` on `port` (a free one by default), config keys in `extra` added."""
+    port = port or free_port()
+    config = write_config(root, interval, port, extra)
     env = {**os.environ, "FEEDPUB_CONFIG": str(config)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "feedpub.cli", "serve", "--port", str(port), "--server", server],

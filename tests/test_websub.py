@@ -8,27 +8,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import itertools
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import feedparser
 import pytest
-import yaml
 from flask import Flask, Response, request
 from werkzeug.serving import make_server
 
 from .http import fetch, free_port
-from .test_serve_e2e import post_text, wait_for
+from .test_serve_e2e import post_text, serve, wait_for
 from .validators import check_atom, check_json_feed, check_rss
 
 PAST = datetime(2025, 1, 1, tzinfo=UTC)
@@ -76,41 +69,6 @@ class Recorder:
         self.server.shutdown()
 
 
-@contextmanager
-def feedpub(root: Path, port: int, websub: dict) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    config = {
-        "site": {"title": "Push", "base_url": f"http://127.0.0.1:{port}/", "timezone": "UTC"},
-        "scan": {"interval_seconds": 0.2},
-        "websub": websub,
-    }
-    (root / "config.yaml").write_text(yaml.safe_dump(config))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "feedpub.cli", "serve", "--port", str(port)],
-        cwd=root,
-        env={**os.environ, "FEEDPUB_CONFIG": str(root / "config.yaml")},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: _up(base), 20, "feedpub never became healthy")
-        yield base, proc
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-def _up(base: str) -> bool:
-    try:
-        return fetch(base, "/healthz").status == 200
-    except OSError:
-        return False
-
-
 def form_post(url: str, form: dict[str, str]) -> int:
     data = urllib.parse.urlencode(form).encode()
     try:
@@ -138,7 +96,7 @@ def test_a_subscriber_gets_new_posts_signed_within_two_seconds_and_across_restar
     subscriber = Recorder(secret="s3cret-声明")
     callback = subscriber.base + "/callback?id=7"
     try:
-        with feedpub(site, port, {"builtin": True}) as (base, _proc):
+        with serve(site, 0.2, port=port, extra={"websub": {"builtin": True}}) as (base, _proc):
             feed = fetch(base, "/" + TAG)  # discovery: in the document and in the headers
             assert f'<{base}/websub>; rel="hub"' in feed.header("link")
             assert f'<{topic}>; rel="self"' in feed.header("link")
@@ -183,7 +141,10 @@ def test_a_subscriber_gets_new_posts_signed_within_two_seconds_and_across_restar
             assert [e.title for e in feedparser.parse(body).entries] == ["Second", "First"]
 
         count = len(subscriber.deliveries)
-        with feedpub(site, port, {"builtin": True}) as (base, _proc):  # subscriptions persist
+        with serve(site, 0.2, port=port, extra={"websub": {"builtin": True}}) as (
+            base,
+            _proc,
+        ):  # subscriptions persist
             add_post(site, "third.md", "Third", 2)
             wait_for(lambda: len(subscriber.deliveries) > count, 5, "no delivery after a restart")
             assert feedparser.parse(subscriber.deliveries[-1][1]).entries[0].title == "Third"
@@ -214,7 +175,7 @@ def test_a_refused_verification_subscribes_nobody(site):
     subscriber = Recorder()
     subscriber.refuse = True
     try:
-        with feedpub(site, port, {"builtin": True}) as (base, _proc):
+        with serve(site, 0.2, port=port, extra={"websub": {"builtin": True}}) as (base, _proc):
             assert (
                 form_post(
                     base + "/websub",
@@ -238,7 +199,7 @@ def test_an_external_hub_is_pinged_for_changed_feeds_and_again_when_it_fails(sit
     port = free_port()
     hub = Recorder(fail_first=1)
     try:
-        with feedpub(site, port, {"hub": hub.base + "/hub"}) as (base, _proc):
+        with serve(site, 0.2, port=port, extra={"websub": {"hub": hub.base + "/hub"}}) as (base, _proc):
             for path, check in (
                 ("/atom.xml", check_atom),
                 ("/rss.xml", check_rss),
