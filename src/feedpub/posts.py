@@ -27,6 +27,7 @@ from .model import Post, Problem
 from .parallel import fork_safe
 
 POST_SUFFIXES = (".md", ".markdown", ".html")
+UNREADABLE_FOLDER = "cannot read directory"  # how `scan` reports a folder it could not list
 
 
 class SourceFile(NamedTuple):
@@ -111,7 +112,9 @@ def scan(posts_dir: Path, problems: list[Problem] | None = None) -> list[SourceF
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
-            problems.append(Problem(rel or ".", f"cannot read directory: {exc.strerror or exc}"))
+            if not rel:
+                raise FeedpubError(f"cannot read posts directory {posts_dir}: {exc.strerror or exc}") from exc
+            problems.append(Problem(rel, f"{UNREADABLE_FOLDER}: {exc.strerror or exc}"))
             return
         for entry in entries:
             source = f"{rel}{entry.name}"
@@ -151,10 +154,6 @@ def scan(posts_dir: Path, problems: list[Problem] | None = None) -> list[SourceF
 
     if not root.is_dir():
         raise FeedpubError(f"posts directory {posts_dir} is missing or not a directory; nothing published")
-    try:
-        os.listdir(root)
-    except OSError as exc:
-        raise FeedpubError(f"cannot read posts directory {posts_dir}: {exc.strerror or exc}") from exc
     walk(root, "")
     return found
 

@@ -23,10 +23,9 @@ from .cache import Entry, PostCache
 from .config import Settings
 from .errors import FeedpubError
 from .model import FeedKey, Post, Problem, Scope, statuses
-from .posts import Loaded, SourceFile, load_posts, scan, update_sources
-from .render.common import feed_spec
+from .posts import UNREADABLE_FOLDER, Loaded, SourceFile, load_posts, scan, update_sources
 from .render.pages import post_page_path
-from .render.site import SiteRenderer, changed_archive_pages
+from .render.site import SiteRenderer
 from .status import read_status, write_status
 from .store import PublishReport, Reaper, Store, manifest_digest
 from .taxonomy import Taxonomy, build_taxonomy, update_taxonomy
@@ -221,9 +220,7 @@ class Publisher:
     def _unreadable_kept(self, found: list[SourceFile]) -> list[SourceFile]:
         """The files last seen in folders this walk could not read: kept as they were (a
         permissions slip must not unpublish a folder's posts; a deleted folder is not unreadable)."""
-        folders = tuple(
-            p.source for p in self._walk_problems if p.message.startswith("cannot read directory")
-        )
+        folders = tuple(p.source for p in self._walk_problems if p.message.startswith(UNREADABLE_FOLDER))
         if not folders:
             return []
         seen = {f.source for f in found}
@@ -366,14 +363,15 @@ class Publisher:
             keys |= {(Scope.CATEGORY, t.key) for t in post.categories} | {
                 (Scope.TAG, t.key) for t in post.tags
             }
-        removed: list[str] = []
         site = FeedKey(Scope.SITE)
-        files = self._scope_update(renderer, old.scopes[site], site, new.scopes[site], removed)
+        files, removed = renderer.scope_update(site, old.scopes[site], new.scopes[site])
         for scope, key in sorted(keys):
             if (scope, key) in new.names:
                 feed_key = new.feed_key(scope, key)
                 before = old.scopes.get(old.feed_key(scope, key)) if (scope, key) in old.names else None
-                files += self._scope_update(renderer, before, feed_key, new.scopes[feed_key], removed)
+                scope_files, scope_gone = renderer.scope_update(feed_key, before, new.scopes[feed_key])
+                files += scope_files
+                removed += scope_gone
             elif (scope, key) in old.names:
                 old_key = old.feed_key(scope, key)
                 removed += renderer.scope_paths(old_key, old.scopes[old_key])
@@ -390,22 +388,6 @@ class Publisher:
                 removed.append(path)
         files += sorted(pages.items())
         return files, removed
-
-    def _scope_update(
-        self,
-        renderer: SiteRenderer,
-        before: tuple[Post, ...] | None,
-        key: FeedKey,
-        members: tuple[Post, ...],
-        removed: list[str],
-    ) -> list[tuple[str, bytes]]:
-        """A scope's feeds and term page, and only the archive pages whose posts changed (a full
-        page never does as posts are added); archive pages it no longer has go to `removed`."""
-        old_spec = None if before is None else feed_spec(key, before, self.settings)
-        new_spec = feed_spec(key, members, self.settings)
-        pages, gone = changed_archive_pages(old_spec, new_spec, renderer.same_archived_entry)
-        removed += [new_spec.archive_path(page) for page in gone]
-        return list(renderer.scope_files(key, members, pages))
 
     def _record(self, report: ScanReport) -> None:
         previous = read_status(self.settings.cache_dir)

@@ -149,14 +149,26 @@ class SiteRenderer:
             ]
             yield spec.archive_path(page), atom.render_archive(spec, page, entries, self.ctx)
 
-    def scope_files(
-        self, key: FeedKey, members: tuple[Post, ...], archive_pages: Iterable[int] | None = None
+    def scope_files(self, key: FeedKey, members: tuple[Post, ...]) -> Iterator[File]:
+        """A scope's feeds and archive pages, and its page when it is a term."""
+        yield from self._spec_files(feed_spec(key, members, self.settings), members, None)
+
+    def scope_update(
+        self, key: FeedKey, before: tuple[Post, ...] | None, members: tuple[Post, ...]
+    ) -> tuple[list[File], list[str]]:
+        """A changed scope's feeds and term page, but only the archive pages whose posts changed
+        since it held `before` (None: it is new); and the archive paths it no longer has."""
+        spec = feed_spec(key, members, self.settings)
+        old = None if before is None else feed_spec(key, before, self.settings)
+        pages, gone = changed_archive_pages(old, spec, self.same_archived_entry)
+        return list(self._spec_files(spec, members, pages)), [spec.archive_path(page) for page in gone]
+
+    def _spec_files(
+        self, spec: FeedSpec, members: tuple[Post, ...], archive_pages: Iterable[int] | None
     ) -> Iterator[File]:
-        """A scope's feeds and archive pages (all, or those in `archive_pages`), and its page when
-        it is a term."""
-        yield from self.feed_files(feed_spec(key, members, self.settings), archive_pages)
-        if key.scope is not Scope.SITE:
-            yield self.pages.term_page(key, members)
+        yield from self.feed_files(spec, archive_pages)
+        if spec.key.scope is not Scope.SITE:
+            yield self.pages.term_page(spec.key, members)
 
     def shared_files(self, only_if_changed: bool = False) -> Iterator[File]:
         """Files that list every scope: the OPML and the index pages.
