@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from .conditional import accepts_gzip, not_modified
 from .config import Settings
 from .files import Served
-from .render.common import hub_url, topic_url
+from .render.common import FEED_FILES, hub_url, topic_url
 
 MEDIA_TYPES = {
     "rss.xml": "application/rss+xml; charset=utf-8",
@@ -44,7 +44,7 @@ def is_feed(path: str) -> bool:
 
 def is_topic(path: str) -> bool:
     """A subscription feed (RSS, Atom or JSON Feed of a scope): what WebSub announces."""
-    return PurePosixPath(path).name in ("rss.xml", "atom.xml", "feed.json")
+    return PurePosixPath(path).name in FEED_FILES.values()
 
 
 class ReadyFile:

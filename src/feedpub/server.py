@@ -25,6 +25,7 @@ from cheroot import wsgi
 
 from .config import CONFIG_ENV, Settings, load_settings
 from .fastpath import application
+from .render.common import hub_url
 from .schedule import Scheduler
 from .service import Publisher
 from .websub import Notifier
@@ -83,7 +84,7 @@ def run_service(
     """Serve until SIGTERM/SIGINT; return the exit code."""
     configure_logging()
     # only the scheduling process scans, publishes and keeps the post cache open
-    notifier = Notifier(settings) if scheduler and (settings.websub.hub or settings.websub.builtin) else None
+    notifier = Notifier(settings) if scheduler and hub_url(settings) is not None else None
     on_publish = notifier.published if notifier is not None else None
     publisher = Publisher(settings, watch=True, on_publish=on_publish) if scheduler else None
     jobs = Scheduler(publisher, settings.scan.interval_seconds) if publisher is not None else None

@@ -74,7 +74,8 @@ class FeedSpec:
         return self.archived[(page - 1) * size : page * size]
 
     def archive_path(self, page: int) -> str:
-        return archive_path(self.key, page)
+        """Where archive page `page` lives under feeds/ (Atom; 1 is the oldest)."""
+        return f"{self.key.path}archive/{page}.xml"
 
     def archive_url(self, page: int) -> str:
         return self.base_url + url_path(self.archive_path(page))
@@ -83,11 +84,6 @@ class FeedSpec:
     def id(self) -> str:
         """Stable feed id: the Atom feed's own URL (as jekyll-feed does), which no post may claim."""
         return self.feed_url("atom")
-
-
-def archive_path(key: FeedKey, page: int) -> str:
-    """Where archive page `page` of a scope lives under feeds/ (Atom; 1 is the oldest)."""
-    return f"{key.path}archive/{page}.xml"
 
 
 def archive_page_size(settings: Settings) -> int:
@@ -141,10 +137,6 @@ class EntryContext:
 
     def scheme(self, scope: Scope) -> str:
         return self.settings.site.base_url + scope.value + "/"
-
-    @property
-    def full_content(self) -> bool:
-        return self.settings.feeds.content == "full"
 
     def content(self, post: Post, archived: bool = False) -> str:
         """The HTML an entry carries ('' for none): all of it, unless feeds (or, for an archive
