@@ -31,13 +31,13 @@ TAG = "tags/e2e/atom.xml"
 class Recorder:
     """A small subscriber (and, for the external-hub test, a hub endpoint) on a free port."""
 
-    def __init__(self, secret: str | None = None, fail_first: int = 0) -> None:
-        self.secret = secret
+    def __init__(self, fail_first: int = 0) -> None:
         self.fail_first = fail_first
         self.verifications: list[dict[str, str]] = []
         self.deliveries: list[tuple[float, bytes, dict[str, str]]] = []
         self.pings: list[list[tuple[str, str]]] = []
-        self.refuse = False
+        self.refuse = False  # answer the challenge with 404
+        self.gone = False  # answer deliveries with 410
         app = Flask("subscriber")
 
         @app.get("/callback")
@@ -51,7 +51,7 @@ class Recorder:
         @app.post("/callback")
         def deliver() -> Response:
             self.deliveries.append((time.monotonic(), request.get_data(), dict(request.headers)))
-            return Response("thanks")
+            return Response("gone", status=410) if self.gone else Response("thanks")
 
         @app.post("/hub")
         def hub() -> Response:
@@ -93,7 +93,7 @@ def test_a_subscriber_gets_new_posts_signed_within_two_seconds_and_across_restar
     port = free_port()
     topic = f"http://127.0.0.1:{port}/{TAG}"
     spelled = f"http://127.0.0.1:{port}/tags/%65%32%65/atom.xml"  # the same feed, written otherwise
-    subscriber = Recorder(secret="s3cret-声明")
+    subscriber = Recorder()
     callback = subscriber.base + "/callback?id=7"
     try:
         with serve(site, 0.2, port=port, extra={"websub": {"builtin": True}}) as (base, _proc):
@@ -171,11 +171,10 @@ def test_a_subscriber_gets_new_posts_signed_within_two_seconds_and_across_restar
 
 
 def test_a_refused_verification_subscribes_nobody(site):
-    port = free_port()
     subscriber = Recorder()
     subscriber.refuse = True
     try:
-        with serve(site, 0.2, port=port, extra={"websub": {"builtin": True}}) as (base, _proc):
+        with serve(site, 0.2, extra={"websub": {"builtin": True}}) as (base, _proc):
             assert (
                 form_post(
                     base + "/websub",
@@ -191,6 +190,32 @@ def test_a_refused_verification_subscribes_nobody(site):
             add_post(site, "second.md", "Second", 1)
             time.sleep(2.5)
             assert subscriber.deliveries == []
+    finally:
+        subscriber.close()
+
+
+def test_a_subscriber_answering_410_is_unsubscribed(site):
+    from feedpub.websub import Subscriptions
+
+    subscriber = Recorder()
+    subscriber.gone = True
+    try:
+        with serve(site, 0.2, extra={"websub": {"builtin": True}}) as (base, _proc):
+            topic = f"{base}/{TAG}"
+            form = {
+                "hub.mode": "subscribe",
+                "hub.topic": topic,
+                "hub.callback": subscriber.base + "/callback",
+            }
+            assert form_post(base + "/websub", form) == 202
+            subscriptions = Subscriptions(site / ".feedpub")
+            wait_for(lambda: subscriptions.active_for([topic]), 5, "never subscribed")
+            add_post(site, "second.md", "Second", 1)
+            wait_for(lambda: subscriber.deliveries, 5, "nothing delivered")
+            wait_for(lambda: not subscriptions.active_for([topic]), 5, "a 410 did not end the subscription")
+            add_post(site, "third.md", "Third", 2)
+            time.sleep(2)
+            assert len(subscriber.deliveries) == 1  # no retries to a subscriber that is gone
     finally:
         subscriber.close()
 
