@@ -197,7 +197,7 @@ def check_markdown_nesting(text: str) -> None:
         )
 
 
-def _is_panic(exc: BaseException) -> bool:
+def is_panic(exc: BaseException) -> bool:
     """A Rust panic surfacing through pyo3: a BaseException, so `except Exception` misses it."""
     return type(exc).__name__ == "PanicException"
 
@@ -237,12 +237,12 @@ def markdown_to_html(text: str) -> str:
     try:
         return _markdown().render(text)
     except BaseException as exc:
-        if not _is_panic(exc):
+        if not is_panic(exc):
             raise
     try:  # markdown-it.rs panics on "[" followed by an unclosed backtick run
         return _markdown().render(escape_unmatched_backticks(text))
     except BaseException as exc:
-        if not _is_panic(exc):
+        if not is_panic(exc):
             raise
         raise PostError(f"the Markdown renderer failed on this text ({exc})"[:300]) from None
 
@@ -535,7 +535,7 @@ def sanitize(fragment_html: str, base_url: str, max_depth: int = 100) -> str:
     try:
         cleaned = _cleaner().clean(prepared)
     except BaseException as exc:
-        if not _is_panic(exc):
+        if not is_panic(exc):
             raise
         raise PostError(f"the HTML sanitiser failed on this text ({exc})"[:300]) from None
     finally:

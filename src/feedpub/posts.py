@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .config import Settings
+from .content import is_panic
 from .dialects import normalise
 from .errors import FeedpubError, PostError
 from .front_matter import split
@@ -241,7 +242,7 @@ def read_hashed(
     except Exception as exc:  # one odd file must never stop the scan
         return digest, Problem(source, f"cannot process: {type(exc).__name__}: {exc}"[:300])
     except BaseException as exc:  # a Rust library's panic (pyo3's PanicException) is no Exception
-        if type(exc).__name__ != "PanicException":
+        if not is_panic(exc):
             raise
         return digest, Problem(source, f"cannot process: a parser failed: {exc}"[:300])
 
