@@ -174,6 +174,17 @@ def test_urls_taken_as_they_are_mean_what_resolving_them_gives(scheme, host, res
     assert not set(fast.split("/", 3)[3]) & set("[] é"), (url, fast)
 
 
+@given(
+    st.sampled_from([BASE, "https://h.example", "http://x.example:8080/p/?q#f"]),
+    st.text(alphabet="abAZ09-._~:/?#@!$&'()*+,;=% é中", max_size=14),
+)
+def test_rooted_paths_resolve_as_urljoin_does(base, rest):
+    """The shortcut for `/images/a.png` (Hugo's featured_image) gives exactly the long way's URL:
+    dot segments, `;` params, queries and fragments all go the long way."""
+    url = "/" + rest
+    assert absolute_url(url, base) == _resolve(url.strip(), base), url
+
+
 def test_brackets_in_a_path_are_encoded():
     assert absolute_url("https://a.example/p[1]?q=[2]", BASE) == "https://a.example/p%5B1%5D?q=%5B2%5D"
 

@@ -255,6 +255,10 @@ def strip_xml_forbidden(text: str) -> str:
 _PLAIN_ABSOLUTE = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]*)?$")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _PLAIN_FRAGMENT = re.compile(r"#[A-Za-z0-9\-._~:/?@!$&'()*+,;=]+$")
+_PLAIN_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?=[/?#]|$)")
+# a rooted path of plain characters, without query, fragment or `/.` (dot segments, which
+# urljoin collapses, take the long way)
+_PLAIN_ROOTED = re.compile(r"/[A-Za-z0-9\-._~:@!$&'()*+,=%/]*$")  # no ';' (urljoin's path params)
 
 
 def absolute_url(url: str, base: str) -> str:
@@ -263,6 +267,10 @@ def absolute_url(url: str, base: str) -> str:
     if url.startswith("#"):
         if _PLAIN_FRAGMENT.match(url) and _PLAIN_ABSOLUTE.match(base):
             return base.split("#", 1)[0] + url  # a footnote link: what urljoin gives, far cheaper
+    elif url.startswith("/") and not url.startswith("//"):
+        origin = _PLAIN_ORIGIN.match(base)
+        if origin and _PLAIN_ROOTED.match(url) and "/." not in url and not _BAD_ESCAPE.search(url):
+            return origin.group(0) + url  # `/images/a.png` (Hugo's featured_image): the same, cheaper
     elif _PLAIN_ABSOLUTE.match(url) and not _BAD_ESCAPE.search(url):
         return url  # already absolute, ASCII and encoded: nothing to do (the common case)
     return _resolve(url, base)
