@@ -4,6 +4,7 @@ build of the same posts, whatever the change."""
 from __future__ import annotations
 
 import os
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -41,19 +42,36 @@ def write(settings, name, title, date, tags, cats="[news]", body="body"):
     return path
 
 
-@pytest.fixture
-def live(sample_site):
+@pytest.fixture(params=["walk", "inotify"])
+def live(sample_site, request):
+    """A publisher that finds changes by walking posts/, or (as `feedpub serve` does) through
+    inotify, which reads and compares only the files it reported."""
     clock = Clock(datetime(2026, 1, 1, tzinfo=UTC))
-    publisher = Publisher(sample_site, clock=clock)
+    publisher = Publisher(sample_site, clock=clock, watch=request.param == "inotify")
+    request.addfinalizer(publisher.close)
     publisher.rescan()
     assert_same_as_cold_build(sample_site, clock)
     return sample_site, clock, publisher
 
 
+def _settle(publisher) -> None:
+    """Wait for inotify's report of what the test just changed (watchdog holds events ~0.5 s)."""
+    watcher = publisher._watcher
+    if watcher is None:
+        return
+    deadline = time.monotonic() + 1.5
+    while time.monotonic() < deadline and not (watcher._changed or watcher._dirty):
+        time.sleep(0.05)
+    time.sleep(0.15)  # the rest of the burst (create, modify, close)
+
+
 def step(live):
     settings, clock, publisher = live
+    _settle(publisher)
     report = publisher.rescan()
     assert report.error is None
+    if publisher._watcher is not None and report.changed_sources:
+        assert publisher._touched is not None  # the reported files alone were compared
     assert_same_as_cold_build(settings, clock)
     return report
 

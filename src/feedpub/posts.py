@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -68,17 +68,20 @@ def is_post_path(source: str) -> bool:
 
 def update_sources(
     posts_dir: Path, known: dict[str, tuple[int, int, int]], changed: set[str]
-) -> dict[str, tuple[int, int, int]] | None:
-    """`known` signatures with the `changed` files (absolute paths) stat'ed again; None when one of
-    them is something only a full `scan` judges correctly (a link, a path outside posts/)."""
+) -> tuple[dict[str, tuple[int, int, int]], set[str]] | None:
+    """`known` signatures with the `changed` files (absolute paths) stat'ed again, and the sources
+    those paths are; None when one of them is something only a full `scan` judges correctly (a
+    link, a path outside posts/)."""
     root = str(posts_dir.resolve()) + os.sep
     updated = dict(known)
+    touched: set[str] = set()
     for path in changed:
         if not path.startswith(root):
             return None
         source = path[len(root) :].replace(os.sep, "/")
         if not is_post_path(source):
             continue
+        touched.add(source)
         try:
             st = os.lstat(path)
         except FileNotFoundError:
@@ -92,7 +95,7 @@ def update_sources(
             updated[source] = (st.st_mtime_ns, st.st_size, st.st_ino)
         else:
             updated.pop(source, None)
-    return updated
+    return updated, touched
 
 
 def scan(posts_dir: Path, problems: list[Problem] | None = None) -> list[SourceFile]:
@@ -286,19 +289,22 @@ def load_posts(
     progress: Progress | None = None,
     pack: bool = False,
     keep_last_good: bool = False,
+    changed: Collection[str] | None = None,
 ) -> Loaded:
     """Read every file whose stat signature differs from `cache` (updated in place) unless its bytes
     hash the same; resolve slug and id collisions deterministically (first source in path order wins).
     `pack` compresses the bodies of the posts read (`Post.packed`), for a process that keeps them.
     With `keep_last_good`, a file that made a post and now makes a Problem keeps its last good
     post published, with the problem reported (the service: an editor's half-saved file must not
-    drop an entry from every reader)."""
+    drop an entry from every reader). `changed` names the only sources whose signature may
+    differ from `cache` (what inotify reported), so the others are not compared one by one."""
     by_source = {f.source: f for f in files}
     cache = {} if cache is None else cache
-    for source in set(cache) - set(by_source):
+    for source in cache.keys() - by_source.keys():
         del cache[source]
     stale: list[SourceFile] = []
-    for source_file in by_source.values():
+    candidates = by_source.values() if changed is None else [by_source[s] for s in changed if s in by_source]
+    for source_file in candidates:
         known = cache.get(source_file.source)
         if known is None or known[0] == source_file.signature:
             if known is None:
@@ -322,11 +328,15 @@ def load_posts(
         cache[source_file.source] = (source_file.signature, digest, result)
     posts: list[Post] = []
     problems: list[Problem] = []
+    add_post, add_problem = posts.append, problems.append
     for source in sorted(by_source):
         result = cache[source][2]
-        (posts if isinstance(result, Post) else problems).append(result)
-        if isinstance(result, Problem) and result.kept is not None:
-            posts.append(result.kept)
+        if type(result) is Post:
+            add_post(result)
+        else:
+            add_problem(result)
+            if result.kept is not None:
+                add_post(result.kept)
     # `posts` is in source order from here on, which the two checks below rely on
     renamed = _unique_slugs(posts)
     if renamed:

@@ -104,6 +104,7 @@ class Publisher:
         self._failed = False  # the last scan failed (say, a full disk): retry everything
         self._frozen = False
         self._scans = 0
+        self._touched: set[str] | None = None  # sources inotify reported for this scan, if it did
 
     @property
     def posts(self) -> list[Post]:
@@ -133,7 +134,8 @@ class Publisher:
                 self._published_taxonomy(list(report.problems))
                 if self._renderer is not None:
                     self._renderer.warm_up()
-                self.store.prepare()
+            if self._published and not report.rendered and report.error is None:
+                self.store.prepare()  # on a quiet scan, not in the next edit (nothing if done)
             if self._scans > 1 and self._published and not self._frozen:
                 # what the first scan loaded (every post) lives as long as the service: move it
                 # out of the collector's sight, so no later collection walks ten thousand posts
@@ -148,6 +150,7 @@ class Publisher:
             raise FeedpubError(
                 f"posts directory {self.settings.posts_dir} is missing; serving the last feeds"
             )
+        self._touched = None
         sources = None if self._failed else self._watched_sources()
         if sources == [] and self._last is not None:
             quiet = self._quiet_report(self._last[0], now)  # inotify saw nothing: no walk at all
@@ -164,10 +167,20 @@ class Publisher:
         quiet = None if self._failed else self._quiet_report(signatures, now)
         if quiet is not None:
             return quiet
-        before = dict(self._cache)
-        deleted = set(before) - {f.source for f in sources}
-        loaded = load_posts(sources, self.settings, self._cache, pack=True, keep_last_good=True)
-        self.db.save({s: e for s, e in self._cache.items() if before.get(s) is not e}, deleted)
+        touched = self._touched  # what inotify reported: only these can differ from the cache
+        if touched is None:
+            before = dict(self._cache)
+            deleted = set(before) - {f.source for f in sources}
+        else:
+            before = {}  # not needed: only the first publish of a run looks at it, never a watched scan
+            deleted = {s for s in touched if s in self._cache and s not in self._sources}
+        loaded = load_posts(
+            sources, self.settings, self._cache, pack=True, keep_last_good=True, changed=touched
+        )
+        if touched is None:
+            self.db.save({s: e for s, e in self._cache.items() if before.get(s) is not e}, deleted)
+        else:
+            self.db.save({s: self._cache[s] for s in touched if s in self._cache}, deleted)
         problems += loaded.problems
         posts = {p.source: p for p in loaded.posts}
         counts, visible = self._visibility.update(posts, now)
@@ -236,18 +249,19 @@ class Publisher:
             return None
         if not changed:
             return []
-        previous = self._last[0]
-        signatures = update_sources(self.settings.posts_dir, previous, changed)
-        if signatures is None:
+        updated = update_sources(self.settings.posts_dir, self._last[0], changed)
+        if updated is None:
             return None
+        signatures, touched = updated
         root = str(self.settings.posts_dir) + os.sep
         known = self._sources  # patched, not rebuilt: ten thousand tuples cost more than the edit
-        for source in previous.keys() - signatures.keys():
-            known.pop(source, None)
-        for source, signature in signatures.items():
-            entry = known.get(source)
-            if entry is None or entry.signature != signature:
+        for source in touched:
+            signature = signatures.get(source)
+            if signature is None:
+                known.pop(source, None)
+            elif source not in known or known[source].signature != signature:
                 known[source] = SourceFile(root + source, source, signature)
+        self._touched = touched
         return list(known.values())
 
     def _quiet_report(self, signatures: dict[str, tuple[int, int, int]], now: datetime) -> ScanReport | None:
