@@ -3,6 +3,11 @@ and one readable page per post (the page each entry's permalink points to).
 
 Links inside pages are root-relative (the base URL's path plus the feed path), so the pages work
 whichever host name a reader used; no page contains the build time.
+
+The index pages are rendered by Jinja. Post and term pages, ten thousand of them on a large site,
+are written in code around base.html rendered once; post.html and term.html remain their
+specification: tests/test_pages_fast.py holds the code to what those templates render, byte for
+byte.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..config import Settings
 from ..model import FeedKey, Post, Scope
@@ -90,6 +95,8 @@ def _labels(settings: Settings) -> dict[str, str]:
 
 
 def _post_view(post: Post, links: _Links, taxonomy: Taxonomy, with_content: bool = False) -> dict[str, Any]:
+    """A post as the templates see it; `with_content`: as post.html does (the tests render that
+    template with it, as the reference for `PageRenderer.post_page`)."""
     view: dict[str, Any] = {
         "title": post.title,
         "page": links.page(f"posts/{post.slug}/"),
@@ -139,6 +146,8 @@ class PageRenderer:
         self.labels = _labels(settings)
         self.common = {"site": settings.site, "labels": self.labels}
         self.site_feeds = self.links.feeds(FeedKey(Scope.SITE), settings.site.title)
+        self._items: dict[str, tuple[Post, str]] = {}
+        self._term_links: dict[tuple[Scope, str], str] = {}
 
     def _render(self, template: str, **values: Any) -> bytes:
         return self.env.get_template(template).render(**self.common, **values).encode("utf-8")
@@ -183,40 +192,175 @@ class PageRenderer:
             )
 
     def term_page(self, key: FeedKey, members: tuple[Post, ...]) -> tuple[str, bytes]:
+        """term.html, written in code: fifteen hundred term pages of a large site spent most of
+        their time in Jinja's attribute lookups and escaping, and in listing the same posts again."""
         site = self.settings.site
         label = self._label(key.scope)
         feeds = self.links.feeds(key, f"{site.title} · {label}: {key.name}")
-        return key.path + "index.html", self._render(
-            "term.html",
-            page_title=f"{label}: {key.name} · {site.title}",
-            discovery=feeds,
-            heading=f"{label}: {key.name}",
-            scope_page=self.links.page(f"{key.scope.value}/"),
-            scope_label=self._heading(key.scope),
-            feeds=feeds,
-            count=len(members),
-            posts=[_post_view(p, self.links, self.taxonomy) for p in members[: self.settings.feeds.limit]],
+        heading = _escape(f"{label}: {key.name}")
+        main = "".join(
+            (
+                '\n<nav class="crumbs"><a href="',
+                _escape(self.links.page(f"{key.scope.value}/")),
+                '">',
+                _escape(self._heading(key.scope)),
+                "</a></nav>\n<h1>",
+                heading,
+                "</h1>\n<p>",
+                self._subscribe,
+                ": ",
+                _feed_links(feeds),
+                ' <span class="count">',
+                str(len(members)),
+                " ",
+                self._posts_label,
+                '</span></p>\n<ul class="posts">',
+                *map(self._post_item, members[: self.settings.feeds.limit]),
+                "\n</ul>\n",
+            )
         )
+        page = self._page(f"{label}: {key.name} · {site.title}", _discovery(feeds), main)
+        return key.path + "index.html", page
 
     def post_page(self, post: Post) -> tuple[str, bytes]:
-        """post.html, with base.html's part rendered once for all posts (ten thousand post pages
-        spent most of their time re-rendering the same head, style and footer)."""
-        head, top, bottom = self._post_shell
-        template = self.env.get_template("post.html")
-        view = _post_view(post, self.links, self.taxonomy, with_content=True)
-        context = template.new_context({**self.common, "post": view})
-        title = str(escape(f"{post.title} · {self.settings.site.title}"))
-        main = "".join(template.blocks["main"](context))
-        return post_page_path(post), (head + title + top + main + bottom).encode("utf-8")
+        """post.html, written in code: ten thousand post pages spent most of their time in Jinja's
+        attribute lookups and escaping (test_pages_fast holds both to the same bytes)."""
+        iso, day = _dates(post)
+        image = post.image
+        main = "".join(
+            (
+                "\n<article>\n<h1>",
+                _escape(post.title),
+                '</h1>\n<p class="meta"><time datetime="',
+                iso,
+                '">',
+                day,
+                "</time>",
+                " · " + _escape(post.author.name) if post.author and post.author.name else "",
+                *map(self._term_link, _post_terms(post)),
+                "</p>\n",
+                f'<p><img src="{_escape(image)}" alt=""></p>' if image else "",
+                "\n",
+                post.content_html,
+                "\n</article>\n",
+            )
+        )
+        page = self._page(f"{post.title} · {self.settings.site.title}", self._site_discovery, main)
+        return post_page_path(post), page
+
+    def _page(self, title: str, discovery: str, main: str) -> bytes:
+        """base.html around `main`, with this page's title and discovery links."""
+        head, top, bottom = self._shell
+        return "".join((head, _escape(title), "</title>", discovery, top, main, bottom)).encode("utf-8")
 
     @cached_property
-    def _post_shell(self) -> tuple[str, str, str]:
-        """base.html as every post page has it: (up to the title, from the title to the content of
-        <main>, from the end of that content on)."""
-        slot = Markup("\x00")
-        shell = self.env.get_template("base.html").render(
-            **self.common, page_title=slot, discovery=self.site_feeds
-        )
-        head, rest = shell.split(slot)
+    def _shell(self) -> tuple[str, str, str]:
+        """base.html rendered once with no title and no discovery links, cut where pages differ:
+        (up to the title, from the discovery links to the content of <main>, from the end of that
+        content on). The title's slot is a text the shell does not hold (a site title may)."""
+        base = self.env.get_template("base.html")
+        slot = "\x00"
+        while slot in base.render(**self.common, page_title="", discovery=()):
+            slot += "\x00"
+        shell = base.render(**self.common, page_title=Markup(slot), discovery=())
+        head, rest = shell.split(slot, 1)
+        rest = rest.removeprefix("</title>")
         top, bottom = rest.split("<main>\n", 1)
         return head, top + "<main>\n", bottom
+
+    @cached_property
+    def _site_discovery(self) -> str:
+        return _discovery(self.site_feeds)
+
+    @cached_property
+    def _subscribe(self) -> str:
+        return _escape(self.labels["subscribe"])
+
+    @cached_property
+    def _posts_label(self) -> str:
+        return _escape(self.labels["posts"])
+
+    def _post_item(self, post: Post) -> str:
+        """A post's <li> in term pages' post_list: made once per post, as a post is listed on
+        the page of each of its terms. Cached by id and checked against the Post object it was
+        made from (posts are immutable; an edit is a new object); the cache lives as long as this
+        renderer, which `retarget` replaces."""
+        found = self._items.get(post.id)
+        if found is not None and found[0] is post:
+            return found[1]
+        iso, day = _dates(post)
+        item = "".join(
+            (
+                '\n<li><a href="',
+                _escape(self.links.page(f"posts/{post.slug}/")),
+                '">',
+                _escape(post.title),
+                '</a><br><span class="meta"><time datetime="',
+                iso,
+                '">',
+                day,
+                "</time></span>",
+                "<br>" + _escape(post.summary) if post.summary else "",
+                "</li>",
+            )
+        )
+        self._items[post.id] = (post, item)
+        return item
+
+    def _term_link(self, term: tuple[Scope, str]) -> str:
+        """` · <a href=…>name</a>` for one term of a post page ("" for a term with no page); a
+        term appears on many post pages and its link depends only on the taxonomy."""
+        link = self._term_links.get(term)
+        if link is None:
+            slug = self.taxonomy.slugs.get(term)
+            link = ""
+            if slug is not None:
+                href = _escape(self.links.page(f"{term[0].value}/{slug}/"))
+                link = f' · <a href="{href}">{_escape(self.taxonomy.names[term])}</a>'
+            self._term_links[term] = link
+        return link
+
+
+def _escape(text: str) -> str:
+    """markupsafe's escape (Jinja's autoescape) of a str, as a plain str: pages written in code
+    stay byte for byte what the templates render."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
+
+
+def _dates(post: Post) -> tuple[str, str]:
+    """The post's `datetime` attribute and shown day; the day is the ISO text's date part except
+    before year 1000, where strftime's %Y (as the templates had it) is not zero-padded."""
+    published = post.published
+    iso = published.isoformat()
+    return iso, iso[:10] if published.year >= 1000 else published.strftime("%Y-%m-%d")
+
+
+def _post_terms(post: Post) -> Iterator[tuple[Scope, str]]:
+    """The post's categories, then its tags, as taxonomy keys."""
+    for term in post.categories:
+        yield Scope.CATEGORY, term.key
+    for term in post.tags:
+        yield Scope.TAG, term.key
+
+
+def _discovery(feeds: list[dict[str, str]]) -> str:
+    """base.html's <link rel="alternate"> tags for these feeds."""
+    return "".join(
+        f'\n<link rel="alternate" type="{_escape(f["type"])}" title="{_escape(f["title"])}"'
+        f' href="{_escape(f["href"])}">'
+        for f in feeds
+    )
+
+
+def _feed_links(feeds: list[dict[str, str]]) -> str:
+    """_macros.html's feed_links."""
+    links = "".join(
+        f'<a href="{_escape(f["href"])}" type="{_escape(f["type"])}">{_escape(f["label"])}</a>' for f in feeds
+    )
+    return f'<span class="feeds">{links}</span>'
