@@ -1,8 +1,8 @@
 """publish(): the only writer of feeds/. Changed files only, each atomically, then the manifest.
 
 A reader (the app, nginx, a feed reader) sees either the old or the new bytes of a file, never a
-mix: every file is written to a temporary name in its directory, flushed, and renamed over the
-old one. The manifest is written next, the same way, and records path → sha256, size and when
+mix: a changed file is written to a temporary name in its directory and renamed over the old
+one; a new one is written unnamed (O_TMPFILE) and linked in whole. The manifest is written next, the same way, and records path → sha256, size and when
 the bytes last changed; feeds that disappeared are listed as gone (for 410s), then deleted.
 
 A publish killed half-way (kill -9, a crash) leaves every file complete, and each one matches
