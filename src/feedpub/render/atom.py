@@ -30,9 +30,7 @@ def render_entry(post: Post, ctx: EntryContext, archived: bool = False) -> bytes
     if post.author is not None:
         out.append(_person("author", post.author.name, post.author.email, post.author.url))
     out.append(f'<link rel="alternate" type="text/html" href="{attr(post.url)}"/>')
-    for scope, _term, name in ctx.terms(post):
-        name = attr(name)
-        out.append(f'<category term="{name}" scheme="{attr(ctx.scheme(scope))}" label="{name}"/>')
+    out.append(ctx.category_markup(post, _category))
     if post.summary:
         out.append(f'<summary type="text">{text(post.summary)}</summary>')
     content_html = ctx.content(post, archived)
@@ -43,6 +41,11 @@ def render_entry(post: Post, ctx: EntryContext, archived: bool = False) -> bytes
         out.append(f'<media:thumbnail url="{image}"/><media:content url="{image}" medium="image"/>')
     out.append("</entry>")
     return finish("".join(out))
+
+
+def _category(scheme: str, name: str) -> str:
+    name = attr(name)
+    return f'<category term="{name}" scheme="{attr(scheme)}" label="{name}"/>'
 
 
 def _person(tag: str, name: str, email: str | None, uri: str | None) -> str:

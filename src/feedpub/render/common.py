@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from urllib.parse import quote
@@ -126,6 +127,7 @@ class EntryContext:
 
     settings: Settings
     taxonomy: Taxonomy
+    _fragments: dict[tuple[object, ...], str] = field(default_factory=dict, compare=False, repr=False)
 
     def terms(self, post: Post) -> list[tuple[Scope, Term, str]]:
         """(scope, term, display name) for the post's categories then tags."""
@@ -137,6 +139,22 @@ class EntryContext:
 
     def scheme(self, scope: Scope) -> str:
         return self.settings.site.base_url + scope.value + "/"
+
+    def category_markup(self, post: Post, write: Callable[[str, str], str]) -> str:
+        """The post's categories then tags, each as `write(scheme, display name)` marks it up,
+        joined. Each (format, term) fragment is made once per context: a tag's name recurs in
+        thousands of entries, and escaping it each time was a third of an entry's rendering."""
+        cache = self._fragments
+        parts = []
+        for scope, terms in ((Scope.CATEGORY, post.categories), (Scope.TAG, post.tags)):
+            for term in terms:
+                key = (write, scope, term.key, term.name)
+                fragment = cache.get(key)
+                if fragment is None:
+                    name = self.taxonomy.names.get((scope, term.key), term.name)
+                    fragment = cache[key] = write(self.scheme(scope), name)
+                parts.append(fragment)
+        return "".join(parts)
 
     def content(self, post: Post, archived: bool = False) -> str:
         """The HTML an entry carries ('' for none): all of it, unless feeds (or, for an archive

@@ -18,8 +18,7 @@ def render_entry(post: Post, ctx: EntryContext) -> bytes:
     ]
     if post.author is not None:
         out.append(f"<dc:creator>{text(post.author.name)}</dc:creator>")
-    for scope, _term, name in ctx.terms(post):
-        out.append(f'<category domain="{attr(ctx.scheme(scope))}">{text(name)}</category>')
+    out.append(ctx.category_markup(post, _category))
     # RSS readers take <description> as HTML: the plain-text summary is escaped once more.
     description = html.escape(post.summary or post.title, quote=False)
     out.append(f"<description>{text(description)}</description>")
@@ -31,6 +30,10 @@ def render_entry(post: Post, ctx: EntryContext) -> bytes:
         out.append(f'<media:thumbnail url="{image}"/><media:content url="{image}" medium="image"/>')
     out.append("</item>")
     return finish("".join(out))
+
+
+def _category(scheme: str, name: str) -> str:
+    return f'<category domain="{attr(scheme)}">{text(name)}</category>'
 
 
 def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> bytes:
