@@ -8,7 +8,9 @@ import pytest
 
 from feedpub.build import build
 from feedpub.model import FeedKey, Scope
-from feedpub.render.pages import PageRenderer, _post_view
+from feedpub.render.pages import PageRenderer
+
+from .test_pages_fast import jinja_post_page
 
 
 @pytest.fixture
@@ -18,16 +20,11 @@ def rendered(sample_site, now):
 
 
 def test_post_pages_match_a_whole_render_of_the_template(rendered):
-    settings, result, pages = rendered
+    _settings, result, pages = rendered
     posts = result.taxonomy.scopes[FeedKey(Scope.SITE)]
     assert len(posts) >= 5
     for post in posts:
-        whole = pages._render(
-            "post.html",
-            page_title=f"{post.title} · {settings.site.title}",
-            discovery=pages.site_feeds,
-            post=_post_view(post, pages.links, result.taxonomy, with_content=True),
-        )
+        whole = jinja_post_page(pages, post)
         path, data = pages.post_page(post)
         assert data == whole, path
         assert result.files[path] == data

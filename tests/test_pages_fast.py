@@ -33,13 +33,31 @@ def jinja_render(pages: PageRenderer, template: str, **values: object) -> bytes:
     return TEMPLATES.get_template(template).render(**common, **values).encode("utf-8")
 
 
+def post_html_view(pages: PageRenderer, post: Post) -> dict[str, object]:
+    """The post as post.html sees it: the index list's view plus content, image, author, terms."""
+    terms = []
+    for scope, items in ((Scope.CATEGORY, post.categories), (Scope.TAG, post.tags)):
+        for term in items:
+            slug = pages.taxonomy.slugs.get((scope, term.key))
+            if slug is not None:
+                name = pages.taxonomy.names[(scope, term.key)]
+                terms.append({"name": name, "page": pages.links.page(f"{scope.value}/{slug}/")})
+    return {
+        **_post_view(post, pages.links),
+        "content_html": post.content_html,
+        "image": post.image,
+        "author": post.author.name if post.author else "",
+        "terms": terms,
+    }
+
+
 def jinja_post_page(pages: PageRenderer, post: Post) -> bytes:
     return jinja_render(
         pages,
         "post.html",
         page_title=f"{post.title} · {pages.settings.site.title}",
         discovery=pages.site_feeds,
-        post=_post_view(post, pages.links, pages.taxonomy, with_content=True),
+        post=post_html_view(pages, post),
     )
 
 
@@ -57,7 +75,7 @@ def jinja_term_page(pages: PageRenderer, key: FeedKey, members: tuple[Post, ...]
         scope_label=pages.labels["categories" if key.scope is Scope.CATEGORY else "tags"],
         feeds=feeds,
         count=len(members),
-        posts=[_post_view(p, pages.links, pages.taxonomy) for p in members[: pages.settings.feeds.limit]],
+        posts=[_post_view(p, pages.links) for p in members[: pages.settings.feeds.limit]],
     )
 
 

@@ -94,31 +94,15 @@ def _labels(settings: Settings) -> dict[str, str]:
     return LABELS["zh" if settings.site.language.lower().startswith("zh") else "en"]
 
 
-def _post_view(post: Post, links: _Links, taxonomy: Taxonomy, with_content: bool = False) -> dict[str, Any]:
-    """A post as the templates see it; `with_content`: as post.html does (the tests render that
-    template with it, as the reference for `PageRenderer.post_page`)."""
-    view: dict[str, Any] = {
+def _post_view(post: Post, links: _Links) -> dict[str, Any]:
+    """A post as the index page's list sees it."""
+    return {
         "title": post.title,
         "page": links.page(f"posts/{post.slug}/"),
         "iso": post.published.isoformat(),
         "day": post.published.strftime("%Y-%m-%d"),
         "summary": post.summary,
     }
-    if with_content:
-        terms = []
-        for scope, items in ((Scope.CATEGORY, post.categories), (Scope.TAG, post.tags)):
-            for term in items:
-                slug = taxonomy.slugs.get((scope, term.key))
-                if slug is not None:
-                    name = taxonomy.names[(scope, term.key)]
-                    terms.append({"name": name, "page": links.page(f"{scope.value}/{slug}/")})
-        view.update(
-            content_html=post.content_html,
-            image=post.image,
-            author=post.author.name if post.author else "",
-            terms=terms,
-        )
-    return view
 
 
 def _term_views(
@@ -175,7 +159,7 @@ class PageRenderer:
                 site_feeds=self.site_feeds,
                 categories=views[Scope.CATEGORY],
                 tags=views[Scope.TAG],
-                posts=[_post_view(p, self.links, self.taxonomy) for p in site_posts[:RECENT_ON_INDEX]],
+                posts=[_post_view(p, self.links) for p in site_posts[:RECENT_ON_INDEX]],
             ),
         )
         for scope, scope_views in views.items():
