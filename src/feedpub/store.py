@@ -203,11 +203,9 @@ def _link_new(target: str, data: bytes) -> bool:
         except FileNotFoundError:
             os.makedirs(directory, exist_ok=True)
             fd = os.open(directory, flags, 0o644)
-    except (IsADirectoryError, NotADirectoryError, PermissionError) as exc:
-        if isinstance(exc, IsADirectoryError):  # the kernel or file system has no O_TMPFILE
-            _no_tmpfile = True
-        return False
-    except OSError:
+    except (NotADirectoryError, PermissionError):
+        return False  # the temporary-name way meets (and reports) the same
+    except OSError:  # EISDIR: a kernel without O_TMPFILE; EOPNOTSUPP: a file system without it
         _no_tmpfile = True
         return False
     try:
