@@ -73,6 +73,8 @@ def step(live):
     if publisher._watcher is not None and report.changed_sources:
         assert publisher._touched is not None  # the reported files alone were compared
     assert_same_as_cold_build(settings, clock)
+    saved = publisher.db.load()  # what a restart starts from: every file as this scan left it
+    assert {s: e[:2] for s, e in saved.items()} == {s: e[:2] for s, e in publisher._cache.items()}
     return report
 
 
