@@ -279,6 +279,8 @@ class Loaded:
     problems: list[Problem]
     read: list[str]
     renamed: list[str] = field(default_factory=list)  # sources read again for a free slug
+    updated: list[str] = field(default_factory=list)  # sources whose cache entry was replaced
+    deleted: list[str] = field(default_factory=list)  # sources dropped from the cache (files gone)
 
 
 def load_posts(
@@ -300,9 +302,11 @@ def load_posts(
     differ from `cache` (what inotify reported), so the others are not compared one by one."""
     by_source = {f.source: f for f in files}
     cache = {} if cache is None else cache
-    for source in cache.keys() - by_source.keys():
+    deleted = sorted(cache.keys() - by_source.keys())
+    for source in deleted:
         del cache[source]
     stale: list[SourceFile] = []
+    resigned: list[str] = []  # touched, same bytes: only the signature is new
     candidates = by_source.values() if changed is None else [by_source[s] for s in changed if s in by_source]
     for source_file in candidates:
         known = cache.get(source_file.source)
@@ -316,6 +320,7 @@ def load_posts(
             same = False
         if same:
             cache[source_file.source] = (source_file.signature, known[1], known[2])
+            resigned.append(source_file.source)
         else:
             stale.append(source_file)
     for source_file, (digest, result) in zip(
@@ -348,7 +353,8 @@ def load_posts(
     posts, duplicates = _unique_ids(posts)
     problems.extend(duplicates)
     problems.sort(key=lambda p: (p.source, p.line or 0))
-    return Loaded(posts, problems, [f.source for f in stale], sorted(renamed))
+    read = [f.source for f in stale]
+    return Loaded(posts, problems, read, sorted(renamed), read + resigned, deleted)
 
 
 def _with_last_good(problem: Problem, previous: Entry | None) -> Problem:

@@ -104,7 +104,7 @@ class Publisher:
         self._failed = False  # the last scan failed (say, a full disk): retry everything
         self._frozen = False
         self._scans = 0
-        self._touched: set[str] | None = None  # sources inotify reported for this scan, if it did
+        self._touched: set[str] | None = None  # the only sources this scan compares (None: all)
 
     @property
     def posts(self) -> list[Post]:
@@ -167,20 +167,12 @@ class Publisher:
         quiet = None if self._failed else self._quiet_report(signatures, now)
         if quiet is not None:
             return quiet
-        touched = self._touched  # what inotify reported: only these can differ from the cache
-        if touched is None:
-            before = dict(self._cache)
-            deleted = set(before) - {f.source for f in sources}
-        else:
-            before = {}  # not needed: only the first publish of a run looks at it, never a watched scan
-            deleted = {s for s in touched if s in self._cache and s not in self._sources}
+        before = {} if self._published else dict(self._cache)  # what a first publish compares with
         loaded = load_posts(
-            sources, self.settings, self._cache, pack=True, keep_last_good=True, changed=touched
+            sources, self.settings, self._cache, pack=True, keep_last_good=True, changed=self._touched
         )
-        if touched is None:
-            self.db.save({s: e for s, e in self._cache.items() if before.get(s) is not e}, deleted)
-        else:
-            self.db.save({s: self._cache[s] for s in touched if s in self._cache}, deleted)
+        deleted = set(loaded.deleted)
+        self.db.save({s: self._cache[s] for s in loaded.updated}, deleted)
         problems += loaded.problems
         posts = {p.source: p for p in loaded.posts}
         counts, visible = self._visibility.update(posts, now)
