@@ -69,10 +69,13 @@ class Recorder:
         self.server.shutdown()
 
 
-def form_post(url: str, form: dict[str, str]) -> int:
-    data = urllib.parse.urlencode(form).encode()
+def hub_request(base: str, mode: str, topic: str, callback: str, **extra: str) -> int:
+    """POST a (un)subscription to the built-in hub at `base`; the HTTP status."""
+    form = {"hub.mode": mode, "hub.topic": topic, "hub.callback": callback}
+    form.update({f"hub.{key}": value for key, value in extra.items()})
+    request = urllib.request.Request(base + "/websub", data=urllib.parse.urlencode(form).encode())
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=10) as response:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
@@ -104,22 +107,9 @@ def test_a_subscriber_gets_new_posts_signed_within_two_seconds_and_across_restar
             rels = {link.rel: link.href for link in parsed.feed.links}
             assert rels["hub"] == base + "/websub" and rels["self"] == topic
 
-            assert (
-                form_post(
-                    base + "/websub",
-                    {"hub.mode": "subscribe", "hub.topic": base + "/nope.xml", "hub.callback": callback},
-                )
-                == 400
-            )
-            status = form_post(
-                base + "/websub",
-                {
-                    "hub.mode": "subscribe",
-                    "hub.topic": spelled,
-                    "hub.callback": callback,
-                    "hub.secret": "s3cret-声明",
-                    "hub.lease_seconds": "3600",
-                },
+            assert hub_request(base, "subscribe", base + "/nope.xml", callback) == 400
+            status = hub_request(
+                base, "subscribe", spelled, callback, secret="s3cret-声明", lease_seconds="3600"
             )
             assert status == 202
             wait_for(lambda: subscriber.verifications, 5, "intent was never verified")
@@ -149,13 +139,7 @@ def test_a_subscriber_gets_new_posts_signed_within_two_seconds_and_across_restar
             wait_for(lambda: len(subscriber.deliveries) > count, 5, "no delivery after a restart")
             assert feedparser.parse(subscriber.deliveries[-1][1]).entries[0].title == "Third"
 
-            assert (
-                form_post(
-                    base + "/websub",
-                    {"hub.mode": "unsubscribe", "hub.topic": topic, "hub.callback": callback},
-                )
-                == 202
-            )
+            assert hub_request(base, "unsubscribe", topic, callback) == 202
             wait_for(
                 lambda: any(v["hub.mode"] == "unsubscribe" for v in subscriber.verifications),
                 5,
@@ -175,17 +159,7 @@ def test_a_refused_verification_subscribes_nobody(site):
     subscriber.refuse = True
     try:
         with serve(site, 0.2, extra={"websub": {"builtin": True}}) as (base, _proc):
-            assert (
-                form_post(
-                    base + "/websub",
-                    {
-                        "hub.mode": "subscribe",
-                        "hub.topic": f"{base}/{TAG}",
-                        "hub.callback": subscriber.base + "/callback",
-                    },
-                )
-                == 202
-            )
+            assert hub_request(base, "subscribe", f"{base}/{TAG}", subscriber.base + "/callback") == 202
             wait_for(lambda: subscriber.verifications, 5, "intent was never checked")
             add_post(site, "second.md", "Second", 1)
             time.sleep(2.5)
@@ -202,12 +176,7 @@ def test_a_subscriber_answering_410_is_unsubscribed(site):
     try:
         with serve(site, 0.2, extra={"websub": {"builtin": True}}) as (base, _proc):
             topic = f"{base}/{TAG}"
-            form = {
-                "hub.mode": "subscribe",
-                "hub.topic": topic,
-                "hub.callback": subscriber.base + "/callback",
-            }
-            assert form_post(base + "/websub", form) == 202
+            assert hub_request(base, "subscribe", topic, subscriber.base + "/callback") == 202
             subscriptions = Subscriptions(site / ".feedpub")
             wait_for(lambda: subscriptions.active_for([topic]), 5, "never subscribed")
             add_post(site, "second.md", "Second", 1)
