@@ -224,6 +224,8 @@ def test_new_files_appear_whole_with_or_without_o_tmpfile(tmp_path, monkeypatch,
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["new.xml", "there.xml"]
     assert stat.S_IMODE((tmp_path / "a" / "new.xml").stat().st_mode) == 0o644
     assert store._no_tmpfile is (not tmpfile)  # the way asked for worked, and stayed in use
+    assert store._link_new(str(tmp_path / "a" / "linked.xml"), b"<l/>") is tmpfile  # linked, not renamed
+    assert (tmp_path / "a" / "linked.xml").exists() is tmpfile
 
 
 def test_a_forked_child_links_through_its_own_proc_fd(tmp_path):
