@@ -10,6 +10,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 
@@ -42,6 +43,31 @@ def _records(feeds_dir) -> dict[str, dict]:
 
 def _fork_map_children() -> tuple[bool, list[tuple[int, int]], int]:
     return parallel.fork_safe(), parallel.fork_map(_square_with_pid, 40, workers=2), os.getpid()
+
+
+def _lanes_children() -> tuple[bool, list[tuple[int, int]]]:
+    lanes = ["a" if i % 4 == 0 else "b" if i % 4 == 1 else None for i in range(40)]
+    return parallel.fork_safe(), parallel.fork_map(_square_with_pid, 40, workers=2, lanes=lanes)
+
+
+def _killed_on(index: int) -> int:
+    if index == 7:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return index
+
+
+def _failing_on(index: int) -> int:
+    if index == 7:
+        raise StoreError("disk full on task 7")
+    return index
+
+
+def _outcome(task) -> tuple[bool, str]:
+    try:
+        parallel.fork_map(task, 20, workers=2)
+    except Exception as exc:  # the spawned interpreter reports what the parent saw
+        return parallel.fork_safe(), f"{type(exc).__name__}: {exc}"
+    return parallel.fork_safe(), "no error"
 
 
 def _build(settings, workers: int, group_size: int, failing_source: str | None = None):
@@ -81,6 +107,29 @@ def test_fork_map_keeps_order_and_runs_in_children():
     assert could_fork
     assert [value for value, _pid in results] == [i * i for i in range(40)]
     assert pid not in {child for _value, child in results}  # computed in forked children
+
+
+def test_each_lane_runs_in_one_worker_and_the_rest_anywhere():
+    results = _in_fresh_interpreter(_lanes_children)
+    assert [value for value, _pid in results] == [i * i for i in range(40)]
+    lane_a = {pid for i, (_value, pid) in enumerate(results) if i % 4 == 0}
+    lane_b = {pid for i, (_value, pid) in enumerate(results) if i % 4 == 1}
+    assert len(lane_a) == 1 and len(lane_b) == 1 and lane_a != lane_b  # two lanes, two workers
+
+
+def test_lanes_are_placed_whole_and_evenly():
+    assert parallel.assign_lanes(["a", "b", "a", None, "c", "a"], 2) == [[0, 2, 5], [1, 4]]
+    assert parallel.assign_lanes([None, None], 2) == [[], []]
+    assert parallel.assign_lanes(["x"] * 3, 3) == [[0, 1, 2], [], []]
+
+
+def test_an_error_in_a_worker_is_raised_in_the_parent():
+    assert _in_fresh_interpreter(_outcome, _failing_on) == "StoreError: disk full on task 7"
+
+
+def test_a_killed_worker_fails_the_map_instead_of_hanging():
+    message = _in_fresh_interpreter(_outcome, _killed_on)
+    assert message.startswith("WorkerDied:") and "-9" in message
 
 
 def test_fork_map_runs_in_process_with_one_worker():

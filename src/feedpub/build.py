@@ -70,10 +70,10 @@ def build_and_publish(
 
     def render_and_write(index: int) -> tuple[Written, list[Problem]]:
         renderer.problems.clear()
-        written = store.write(groups[index](), stamp)
+        written = store.write(groups[index].files(), stamp)
         return written, list(renderer.problems)
 
-    parts = fork_map(render_and_write, len(groups), workers)
+    parts = fork_map(render_and_write, len(groups), workers, [group.lane for group in groups])
     # two workers may both meet a post that cannot be rendered: report it once
     result.problems += dict.fromkeys(problem for _written, met in parts for problem in met)
     report = store.commit([written for written, _met in parts], stamp)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from types import ModuleType
+from typing import NamedTuple
 
 from ..config import Settings
 from ..model import FeedKey, Post, Problem, Scope
 from ..taxonomy import Taxonomy
 from . import atom, jsonfeed, opml, rss
-from .common import FEED_FILES, EntryContext, FeedSpec, feed_spec
+from .common import FEED_FILES, EntryContext, FeedSpec, archive_page_size, feed_spec
 from .pages import RECENT_ON_INDEX, PageRenderer
 
 RENDERERS: dict[str, ModuleType] = {"rss": rss, "atom": atom, "json": jsonfeed}
@@ -33,6 +34,14 @@ OPML_PATH = "opml.xml"
 GROUP_SIZE = 400  # files per piece of work when workers render side by side
 
 File = tuple[str, bytes]
+Scopes = list[tuple[FeedKey, tuple[Post, ...]]]
+
+
+class FileGroup(NamedTuple):
+    """A piece of a cold build's files, and the lane (see `parallel.fork_map`) it belongs to."""
+
+    lane: str | None
+    files: Callable[[], Iterator[File]]
 
 
 class EntryCache:
@@ -140,18 +149,20 @@ class SiteRenderer:
     def feed_files(self, spec: FeedSpec, archive_pages: Iterable[int] | None = None) -> Iterator[File]:
         """The scope's feeds, then its archive pages (all of them, or those in `archive_pages`)."""
         for fmt in self.settings.feeds.formats:
-            entries = [e for e in (self._entry(fmt, p) for p in spec.posts) if e is not None]
-            yield spec.key.path + FEED_FILES[fmt], RENDERERS[fmt].render_feed(spec, entries, self.ctx)
+            yield self.feed_file(spec, fmt)
+        yield from self.archive_files(spec, archive_pages)
+
+    def feed_file(self, spec: FeedSpec, fmt: str) -> File:
+        entries = [e for e in (self._entry(fmt, p) for p in spec.posts) if e is not None]
+        return spec.key.path + FEED_FILES[fmt], RENDERERS[fmt].render_feed(spec, entries, self.ctx)
+
+    def archive_files(self, spec: FeedSpec, archive_pages: Iterable[int] | None = None) -> Iterator[File]:
         pages = range(1, spec.archive_pages + 1) if archive_pages is None else archive_pages
         for page in pages:
             entries = [
                 e for e in (self._entry(ARCHIVED, p) for p in spec.archive_page(page)) if e is not None
             ]
             yield spec.archive_path(page), atom.render_archive(spec, page, entries, self.ctx)
-
-    def scope_files(self, key: FeedKey, members: tuple[Post, ...]) -> Iterator[File]:
-        """A scope's feeds and archive pages, and its page when it is a term."""
-        yield from self._spec_files(feed_spec(key, members, self.settings), members, None)
 
     def scope_update(
         self, key: FeedKey, before: tuple[Post, ...] | None, members: tuple[Post, ...]
@@ -196,26 +207,41 @@ class SiteRenderer:
     def all_files(self) -> Iterator[File]:
         """Every output file of the site."""
         for group in self.file_groups():
-            yield from group()
+            yield from group.files()
 
-    def file_groups(self) -> list[Callable[[], Iterator[File]]]:
-        """`all_files` cut into independent pieces of about `size` files, in the same order, for
-        workers to render side by side."""
+    def file_groups(self) -> list[FileGroup]:
+        """`all_files` cut into independent pieces of about GROUP_SIZE files, for workers to render
+        side by side. Feeds of one format share a lane (one worker renders every entry of that
+        format, once); pages, which share nothing, have none."""
         size = GROUP_SIZE
         scopes = self.ordered_scopes()
+        chunks = [scopes[i : i + size] for i in range(0, len(scopes), size)]
+        settings = self.settings
+
+        def feeds(fmt: str, chunk: Scopes) -> FileGroup:
+            return FileGroup(fmt, lambda: (self.feed_file(feed_spec(k, m, settings), fmt) for k, m in chunk))
+
+        def archives(chunk: Scopes) -> FileGroup:
+            return FileGroup(
+                ARCHIVED,
+                lambda: (file for k, m in chunk for file in self.archive_files(feed_spec(k, m, settings))),
+            )
+
+        def term_pages(chunk: Scopes) -> FileGroup:
+            return FileGroup(
+                None, lambda: (self.pages.term_page(k, m) for k, m in chunk if k.scope is not Scope.SITE)
+            )
+
+        def post_pages(chunk: tuple[Post, ...]) -> FileGroup:
+            return FileGroup(None, lambda: (self.pages.post_page(post) for post in chunk))
+
+        groups = [feeds(fmt, chunk) for fmt in settings.feeds.formats for chunk in chunks]
+        if archive_page_size(settings):
+            groups += [archives(chunk) for chunk in chunks]
+        groups += [term_pages(chunk) for chunk in chunks]
+        groups.append(FileGroup(None, self.shared_files))
         posts = self.taxonomy.scopes[FeedKey(Scope.SITE)]
-        per_scope = len(self.settings.feeds.formats) + 1
-        step = max(1, size // per_scope)
-
-        def scope_group(chunk: list[tuple[FeedKey, tuple[Post, ...]]]) -> Callable[[], Iterator[File]]:
-            return lambda: (file for key, members in chunk for file in self.scope_files(key, members))
-
-        def page_group(chunk: tuple[Post, ...]) -> Callable[[], Iterator[File]]:
-            return lambda: (self.pages.post_page(post) for post in chunk)
-
-        groups = [scope_group(scopes[i : i + step]) for i in range(0, len(scopes), step)]
-        groups.append(self.shared_files)
-        groups += [page_group(posts[i : i + size]) for i in range(0, len(posts), size)]
+        groups += [post_pages(posts[i : i + size]) for i in range(0, len(posts), size)]
         return groups
 
     def same_archived_entry(self, old: Post, new: Post) -> bool:
