@@ -8,12 +8,16 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from feedpub.content import (
+    LINK_SCHEMES,
+    _Base,
+    _filter_attribute,
     _resolve,
     absolute_url,
     cut_summary,
     html_to_text,
     markdown_to_html,
     render_body,
+    safe_url,
     sanitize,
 )
 
@@ -183,6 +187,22 @@ def test_rooted_paths_resolve_as_urljoin_does(base, rest):
     dot segments, `;` params, queries and fragments all go the long way."""
     url = "/" + rest
     assert absolute_url(url, base) == _resolve(url.strip(), base), url
+
+
+@given(
+    st.sampled_from(
+        [BASE, BASE + "#old", "http://x.example:8080/p/?q", "https://例子.测试/p/", "/relative/"]
+    ),
+    st.text(alphabet="#abAZ09-._~:/?@!$&'()*+,;=% é中\n\t", max_size=12),
+)
+def test_the_footnote_shortcut_gives_what_safe_url_gives(base, rest):
+    """Fragment hrefs skip `safe_url` while sanitising; the answer must be the same."""
+    url = "#" + rest
+    _Base.set(base)
+    try:
+        assert _filter_attribute("a", "href", url) == safe_url(url, base, LINK_SCHEMES), (base, url)
+    finally:
+        _Base.set("")
 
 
 def test_brackets_in_a_path_are_encoded():

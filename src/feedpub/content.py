@@ -501,19 +501,28 @@ def limit_depth(fragment_html: str, max_depth: int) -> str:
 
 class _Base:
     """The URL the attribute filter resolves against: one Cleaner serves every post, and a
-    process sanitises one post at a time."""
+    process sanitises one post at a time. `page` is that URL without its fragment when it is
+    plain (then `page + "#x"` is what `absolute_url` makes of a plain fragment), else ""."""
 
     url = ""
+    page = ""
+
+    @classmethod
+    def set(cls, url: str) -> None:
+        cls.url = url
+        cls.page = url.split("#", 1)[0] if _PLAIN_ABSOLUTE.match(url) else ""
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "href":
+        if value[:1] == "#" and _Base.page and _PLAIN_FRAGMENT.fullmatch(value):
+            return _Base.page + value  # a footnote link (dozens a post): `safe_url`'s answer, sooner
+        return safe_url(value, _Base.url, LINK_SCHEMES)
+    if attribute not in _URL_ATTRIBUTES:
+        return value
     if attribute == "srcset":
         return _absolute_srcset(value, _Base.url)
-    if attribute == "href":
-        return safe_url(value, _Base.url, LINK_SCHEMES)
-    if attribute in _URL_ATTRIBUTES:
-        return safe_url(value, _Base.url)
-    return value
+    return safe_url(value, _Base.url)
 
 
 @lru_cache(maxsize=1)
@@ -539,7 +548,7 @@ def _text_cleaner() -> nh3.Cleaner:
 def sanitize(fragment_html: str, base_url: str, max_depth: int = 100) -> str:
     """Safe HTML with absolute URLs, no forbidden XML characters and no `]]>` to break CDATA."""
     prepared = _drop_hidden(limit_depth(strip_xml_forbidden(fragment_html), max_depth))
-    _Base.url = base_url
+    _Base.set(base_url)
     try:
         cleaned = _cleaner().clean(prepared)
     except BaseException as exc:
@@ -547,7 +556,7 @@ def sanitize(fragment_html: str, base_url: str, max_depth: int = 100) -> str:
             raise
         raise PostError(f"the HTML sanitiser failed on this text ({exc})"[:300]) from None
     finally:
-        _Base.url = ""
+        _Base.set("")
     # nh3 decodes character references, so `&#x1;` only becomes a forbidden character now.
     return strip_xml_forbidden(cleaned).replace(' class=""', "").replace("]]>", "]]&gt;").strip()
 
