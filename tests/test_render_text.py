@@ -204,3 +204,16 @@ def test_the_comparison_sees_real_entries(sample_site, now):
         made = atom.render_entry(post, ctx)
         assert made.startswith(b"<entry>") and made == lxml_atom_entry(post, ctx)
         assert rss.render_entry(post, ctx) == lxml_rss_entry(post, ctx)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_finish_refuses_exactly_what_xml_cannot_carry(value: str) -> None:
+    """The byte-level check in `finish` agrees with the character class it stands for."""
+    from feedpub.render.xml import NOT_XML, finish
+
+    value += "\ufffe\uffff\x00\x1f\x7f\ue000"[len(value) % 7 :][:1]  # now and then one on the edge
+    if NOT_XML.search(value):
+        with pytest.raises(ValueError, match="XML compatible"):
+            finish(value)
+    else:
+        assert finish(value) == value.encode("utf-8")
