@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 from lxml import etree
 
-from feedpub.store import GZIP_SUFFIX, MANIFEST, TMP_SUFFIX, journal_names, read_journals
+from feedpub.store import GZIP_SUFFIX, MANIFEST, TMP_SUFFIX, journal_names, precompressed, read_journals
 
 from .test_bench_corpus import corpus
 from .validators import check_atom, check_json_feed, check_rss
@@ -62,15 +62,21 @@ def check_consistent(feeds: Path) -> int:
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(feeds).parts)
     }
     for path, record in manifest["files"].items():
-        assert path in on_disk and path + GZIP_SUFFIX in on_disk, f"{path}: listed but missing"
-        data, packed = (feeds / path).read_bytes(), (feeds / (path + GZIP_SUFFIX)).read_bytes()
+        assert path in on_disk, f"{path}: listed but missing"
+        data = (feeds / path).read_bytes()
         allowed = {record["sha256"], *in_flight.get(path, ())}
         assert sha(data) in allowed, f"{path}: matches neither the manifest nor a journal"
-        assert sha(packed) in {record["gzip_sha256"], *in_flight.get(path, ())}, path
-        assert sha(gzip.decompress(packed)) in allowed, path
+        if "gzip_sha256" in record:  # feeds: a .gz beside; pages: none (compressed when served)
+            assert precompressed(path) and path + GZIP_SUFFIX in on_disk, f"{path}: its .gz is missing"
+            packed = (feeds / (path + GZIP_SUFFIX)).read_bytes()
+            assert sha(packed) in {record["gzip_sha256"], *in_flight.get(path, ())}, path
+            assert sha(gzip.decompress(packed)) in allowed, path
+        else:
+            assert not precompressed(path) and path + GZIP_SUFFIX not in on_disk, path
         ahead += sha(data) != record["sha256"]
         valid(path, data)
-    unlisted = on_disk - set(manifest["files"]) - {MANIFEST} - {p + GZIP_SUFFIX for p in manifest["files"]}
+    packed_too = {p + GZIP_SUFFIX for p, record in manifest["files"].items() if "gzip_sha256" in record}
+    unlisted = on_disk - set(manifest["files"]) - {MANIFEST} - packed_too
     for path in unlisted:  # files the killed build was adding: journaled before they appeared
         plain = path.removesuffix(GZIP_SUFFIX)
         data = (feeds / path).read_bytes()

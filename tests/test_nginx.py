@@ -89,7 +89,7 @@ def test_same_bytes_and_media_types(both):
         assert from_nginx.header("content-type") == from_app.header("content-type"), path
 
 
-def test_gzip_static_serves_the_published_gzip(both):
+def test_gzip_static_serves_the_published_gzip_and_pages_are_compressed_too(both):
     _settings, app, nginx = both
     for path in ("/atom.xml", "/rss.xml", "/feed.json", "/tags/" + quote("ai芯片") + "/atom.xml", "/"):
         a = fetch(app, path, headers={"Accept-Encoding": "gzip"})

@@ -10,7 +10,7 @@ import pytest
 
 from feedpub.build import build
 from feedpub.errors import StoreError
-from feedpub.store import MANIFEST, publish, safe_relative, sha256
+from feedpub.store import MANIFEST, Store, publish, safe_relative, sha256
 
 
 def test_publish_writes_and_records(tmp_path):
@@ -86,6 +86,31 @@ def test_gzip_siblings_are_deterministic_and_match(tmp_path):
     other = tmp_path / "other"
     publish({"atom.xml": b"<feed>" + b"x" * 1000 + b"</feed>"}, other)
     assert (other / "atom.xml.gz").read_bytes() == packed
+
+
+def test_pages_are_published_without_a_gzip_sibling(tmp_path):
+    """HTML pages are compressed when served; feeds keep the .gz their readers poll for."""
+    out = tmp_path / "feeds"
+    publish({"atom.xml": b"<feed/>", "posts/a/index.html": b"<html></html>"}, out)
+    files = json.loads((out / MANIFEST).read_text())["files"]
+    assert (out / "atom.xml.gz").exists() and "gzip_sha256" in files["atom.xml"]
+    assert not (out / "posts/a/index.html.gz").exists()
+    assert set(files["posts/a/index.html"]) == {"sha256", "size", "modified"}
+
+
+def test_a_page_published_with_a_gzip_before_loses_it(tmp_path):
+    """feeds/ from a version that wrote a .gz for every file: the next publish takes each page's
+    .gz away (and its record's gzip fields), even where the page itself is unchanged."""
+    out = tmp_path / "feeds"
+    publish({"posts/a/index.html": b"<html></html>"}, out)
+    manifest = json.loads((out / MANIFEST).read_text())
+    manifest["files"]["posts/a/index.html"].update(gzip_sha256=sha256(b"old"), gzip_size=3)
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    (out / "posts/a/index.html.gz").write_bytes(b"old")
+    report = Store(out).publish({"posts/a/index.html": b"<html></html>"})
+    assert report.written == ["posts/a/index.html"]
+    assert not (out / "posts/a/index.html.gz").exists()
+    assert "gzip_size" not in json.loads((out / MANIFEST).read_text())["files"]["posts/a/index.html"]
 
 
 @pytest.mark.parametrize("bad", ["../x", "/etc/passwd", "a/../../x", "a\\..\\x", "a\x00b", ""])

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .store import GZIP_SUFFIX, MANIFEST, read_manifest, sha256
+from .store import GZIP_SUFFIX, MANIFEST, gzip_bytes, read_manifest, sha256
 
 CACHE_BYTES = 64 * 1024 * 1024
 
@@ -66,10 +66,13 @@ class FeedFiles:
         return path not in manifest["files"] and path in manifest["gone"]
 
     def get(self, path: str, compressed: bool) -> Served | None:
-        """The bytes of a listed file (or its .gz sibling), or None when it is not listed or missing."""
-        if path not in self.manifest()["files"]:
+        """The bytes of a listed file, or gzipped: its .gz sibling, or for a file published without
+        one (a page) the file compressed here, once per version; None when not listed or missing."""
+        record = self.manifest()["files"].get(path)
+        if record is None:
             return None
-        target = self.feeds_dir / (path + GZIP_SUFFIX if compressed else path)
+        in_memory = compressed and not (isinstance(record, dict) and "gzip_size" in record)
+        target = self.feeds_dir / (path + GZIP_SUFFIX if compressed and not in_memory else path)
         try:
             st = os.stat(target)
         except OSError:
@@ -87,6 +90,8 @@ class FeedFiles:
                 sig = _signature(os.fstat(handle.fileno()))
         except OSError:
             return None
+        if in_memory:
+            data = gzip_bytes(data)
         served = Served(data, sha256(data), datetime.fromtimestamp(sig[0] // 1_000_000_000, UTC))
         self._remember(key, sig, served)
         return served
