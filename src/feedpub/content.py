@@ -269,11 +269,20 @@ def absolute_url(url: str, base: str) -> str:
             return base.split("#", 1)[0] + url  # a footnote link: what urljoin gives, far cheaper
     elif url.startswith("/") and not url.startswith("//"):
         origin = _PLAIN_ORIGIN.match(base)
-        if origin and _PLAIN_ROOTED.match(url) and "/." not in url and not _BAD_ESCAPE.search(url):
-            return origin.group(0) + url  # `/images/a.png` (Hugo's featured_image): the same, cheaper
+        if origin and "/." not in url:
+            if _PLAIN_ROOTED.match(url) and not _BAD_ESCAPE.search(url):
+                return origin.group(0) + url  # `/images/a.png` (Hugo's featured_image): the same, cheaper
+            if not _NOT_PATH_ONLY.search(url):  # `/img/Jun 24, 2025.jpg`: only the path to encode
+                return origin.group(0) + quote(url, safe=_PATH_SAFE)
     elif _PLAIN_ABSOLUTE.match(url) and not _BAD_ESCAPE.search(url):
         return url  # already absolute, ASCII and encoded: nothing to do (the common case)
     return _resolve(url, base)
+
+
+_PATH_SAFE = "/%:@!$&'()*+,;=~"
+# what makes a rooted URL more than a path to percent-encode: a query, a fragment, `;` params,
+# or the tab and line breaks urlsplit deletes
+_NOT_PATH_ONLY = re.compile("[?#;\t\r\n]")
 
 
 def _resolve(url: str, base: str) -> str:
@@ -289,7 +298,7 @@ def _resolve(url: str, base: str) -> str:
         (
             parts.scheme,
             netloc,
-            quote(parts.path, safe="/%:@!$&'()*+,;=~"),
+            quote(parts.path, safe=_PATH_SAFE),
             quote(parts.query, safe="/%:@!$&'()*+,;=~?"),
             quote(parts.fragment, safe="/%:@!$&'()*+,;=~?#"),
         )
