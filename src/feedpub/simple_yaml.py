@@ -19,9 +19,9 @@ from yaml.nodes import ScalarNode
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
-# Characters libyaml reads without complaint and never takes for a line break or a BOM (it
-# treats U+0085, U+2028 and U+2029 as line breaks); tabs are left to the full loader as well.
-_UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+# Characters other than those libyaml reads without complaint and never takes for a line break or
+# a BOM (it treats U+0085, U+2028 and U+2029 as line breaks); tabs go to the full loader as well.
+_UNUSUAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 # Every line of plain front matter is one of: `key: value` or `key:` at the margin, a list item
 # `- value` below such a key, or blank (or a comment). A line that is none of these (a nested
 # mapping, a continued value) makes `findall` return fewer matches than there are lines.
