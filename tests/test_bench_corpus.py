@@ -120,10 +120,13 @@ def test_bench_table_prints_every_row_and_marks_skipped_steps():
         "posts": 10,
         "cold": {"seconds": 2.5, "rss": 100.0, "worker_rss": 40.0},
         "hugo": {"seconds": 5.0, "rss": 900.0},
+        "pairs": [0.5, 0.625, 0.4],
     }
     text = run.table([figures])
     lines = text.splitlines()
     assert len(lines) == 2 + len(run.ROWS) + len(run.PEER_ROWS)
-    assert "| cold build, `feedpub build`, no cache (s) | 2.5 | ≤ Hugo |" in lines
-    assert "| feedpub cold / Hugo full build | 0.50 | ≤ 1.0 |" in lines
+    assert "| cold build, `feedpub build`, no cache (s; with Hugo: median of 3) | 2.5 | ≤ Hugo |" in lines
+    assert "| feedpub cold / Hugo full build (medians) | 0.50 | ≤ 1.0 |" in lines
+    assert "| the same, pair by pair | 0.50, 0.62, 0.40 |  |" in lines
+    assert run.median_run([{"seconds": 3}, {"seconds": 1}, {"seconds": 2}]) == {"seconds": 2}
     assert "| rescan, nothing changed (ms) | – | ≤ 50 |" in lines  # not measured in this run
