@@ -153,10 +153,12 @@ class SiteRenderer:
         yield from self.archive_files(spec, archive_pages)
 
     def feed_file(self, spec: FeedSpec, fmt: str) -> File:
+        """The scope's feed in one format, its entries rendered once and reused."""
         entries = [e for e in (self._entry(fmt, p) for p in spec.posts) if e is not None]
         return spec.key.path + FEED_FILES[fmt], RENDERERS[fmt].render_feed(spec, entries, self.ctx)
 
     def archive_files(self, spec: FeedSpec, archive_pages: Iterable[int] | None = None) -> Iterator[File]:
+        """The scope's archive pages: all of them, or those in `archive_pages`."""
         pages = range(1, spec.archive_pages + 1) if archive_pages is None else archive_pages
         for page in pages:
             entries = [
