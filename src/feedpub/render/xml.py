@@ -19,9 +19,9 @@ DC = "http://purl.org/dc/elements/1.1/"
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 # characters XML 1.0 cannot carry at all, escaped or not (lxml refuses them the same way)
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# In UTF-8 those are the control bytes below (never part of a longer sequence) and EF BF BE/BF.
-_NOT_XML_BYTES = b"\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f" + bytes(range(0x10, 0x20))
-_XML_BYTES = bytes(sorted(set(range(256)) - set(_NOT_XML_BYTES)))  # all the others
+# In UTF-8 those are NOT_XML's ASCII control bytes (never part of a longer sequence) and EF BF
+# BE/BF (U+FFFE, U+FFFF); `finish` deletes every other byte and sees whether anything is left.
+_XML_BYTES = bytes(b for b in range(256) if b >= 0x80 or not NOT_XML.match(chr(b)))
 
 
 def text(value: str) -> str:
