@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .store import GZIP_SUFFIX, MANIFEST, gzip_bytes, read_manifest, sha256
+from .store import GZIP_SUFFIX, MANIFEST, gzip_bytes, lists_gzip, read_manifest, sha256
 
 CACHE_BYTES = 64 * 1024 * 1024
 
@@ -71,7 +71,7 @@ class FeedFiles:
         record = self.manifest()["files"].get(path)
         if record is None:
             return None
-        in_memory = compressed and not (isinstance(record, dict) and "gzip_size" in record)
+        in_memory = compressed and not lists_gzip(record)
         target = self.feeds_dir / (path + GZIP_SUFFIX if compressed and not in_memory else path)
         try:
             st = os.stat(target)

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from isal import igzip
 
@@ -56,6 +56,26 @@ def precompressed(path: str) -> bool:
     then by people following a link, are compressed when asked for (the app keeps the result;
     nginx has `gzip on`): writing them compressed as well cost a cold build a tenth of its time."""
     return not path.endswith(".html")
+
+
+def lists_gzip(record: Any) -> bool:
+    """Whether a manifest record says its file has a .gz beside it (feeds do, pages do not)."""
+    return isinstance(record, dict) and "gzip_size" in record
+
+
+class _Pending(NamedTuple):
+    """A file about to be written: its bytes, its .gz (None for a page), its new manifest record,
+    and the record it replaces (None: a file the manifest does not list)."""
+
+    path: str
+    data: bytes
+    packed: bytes | None
+    record: dict[str, Any]
+    previous: Any
+
+    def journal_line(self) -> str:
+        digests = [self.record["sha256"]] + ([self.record["gzip_sha256"]] if self.packed is not None else [])
+        return "\t".join([self.path, *digests]) + "\n"
 
 
 @dataclass
@@ -255,7 +275,7 @@ def new_stamp() -> str:
 def _unchanged(target: str, record: Any, digest: str, size: int, packed: bool) -> bool:
     """The manifest says these bytes are there (with a .gz when `packed`, else without one),
     and the files on disk agree in size."""
-    if not isinstance(record, dict) or record.get("sha256") != digest or ("gzip_size" in record) != packed:
+    if not isinstance(record, dict) or record.get("sha256") != digest or lists_gzip(record) != packed:
         return False
     try:
         if packed and os.stat(target + GZIP_SUFFIX).st_size != record["gzip_size"]:
@@ -387,7 +407,7 @@ class Store:
         old_files = self.manifest["files"]
         done = Written({}, [], [])
         items = files.items() if isinstance(files, Mapping) else files
-        batch: list[tuple[str, bytes, bytes | None, dict[str, Any]]] = []
+        batch: list[_Pending] = []
         try:
             for path, data in items:
                 target = os.path.join(self._root, safe_relative(path))
@@ -402,7 +422,7 @@ class Store:
                 packed = gzip_bytes(data) if pack else None
                 if packed is not None:
                     record["gzip_sha256"], record["gzip_size"] = sha256(packed), len(packed)
-                batch.append((path, data, packed, record))
+                batch.append(_Pending(path, data, packed, record, previous))
                 if len(batch) >= BATCH:
                     self._write_batch(batch, done)
             self._write_batch(batch, done)
@@ -410,27 +430,18 @@ class Store:
             raise self._failed(exc) from exc
         return done
 
-    def _write_batch(
-        self, batch: list[tuple[str, bytes, bytes | None, dict[str, Any]]], done: Written
-    ) -> None:
+    def _write_batch(self, batch: list[_Pending], done: Written) -> None:
         """Journal the batch's digests, then put each file (and its .gz) in place."""
         if not batch:
             return
-        self._journal.record(
-            [
-                f"{p}\t{r['sha256']}\t{r['gzip_sha256']}\n" if g else f"{p}\t{r['sha256']}\n"
-                for p, _d, g, r in batch
-            ]
-        )
-        old_files = self.manifest["files"]
-        for path, data, packed, record in batch:
+        self._journal.record([pending.journal_line() for pending in batch])
+        for path, data, packed, record, previous in batch:
             target = os.path.join(self._root, path)
-            previous = old_files.get(path)
             new = previous is None  # then linked in, not renamed over
             if packed is not None:
                 write_atomic(target + GZIP_SUFFIX, packed, keep_old=self._held, new=new)
             write_atomic(target, data, keep_old=self._held, new=new)
-            if packed is None and isinstance(previous, dict) and "gzip_size" in previous:
+            if packed is None and lists_gzip(previous):
                 with contextlib.suppress(FileNotFoundError):  # from before pages went without
                     os.unlink(target + GZIP_SUFFIX)
             done.written.append(path)
