@@ -269,3 +269,24 @@ def test_a_forked_child_links_through_its_own_proc_fd(tmp_path):
             os._exit(code)
     assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
     assert (tmp_path / "child.xml").read_bytes() == b"child"
+
+
+def test_a_page_is_compressed_once_per_version_when_asked_for_gzip(tmp_path):
+    """What the README promises of pages published without a .gz: FeedFiles compresses the
+    page on the first gzip request, keeps the result, and compresses a new version afresh."""
+    import gzip
+
+    from feedpub.files import FeedFiles
+
+    out = tmp_path / "feeds"
+    page = "posts/a/index.html"
+    publish({page: b"<html>one</html>", "atom.xml": b"<feed/>"}, out)
+    files = FeedFiles(out)
+    first = files.get(page, True)
+    assert first is not None and gzip.decompress(first.data) == b"<html>one</html>"
+    assert first.sha256 == sha256(first.data)
+    assert files.get(page, True) is first  # kept, not compressed again
+    assert files.get("atom.xml", True).data == (out / "atom.xml.gz").read_bytes()  # feeds: the .gz
+    publish({page: b"<html>two, longer</html>", "atom.xml": b"<feed/>"}, out)
+    second = files.get(page, True)
+    assert second is not None and gzip.decompress(second.data) == b"<html>two, longer</html>"
