@@ -2,7 +2,9 @@
 
 A reader (the app, nginx, a feed reader) sees either the old or the new bytes of a file, never a
 mix: a changed file is written to a temporary name in its directory and renamed over the old
-one; a new one is written unnamed (O_TMPFILE) and linked in whole. The manifest is written next, the same way, and records path → sha256, size and when
+one; a new one is written unnamed (O_TMPFILE) and linked in whole. Feeds get a .gz beside them
+(`precompressed`). The manifest is written next, renamed in like a changed file, and records
+path → sha256, size (and the .gz's) and when
 the bytes last changed; feeds that disappeared are listed as gone (for 410s), then deleted.
 
 A publish killed half-way (kill -9, a crash) leaves every file complete, and each one matches
@@ -158,9 +160,9 @@ def write_atomic(
     this process is killed.
 
     A `new` file (one the caller believes absent) is written unnamed (O_TMPFILE) and linked in
-    whole: one directory change instead of a temporary name's two, and most of a cold build's
-    thirty thousand files are new. Any other file (or a `new` one that exists after all) goes through a temporary name in its directory and
-    os.replace. `durable` also fsyncs before the rename (for the manifest); feed files skip it:
+    whole: one directory change instead of a temporary name's two, and nearly every file of a
+    cold build is new. Any other file (or a `new` one that exists after all) goes through a
+    temporary name in its directory and os.replace. `durable` also fsyncs before the rename (for the manifest); feed files skip it:
     a crash of the machine itself is repaired by the next publish, which checks every file
     against the manifest. Plain strings and os calls throughout.
     With `keep_old`, the replaced file is held open (its descriptor appended) for a Reaper.
