@@ -4,8 +4,8 @@ A reader (the app, nginx, a feed reader) sees either the old or the new bytes of
 mix: a changed file is written to a temporary name in its directory and renamed over the old
 one; a new one is written unnamed (O_TMPFILE) and linked in whole. Feeds get a .gz beside them
 (`precompressed`). The manifest is written next, renamed in like a changed file, and records
-path → sha256, size (and the .gz's) and when
-the bytes last changed; feeds that disappeared are listed as gone (for 410s), then deleted.
+path → sha256, size (and the .gz's) and when the bytes last changed; feeds that disappeared
+are listed as gone (for 410s), then deleted.
 
 A publish killed half-way (kill -9, a crash) leaves every file complete, and each one matches
 either the manifest or the journal: before a batch of files is renamed into place, their new
