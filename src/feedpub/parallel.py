@@ -98,7 +98,7 @@ def fork_map(
 def _work(
     task: Callable[[int], Any], share: list[int], anyone: list[int], taken: Any, out: Connection
 ) -> None:
-    """A worker: its lanes' tasks, then free tasks until none is left; results sent back at once."""
+    """A worker: its lanes' tasks, then free tasks until none is left; all results sent at the end."""
     done: list[tuple[int, Any]] = []
     try:
         for index in share:
