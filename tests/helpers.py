@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from feedpub.config import Settings
 from feedpub.model import Post, Problem
 from feedpub.posts import load_posts, scan
@@ -28,3 +31,18 @@ def problem(settings: Settings, source: str) -> Problem:
     result = read_one(settings, source)
     assert isinstance(result, Problem), f"expected a problem, got {result}"
     return result
+
+
+# How long a test waits for something that must happen soon (a server answering, a post published):
+# generous, since a loaded CI machine is slow, and costing nothing when things go right.
+PATIENCE = 60.0
+
+
+def wait_for(condition: Callable[[], object], message: str, seconds: float = PATIENCE) -> float:
+    """Poll `condition` until it holds and return the seconds it took; fail with `message` after `seconds`."""
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        if condition():
+            return time.monotonic() - start
+        time.sleep(0.05)
+    raise AssertionError(message)

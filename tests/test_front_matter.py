@@ -69,7 +69,10 @@ def test_small_aliases_are_fine():
 
 def test_deep_nesting_is_read_or_refused_never_a_crash(site, write_post):
     write_post("deep.md", "---\ntitle: D\ndate: 2025-01-01\ntags: " + "[" * 5000 + "]" * 5000 + "\n---\nx\n")
-    assert problem(site, "deep.md").message.startswith("tags:")
+    found = problem(site, "deep.md")
+    # libyaml may refuse the nesting itself (PyYAML >= 6.0.4) or our own depth check does: either
+    # way a problem about nesting, on the line of the nested key, not a crash
+    assert "nest" in found.message.lower() and found.line == 4
 
 
 @pytest.mark.parametrize(

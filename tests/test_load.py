@@ -11,8 +11,9 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from .helpers import wait_for
 from .test_bench_corpus import corpus
-from .test_serve_e2e import post_text, serve, titles, wait_for
+from .test_serve_e2e import post_text, serve, titles
 
 LOAD_PY = Path(__file__).resolve().parent.parent / "bench" / "load.py"
 SECONDS = float(os.environ.get("FEEDPUB_LOAD_SECONDS", "6"))
@@ -45,7 +46,7 @@ def test_readers_under_load_while_posts_change_see_no_error_and_no_torn_read(tmp
 
     with serve(tmp_path, interval=0.2) as (base, proc):
         mutate(0)
-        wait_for(lambda: titles(base, "/tags/load/atom.xml") == ["Load 0"], 5, "first post not published")
+        wait_for(lambda: titles(base, "/tags/load/atom.xml") == ["Load 0"], "first post not published")
         manifest = json.loads((tmp_path / "feeds" / "manifest.json").read_text("utf-8"))
         term_feeds = sorted(p for p in manifest["files"] if p.startswith("tags/") and p.endswith(".xml"))
         paths = ["/atom.xml", "/rss.xml", "/feed.json", "/", "/tags/load/atom.xml", "/tags/e2e/feed.json"]
@@ -53,7 +54,7 @@ def test_readers_under_load_while_posts_change_see_no_error_and_no_torn_read(tmp
         result = load.run_load(base, paths, clients=CLIENTS, seconds=SECONDS, mutate=lambda n: mutate(n + 1))
         assert proc.poll() is None
         newest = f"Load {result.mutations // 2}"
-        wait_for(lambda: titles(base, "/tags/load/atom.xml")[:1] == [newest], 5, "last change not published")
+        wait_for(lambda: titles(base, "/tags/load/atom.xml")[:1] == [newest], "last change not published")
 
     summary = (
         f"{result.requests} requests in {result.seconds:.1f} s ({result.per_second:.0f}/s), "

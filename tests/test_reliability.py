@@ -12,8 +12,9 @@ import feedparser
 
 from feedpub.service import Publisher
 
+from .helpers import wait_for
 from .http import fetch
-from .test_serve_e2e import TAG_FEED, post_text, serve, titles, wait_for
+from .test_serve_e2e import TAG_FEED, post_text, serve, titles
 from .validators import check_atom
 
 PAST = datetime(2025, 1, 1, tzinfo=UTC)
@@ -86,21 +87,21 @@ def test_posts_folder_gone_or_replaced_keeps_the_last_feeds_served(tmp_path):
         assert before.status == 200 and health(base)["status"] == "ok"
 
         posts.rename(tmp_path / "posts-away")  # deleted (as far as feedpub can tell)
-        wait_for(lambda: health(base)["status"] == "degraded", 5, "missing posts/ not reported")
+        wait_for(lambda: health(base)["status"] == "degraded", "missing posts/ not reported")
         assert "posts directory" in health(base)["error"]
         during = fetch(base, TAG_FEED)
         assert during.status == 200 and during.body == before.body  # the last good feeds, unchanged
         assert fetch(base, "/healthz").status == 200  # degraded, still serving
 
         posts.write_text("not a folder")  # replaced by a file
-        wait_for(lambda: health(base)["status"] == "degraded", 5, "posts/ as a file not reported")
+        wait_for(lambda: health(base)["status"] == "degraded", "posts/ as a file not reported")
         assert fetch(base, TAG_FEED).body == before.body
 
         posts.unlink()
         (tmp_path / "posts-away").rename(posts)  # back, with one post more
         (posts / "second.md").write_text(post_text("Second", PAST + timedelta(days=1)))
-        wait_for(lambda: health(base)["status"] == "ok", 5, "did not recover when posts/ came back")
-        wait_for(lambda: titles(base) == ["Second", "First"], 5, "posts added meanwhile not published")
+        wait_for(lambda: health(base)["status"] == "ok", "did not recover when posts/ came back")
+        wait_for(lambda: titles(base) == ["Second", "First"], "posts added meanwhile not published")
 
 
 def test_a_disk_refusing_writes_keeps_the_old_feeds_and_recovers(tmp_path):
@@ -115,7 +116,7 @@ def test_a_disk_refusing_writes_keeps_the_old_feeds_and_recovers(tmp_path):
         resource.prlimit(proc.pid, resource.RLIMIT_FSIZE, (512, hard))  # smaller than any feed
         try:
             (posts / "second.md").write_text(post_text("Second", PAST + timedelta(days=1), "x" * 2000))
-            wait_for(lambda: health(base)["status"] == "degraded", 5, "write failure not reported")
+            wait_for(lambda: health(base)["status"] == "degraded", "write failure not reported")
             assert "cannot write" in health(base)["error"]
             assert titles(base) == ["First"]  # the last good feed, still served
             after = {
@@ -127,8 +128,8 @@ def test_a_disk_refusing_writes_keeps_the_old_feeds_and_recovers(tmp_path):
             check_atom(fetch(base, "/atom.xml").body)
         finally:
             resource.prlimit(proc.pid, resource.RLIMIT_FSIZE, (soft, hard))
-        wait_for(lambda: health(base)["status"] == "ok", 5, "did not recover once writes worked")
-        wait_for(lambda: titles(base) == ["Second", "First"], 5, "the edit was not published after recovery")
+        wait_for(lambda: health(base)["status"] == "ok", "did not recover once writes worked")
+        wait_for(lambda: titles(base) == ["Second", "First"], "the edit was not published after recovery")
         leftovers = [p for p in feeds.rglob(".*") if p.name.endswith(".tmp")]
         assert leftovers == []  # no half-written temporary files left behind
     shutil.rmtree(tmp_path / ".feedpub")

