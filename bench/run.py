@@ -54,8 +54,8 @@ def _rss_mb() -> tuple[float, float]:
 def step_cold(config: Path) -> dict:
     from datetime import UTC, datetime
 
-    from feedpub.build import build_and_publish
     from feedpub.config import load_settings
+    from feedpub.publish.cold_build import build_and_publish
 
     settings = load_settings(config, {})
     start = time.perf_counter()
@@ -74,7 +74,7 @@ def step_cold(config: Path) -> dict:
 def step_service(config: Path) -> dict:
     """Warm start, quiet rescans, one edit, one addition: as the running service sees them."""
     from feedpub.config import load_settings
-    from feedpub.service import Publisher
+    from feedpub.service.publisher import Publisher
 
     settings = load_settings(config, {})
     start = time.perf_counter()
@@ -123,7 +123,7 @@ def step_service(config: Path) -> dict:
 def step_prime(config: Path) -> dict:
     """The service's first build with an empty cache (fills the cache for the warm start)."""
     from feedpub.config import load_settings
-    from feedpub.service import Publisher
+    from feedpub.service.publisher import Publisher
 
     start = time.perf_counter()
     publisher = Publisher(load_settings(config, {}))

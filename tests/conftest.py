@@ -85,7 +85,7 @@ def served_sample(tmp_path_factory):
     """One published copy of the sample site and one real server for the whole run (read-only tests).
 
     Yields (settings, base URL)."""
-    from feedpub.service import Publisher
+    from feedpub.service.publisher import Publisher
 
     from .http import running_app
 

@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from feedpub.config import Settings
 from feedpub.model import Post, Problem
-from feedpub.posts import load_posts, scan
+from feedpub.read.load import load_posts
+from feedpub.read.scan import scan
 
 
 def read_one(settings: Settings, source: str) -> Post | Problem:

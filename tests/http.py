@@ -13,7 +13,7 @@ from typing import Any
 from cheroot import wsgi
 
 from feedpub.config import Settings
-from feedpub.fastpath import application
+from feedpub.serve.fastpath import application
 
 
 @dataclass

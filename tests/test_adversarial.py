@@ -21,9 +21,9 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from feedpub.build import BuildResult, build
 from feedpub.model import Post, Problem, Scope, Status, status_at
-from feedpub.store import publish
+from feedpub.publish.cold_build import BuildResult, build
+from feedpub.publish.store import publish
 
 from .conftest import with_site
 from .helpers import post, problem, read_one

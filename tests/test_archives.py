@@ -13,11 +13,11 @@ import feedparser
 import pytest
 from lxml import etree
 
-from feedpub.build import build
 from feedpub.config import settings_from_mapping
 from feedpub.model import FeedKey, Scope
-from feedpub.service import Publisher
-from feedpub.store import publish
+from feedpub.publish.cold_build import build
+from feedpub.publish.store import publish
+from feedpub.service.publisher import Publisher
 
 from .conftest import Clock
 from .http import fetch, running_app

@@ -11,8 +11,8 @@ from types import ModuleType
 import feedparser
 import pytest
 
-from feedpub.build import build
 from feedpub.config import settings_from_mapping
+from feedpub.publish.cold_build import build
 
 CORPUS_PY = Path(__file__).resolve().parent.parent / "bench" / "corpus.py"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

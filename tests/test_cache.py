@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 
-from feedpub.cache import DB_NAME
-from feedpub.service import Publisher
+from feedpub.read.cache import DB_NAME
+from feedpub.service.publisher import Publisher
 
 from .test_incremental import assert_same_as_cold_build
 
@@ -190,7 +190,7 @@ def test_posts_sharing_a_slug_do_not_stop_an_incremental_restart(sample_site, no
 def test_posts_share_term_objects_when_read_and_when_unpickled(sample_site, now):
     import pickle
 
-    from feedpub.build import load_site
+    from feedpub.publish.cold_build import load_site
 
     posts = load_site(sample_site, now).posts
     by_key: dict[str, object] = {}
@@ -206,7 +206,7 @@ def test_posts_share_term_objects_when_read_and_when_unpickled(sample_site, now)
 def test_a_service_keeps_post_bodies_packed_and_renders_them_as_read(sample_site, now):
     import pickle
 
-    from feedpub.build import load_site
+    from feedpub.publish.cold_build import load_site
 
     read = {p.source: p for p in load_site(sample_site, now).posts}
     publisher = Publisher(sample_site, clock=lambda: now)

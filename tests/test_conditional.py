@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from feedpub.conditional import accepts_gzip, not_modified
+from feedpub.serve.conditional import accepts_gzip, not_modified
 
 MODIFIED = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 

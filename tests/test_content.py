@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from feedpub.content import (
+from feedpub.read.content import (
     LINK_SCHEMES,
     _Base,
     _filter_attribute,
@@ -102,12 +102,14 @@ def test_hidden_elements_fast_and_parsed_paths_agree(dirty, clean):
 
 
 def test_simple_hidden_elements_need_no_parser_and_others_do(monkeypatch):
-    import feedpub.content
+    import feedpub.read.content
 
     parsed = []
-    real = feedpub.content.lxml.html.fragment_fromstring
+    real = feedpub.read.content.lxml.html.fragment_fromstring
     monkeypatch.setattr(
-        feedpub.content.lxml.html, "fragment_fromstring", lambda *a, **k: parsed.append(1) or real(*a, **k)
+        feedpub.read.content.lxml.html,
+        "fragment_fromstring",
+        lambda *a, **k: parsed.append(1) or real(*a, **k),
     )
     spacer = '<p style="display:none;height:1px;overflow:hidden;"><br /></p><p>可见</p>'
     assert sanitize(spacer, BASE) == "<p>可见</p>" and not parsed  # the seeds' case: no parser

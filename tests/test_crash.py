@@ -23,7 +23,14 @@ from pathlib import Path
 import yaml
 from lxml import etree
 
-from feedpub.store import GZIP_SUFFIX, MANIFEST, TMP_SUFFIX, journal_names, precompressed, read_journals
+from feedpub.publish.store import (
+    GZIP_SUFFIX,
+    MANIFEST,
+    TMP_SUFFIX,
+    journal_names,
+    precompressed,
+    read_journals,
+)
 
 from .test_bench_corpus import corpus
 from .validators import check_atom, check_json_feed, check_rss
@@ -135,8 +142,8 @@ def test_kill_9_during_a_rewrite_never_leaves_a_broken_or_unaccounted_file(tmp_p
     assert check_consistent(feeds) == 0  # ...and settles every file
     assert journal_names(feeds) == []
     assert not [p for p in feeds.rglob("*") if p.name.endswith(TMP_SUFFIX)]
-    from feedpub.build import build
     from feedpub.config import load_settings
+    from feedpub.publish.cold_build import build
 
     from .test_incremental import on_disk
 
@@ -149,7 +156,7 @@ def test_a_service_starting_after_a_killed_build_republishes_everything(tmp_path
     """The manifest of a killed build is not the whole truth (its journal says so): the service
     must not warm-start from it, or the files the build put in place would stay unaccounted."""
     from feedpub.config import load_settings
-    from feedpub.service import Publisher
+    from feedpub.service.publisher import Publisher
 
     corpus.generate(tmp_path / "posts", 60, seed=6)
     config = {"site": {"base_url": "https://crash.example/"}, "paths": {"feeds": "feeds"}}
@@ -179,7 +186,7 @@ def test_a_service_starting_after_a_killed_build_republishes_everything(tmp_path
 def test_after_a_kill_journaled_files_are_rewritten_even_when_their_size_agrees(tmp_path):
     """A killed publish put B in place of A (same length); the next publish renders A again.
     Size and manifest say "unchanged": only the journal knows better."""
-    from feedpub.store import Store, gzip_bytes, write_atomic
+    from feedpub.publish.store import Store, gzip_bytes, write_atomic
 
     a, b = b"<feed>version-AAAA</feed>", b"<feed>version-BBBB</feed>"
     Store(tmp_path).publish({"atom.xml": a, "rss.xml": b"x"})
@@ -198,7 +205,7 @@ def test_after_a_kill_journaled_files_are_rewritten_even_when_their_size_agrees(
 def test_a_file_removed_by_a_killed_publish_is_deleted_by_the_next(tmp_path):
     """Killed between the manifest (which lists the file as gone) and the deletion: the journal
     names the path, and the next publish deletes it, so nginx does not serve it for ever."""
-    from feedpub.store import Store
+    from feedpub.publish.store import Store
 
     Store(tmp_path).publish({"atom.xml": b"<feed/>", "tags/x/atom.xml": b"<feed>x</feed>"})
     kept = (tmp_path / "tags/x/atom.xml").read_bytes()

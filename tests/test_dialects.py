@@ -377,7 +377,7 @@ def test_odd_file_names(site, write_post):
     bad_name = os.fsencode(site.posts_dir) + b"/bad-\xff-name.md"
     with open(bad_name, "wb") as handle:
         handle.write(b"---\ntitle: x\ndate: 2025-01-01\n---\n")
-    from feedpub.posts import scan
+    from feedpub.read.scan import scan
 
     problems = []
     scan(site.posts_dir, problems)

@@ -17,9 +17,9 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feedpub.build import build
 from feedpub.config import settings_from_mapping
 from feedpub.model import Post, Problem
+from feedpub.publish.cold_build import build
 
 from .fuzz import fuzz_post
 from .fuzz.fuzz_post import (

@@ -13,7 +13,8 @@ import pytest
 
 from feedpub.cli import post_record
 from feedpub.config import settings_from_mapping
-from feedpub.posts import SourceFile, read_post
+from feedpub.read.post_file import read_post
+from feedpub.read.scan import SourceFile
 
 from .conftest import BASE_CONFIG, NOW
 

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from feedpub.build import build
-from feedpub.service import Publisher
-from feedpub.store import GZIP_SUFFIX, MANIFEST
+from feedpub.publish.cold_build import build
+from feedpub.publish.store import GZIP_SUFFIX, MANIFEST
+from feedpub.service.publisher import Publisher
 
 from .conftest import Clock
 

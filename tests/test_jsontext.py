@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feedpub import jsontext
-from feedpub.jsontext import SortedJsonObject
+from feedpub.publish import manifest_text as jsontext
+from feedpub.publish.manifest_text import SortedJsonObject
 
 
 def reference(d: dict[str, Any]) -> bytes:

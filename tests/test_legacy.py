@@ -9,9 +9,9 @@ from urllib.parse import quote, urlsplit
 import feedparser
 import pytest
 
-from feedpub.build import build
 from feedpub.config import settings_from_mapping
-from feedpub.store import publish
+from feedpub.publish.cold_build import build
+from feedpub.publish.store import publish
 
 from .http import fetch, running_app
 

@@ -51,9 +51,9 @@ def _rss_kb() -> int:
 
 def _run_case(request: dict) -> dict:
     """In the forked child: build the site, validate every feed, measure."""
-    from feedpub.build import build
     from feedpub.config import settings_from_mapping
     from feedpub.model import Post
+    from feedpub.publish.cold_build import build
 
     from .conftest import NOW
     from .validators import check_any
@@ -107,8 +107,6 @@ def _run_case(request: dict) -> dict:
 def serve() -> None:
     """The helper: one JSON request per stdin line, each run in a forked child with an alarm."""
     # imported once here, before any fork, so no case pays for it
-    import feedpub.build
-    import feedpub.config  # noqa: F401
 
     from . import validators  # noqa: F401
 

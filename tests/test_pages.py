@@ -6,8 +6,8 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from feedpub.build import build
 from feedpub.model import FeedKey, Scope
+from feedpub.publish.cold_build import build
 from feedpub.render.pages import PageRenderer
 
 from .test_pages_fast import jinja_post_page

@@ -12,16 +12,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feedpub.build import build
 from feedpub.config import settings_from_mapping
 from feedpub.model import Author, FeedKey, Post, Scope, Status, Term
+from feedpub.publish.cold_build import build
 from feedpub.render.pages import PageRenderer, _post_view
-from feedpub.taxonomy import build_taxonomy
+from feedpub.render.taxonomy import build_taxonomy
 
 # ---- the Jinja reference ---------------------------------------------------------------------
 
 TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("feedpub", "templates"),
+    loader=jinja2.PackageLoader("feedpub.render", "templates"),
     autoescape=True,
     keep_trailing_newline=True,
     undefined=jinja2.StrictUndefined,

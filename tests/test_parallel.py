@@ -14,9 +14,9 @@ import signal
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 
-from feedpub import parallel
+from feedpub import workers as parallel
 from feedpub.errors import StoreError
-from feedpub.store import MANIFEST
+from feedpub.publish.store import MANIFEST
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -71,7 +71,7 @@ def _outcome(task) -> tuple[bool, str]:
 
 
 def _build(settings, workers: int, group_size: int, failing_source: str | None = None):
-    from feedpub.build import build_and_publish
+    from feedpub.publish.cold_build import build_and_publish
     from feedpub.render import rss, site
 
     site.GROUP_SIZE = group_size  # many small pieces: posts shared across workers
@@ -167,7 +167,7 @@ def test_threads_running_means_one_process(sample_site):
     """With another thread alive, fork_map does not fork, and a build still completes."""
     import threading
 
-    from feedpub.build import build_and_publish
+    from feedpub.publish.cold_build import build_and_publish
 
     release = threading.Event()
     waiter = threading.Thread(target=release.wait, daemon=True)

@@ -7,8 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from feedpub.build import build
-from feedpub.posts import load_posts, scan
+from feedpub.publish.cold_build import build
+from feedpub.read.load import load_posts
+from feedpub.read.scan import scan
 
 from .helpers import problem
 from .validators import check_feedparser
@@ -101,9 +102,9 @@ def test_missing_posts_dir_stops_a_build_before_it_unpublishes_anything(site, wr
     """A moved folder or a failed mount is not "no posts": feeds/ must keep what it has."""
     from click.testing import CliRunner
 
-    from feedpub.build import build_and_publish
     from feedpub.cli import main
     from feedpub.errors import FeedpubError
+    from feedpub.publish.cold_build import build_and_publish
 
     write_post("a.md", "---\ntitle: A\ndate: 2025-01-01\n---\nbody\n")
     build_and_publish(site, now)
@@ -123,9 +124,10 @@ def test_missing_posts_dir_stops_a_build_before_it_unpublishes_anything(site, wr
 
 
 def test_reading_across_a_process_pool_gives_what_one_process_gives(sample_site, monkeypatch):
-    import feedpub.posts as posts_module
+    from feedpub.read import load as posts_module
+    from feedpub.read.scan import scan
 
-    files = posts_module.scan(sample_site.posts_dir)
+    files = scan(sample_site.posts_dir)
     serial = posts_module.read_all(files, sample_site, workers=1)
     monkeypatch.setattr(posts_module, "PARALLEL_THRESHOLD", 2)  # the sample site is small
     pooled = posts_module.read_all(files, sample_site, workers=2)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import feedparser
 
-from feedpub.service import Publisher
+from feedpub.service.publisher import Publisher
 
 from .helpers import wait_for
 from .http import fetch

@@ -12,12 +12,13 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from feedpub.config import settings_from_mapping
-from feedpub.dates import rfc822, rfc3339
 from feedpub.model import Author, Post, Status, Term
+from feedpub.read.dates import rfc822, rfc3339
 from feedpub.render import atom, rss
-from feedpub.render.common import GENERATOR, MEDIA_TYPES, EntryContext, feed_spec
+from feedpub.render.common import GENERATOR, EntryContext, feed_spec
+from feedpub.render.formats import FORMATS
+from feedpub.render.taxonomy import build_taxonomy
 from feedpub.render.xml import ATOM, CONTENT, DC, MEDIA, XML_DECLARATION, sub  # sub: lxml's
-from feedpub.taxonomy import build_taxonomy
 
 # ---- the lxml reference ---------------------------------------------------------------------
 
@@ -78,7 +79,7 @@ def lxml_atom_feed(spec, entries, ctx) -> bytes:
     sub(feed, A + "title", spec.title, type="text")
     sub(feed, A + "subtitle", spec.description, type="text")
     sub(feed, A + "updated", rfc3339(spec.updated))
-    sub(feed, A + "link", rel="self", type=MEDIA_TYPES["atom"], href=spec.feed_url("atom"))
+    sub(feed, A + "link", rel="self", type=FORMATS["atom"].media_type, href=spec.feed_url("atom"))
     sub(feed, A + "link", rel="alternate", type="text/html", href=spec.home_url)
     lxml_person(feed, site.author.name, site.author.email, site.author.url)
     sub(feed, A + "generator", GENERATOR)
@@ -111,7 +112,7 @@ def lxml_rss_feed(spec, entries, ctx) -> bytes:
     sub(channel, "title", spec.title)
     sub(channel, "link", spec.home_url)
     sub(channel, "description", spec.description)
-    sub(channel, f"{{{ATOM}}}link", rel="self", type=MEDIA_TYPES["rss"], href=spec.feed_url("rss"))
+    sub(channel, f"{{{ATOM}}}link", rel="self", type=FORMATS["rss"].media_type, href=spec.feed_url("rss"))
     sub(channel, "language", spec.language)
     sub(channel, "lastBuildDate", rfc822(spec.updated))
     if spec.posts:
@@ -195,7 +196,7 @@ def test_text_rendering_equals_lxml(content, post, title, author):
 
 def test_the_comparison_sees_real_entries(sample_site, now):
     """The property above is not vacuous: real posts render to the same non-empty bytes."""
-    from feedpub.build import load_site
+    from feedpub.publish.cold_build import load_site
 
     result = load_site(sample_site, now)
     ctx = EntryContext(sample_site, result.taxonomy)

@@ -6,9 +6,9 @@ import logging
 import shutil
 from datetime import UTC, datetime, timedelta
 
-from feedpub.schedule import DUE_JOB, Scheduler
-from feedpub.service import Publisher
-from feedpub.status import read_status
+from feedpub.service.publisher import Publisher
+from feedpub.service.scheduler import DUE_JOB, Scheduler
+from feedpub.service.status import read_status
 
 from .conftest import Clock
 from .test_incremental import assert_same_as_cold_build
@@ -89,11 +89,11 @@ def test_due_job_points_at_next_scheduled_post(site, write_post):
 def test_watching_publisher_sees_changes_and_skips_walks_when_quiet(site, write_post, monkeypatch):
     import time
 
-    import feedpub.service
+    import feedpub.service.publisher
 
     walks = []
-    real_scan = feedpub.service.scan
-    monkeypatch.setattr(feedpub.service, "scan", lambda *args: walks.append(1) or real_scan(*args))
+    real_scan = feedpub.service.publisher.scan
+    monkeypatch.setattr(feedpub.service.publisher, "scan", lambda *args: walks.append(1) or real_scan(*args))
     write_post("a.md", POST.format(title="A", date="2025-01-01T00:00:00Z"))
     publisher = Publisher(site, clock=lambda: datetime(2026, 1, 1, tzinfo=UTC), watch=True)
     try:
@@ -126,7 +126,7 @@ def test_watching_publisher_sees_changes_and_skips_walks_when_quiet(site, write_
 
 def test_watcher_still_asks_for_a_full_walk_now_and_then(site, monkeypatch):
     """The README promises a full stat walk at least every FULL_WALK_SECONDS, events or not."""
-    from feedpub import watch
+    from feedpub.service import watcher as watch
 
     watcher = watch.PostsWatcher(site.posts_dir)
     try:

@@ -15,8 +15,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feedpub.front_matter import _YAML_CLOSE, _YAML_OPEN, _Loader, split
-from feedpub.simple_yaml import read_simple
+from feedpub.read.front_matter import _YAML_CLOSE, _YAML_OPEN, _Loader, split
+from feedpub.read.simple_yaml import read_simple
 
 from .test_bench_corpus import corpus
 

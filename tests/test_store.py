@@ -8,9 +8,9 @@ import stat
 
 import pytest
 
-from feedpub.build import build
 from feedpub.errors import StoreError
-from feedpub.store import MANIFEST, Store, publish, safe_relative, sha256
+from feedpub.publish.cold_build import build
+from feedpub.publish.store import MANIFEST, Store, publish, safe_relative, sha256
 
 
 def test_publish_writes_and_records(tmp_path):
@@ -149,7 +149,7 @@ def test_a_long_lived_store_patches_the_manifest_exactly(tmp_path):
     """The manifest text a store keeps between publishes is what encoding it afresh gives."""
     import random
 
-    from feedpub.store import Store
+    from feedpub.publish.store import Store
 
     out = tmp_path / "feeds"
     store = Store(out)
@@ -194,7 +194,7 @@ def _deleted_files_held(directory) -> int:
 def test_replaced_files_are_freed_by_the_reaper_not_the_publish(tmp_path):
     import time
 
-    from feedpub.store import Reaper, Store
+    from feedpub.publish.store import Reaper, Store
 
     out = tmp_path / "feeds"
     reaper = Reaper()
@@ -211,7 +211,7 @@ def test_replaced_files_are_freed_by_the_reaper_not_the_publish(tmp_path):
 
 
 def test_a_huge_publish_does_not_hold_more_than_the_limit(tmp_path, monkeypatch):
-    from feedpub.store import Reaper, Store
+    from feedpub.publish.store import Reaper, Store
 
     monkeypatch.setattr(Reaper, "LIMIT", 3)
     handed: list[list[int]] = []
@@ -233,7 +233,7 @@ def test_a_huge_publish_does_not_hold_more_than_the_limit(tmp_path, monkeypatch)
 def test_new_files_appear_whole_with_or_without_o_tmpfile(tmp_path, monkeypatch, tmpfile):
     """A new file is linked in whole (O_TMPFILE) or renamed in; one that exists after all is
     replaced; both ways leave no other name behind and the same mode."""
-    from feedpub import store
+    from feedpub.publish import store
 
     monkeypatch.setattr(store, "_no_tmpfile", not tmpfile)
     old_umask = os.umask(0o022)
@@ -256,7 +256,7 @@ def test_new_files_appear_whole_with_or_without_o_tmpfile(tmp_path, monkeypatch,
 def test_a_forked_child_links_through_its_own_proc_fd(tmp_path):
     """/proc/self/fd opened by the parent names the parent's descriptors: a child that used it
     would link the parent's file (or none) in place of its own."""
-    from feedpub import store
+    from feedpub.publish import store
 
     store.write_atomic(tmp_path / "parent.xml", b"parent", new=True)  # opens the parent's /proc dir
     pid = os.fork()
@@ -276,7 +276,7 @@ def test_a_page_is_compressed_once_per_version_when_asked_for_gzip(tmp_path):
     page on the first gzip request, keeps the result, and compresses a new version afresh."""
     import gzip
 
-    from feedpub.files import FeedFiles
+    from feedpub.serve.published import FeedFiles
 
     out = tmp_path / "feeds"
     page = "posts/a/index.html"

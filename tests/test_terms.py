@@ -7,7 +7,7 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feedpub.terms import assign_slugs, display_name, post_slug, raw_slug, term_key
+from feedpub.read.terms import assign_slugs, display_name, post_slug, raw_slug, term_key
 
 
 def test_case_and_width_variants_share_a_key():
@@ -85,7 +85,8 @@ def test_colliding_slugs_get_hashes_only_where_changed():
 
 def _sample_posts():
     from feedpub.config import settings_from_mapping
-    from feedpub.posts import load_posts, scan
+    from feedpub.read.load import load_posts
+    from feedpub.read.scan import scan
 
     from .conftest import BASE_CONFIG, ROOT
 
@@ -99,7 +100,7 @@ SAMPLE = _sample_posts()
 @given(st.sets(st.sampled_from(range(len(SAMPLE)))), st.sets(st.sampled_from(range(len(SAMPLE)))))
 def test_updating_a_taxonomy_equals_building_it_again(before, after):
     """update_taxonomy (what a rescan does) gives exactly what build_taxonomy gives."""
-    from feedpub.taxonomy import build_taxonomy, update_taxonomy
+    from feedpub.render.taxonomy import build_taxonomy, update_taxonomy
 
     old_posts = [SAMPLE[i] for i in sorted(before)]
     new_posts = [SAMPLE[i] for i in sorted(after)]

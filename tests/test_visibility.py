@@ -7,7 +7,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from feedpub.model import Post, Status, statuses
-from feedpub.visibility import Visibility, next_moment
+from feedpub.service.visibility import Visibility, next_moment
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

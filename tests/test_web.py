@@ -9,9 +9,9 @@ from urllib.parse import quote
 
 import pytest
 
-from feedpub.build import build
-from feedpub.service import Publisher
-from feedpub.store import publish
+from feedpub.publish.cold_build import build
+from feedpub.publish.store import publish
+from feedpub.service.publisher import Publisher
 
 from .http import fetch, running_app
 from .validators import check_feedparser
@@ -200,7 +200,7 @@ def test_index_lists_feeds_with_discovery_links(base):
 
 def test_fast_path_and_flask_answer_alike(served):
     """The fast path answers published files itself; Flask answers them the same way."""
-    from feedpub.web import create_app
+    from feedpub.serve.app import create_app
 
     settings, fast = served
     requests = [
@@ -241,8 +241,8 @@ def test_fast_path_and_flask_answer_alike(served):
 
 def test_published_files_never_reach_flask(served):
     """The fast path really answers published files (200, gzip, HEAD, 304) without the app."""
-    from feedpub.fastpath import FastFeeds
-    from feedpub.web import create_app
+    from feedpub.serve.app import create_app
+    from feedpub.serve.fastpath import FastFeeds
 
     settings, _base = served
     app = create_app(settings)
@@ -285,8 +285,8 @@ def test_fast_path_sees_a_new_publish(sample_site, now):
 def test_probes_of_unknown_paths_do_not_push_ready_answers_out(served, monkeypatch):
     from werkzeug.test import Client
 
-    from feedpub import fastpath
-    from feedpub.web import create_app
+    from feedpub.serve import fastpath
+    from feedpub.serve.app import create_app
 
     settings, _base = served
     monkeypatch.setattr(fastpath, "MAX_ENTRIES", 3)

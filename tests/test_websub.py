@@ -170,7 +170,7 @@ def test_a_refused_verification_subscribes_nobody(site):
 
 
 def test_a_subscriber_answering_410_is_unsubscribed(site):
-    from feedpub.websub import Subscriptions
+    from feedpub.service.subscriptions import Subscriptions
 
     subscriber = Recorder()
     subscriber.gone = True
@@ -223,7 +223,7 @@ def test_an_external_hub_is_pinged_for_changed_feeds_and_again_when_it_fails(sit
 
 
 def test_deliveries_are_coalesced_retried_with_backoff_and_bounded(monkeypatch):
-    from feedpub import websub
+    from feedpub.service import outbound as websub
 
     monkeypatch.setattr(websub, "BACKOFF", 0.05)
     worker = websub.Worker("test", threads=1)

@@ -22,8 +22,8 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from feedpub.build import build
-from feedpub.content import _FOOTNOTE_CLASSES, ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from feedpub.publish.cold_build import build
+from feedpub.read.content import _FOOTNOTE_CLASSES, ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
 from .validators import check_any
 

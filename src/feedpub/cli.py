@@ -12,13 +12,13 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .build import BuildResult, build_and_publish, load_site
-from .config import CONFIG_ENV, Settings, load_settings
-from .dates import rfc3339
-from .errors import FeedpubError
-from .model import Post, Scope, status_at
-from .posts import Hashed, Progress
+from feedpub import __version__
+from feedpub.config import CONFIG_ENV, Settings, load_settings
+from feedpub.errors import FeedpubError
+from feedpub.model import Post, Scope, status_at
+from feedpub.publish.cold_build import BuildResult, build_and_publish, load_site
+from feedpub.read.dates import rfc3339
+from feedpub.read.load import Hashed, Progress
 
 PROGRESS_THRESHOLD = 200
 
@@ -204,7 +204,7 @@ def serve_command(
 
     Example: feedpub serve --port 8080
     """
-    from .server import run_service
+    from feedpub.serve.server import run_service
 
     settings = _settings(config)
     try:

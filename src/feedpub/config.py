@@ -16,11 +16,12 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .errors import ConfigError
-from .legacy import LEGACY_TOOLS
+from feedpub.errors import ConfigError
 
 CONFIG_ENV = "FEEDPUB_CONFIG"
-FORMATS = ("rss", "atom", "json")
+FORMATS = ("rss", "atom", "json")  # the names of render.formats.FORMATS (a test holds them equal)
+# the tools whose feed URLs `legacy_urls` can answer (serve.legacy knows their URL shapes)
+LEGACY_TOOLS = ("jekyll", "hugo")
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..dates import rfc3339
-from ..model import Post
-from .common import GENERATOR, MEDIA_TYPES, EntryContext, FeedSpec, hub_url
-from .xml import ATOM, MEDIA, attr, document, finish, text
+from feedpub.model import Post
+from feedpub.read.dates import rfc3339
+from feedpub.render.common import GENERATOR, EntryContext, FeedSpec, hub_url
+from feedpub.render.formats import ATOM_FORMAT
+from feedpub.render.xml import ATOM, MEDIA, attr, document, finish, text
 
 HISTORY = "http://purl.org/syndication/history/1.0"
 
@@ -80,7 +81,7 @@ def render_archive(spec: FeedSpec, page: int, entries: list[bytes], ctx: EntryCo
 
 
 def _atom_link(rel: str, href: str) -> str:
-    return f'<link rel="{rel}" type="{MEDIA_TYPES["atom"]}" href="{attr(href)}"/>'
+    return f'<link rel="{rel}" type="{ATOM_FORMAT.media_type}" href="{attr(href)}"/>'
 
 
 def _head(

@@ -8,16 +8,11 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from urllib.parse import quote
 
-from ..config import Settings
-from ..model import FeedKey, Post, Scope, Term
-from ..taxonomy import Taxonomy
+from feedpub.config import Settings
+from feedpub.model import FeedKey, Post, Scope, Term
+from feedpub.render.formats import ATOM_FORMAT, FORMATS
+from feedpub.render.taxonomy import Taxonomy
 
-FEED_FILES = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
-MEDIA_TYPES = {
-    "rss": "application/rss+xml",
-    "atom": "application/atom+xml",
-    "json": "application/feed+json",
-}
 SCOPE_LABELS = {Scope.CATEGORY: "Category", Scope.TAG: "Tag"}
 # A feed with no entries still needs a date; this one is fixed so output stays deterministic.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -61,7 +56,7 @@ class FeedSpec:
     archive_page_size: int = 0
 
     def feed_url(self, fmt: str) -> str:
-        return self.base_url + url_path(self.key.path + FEED_FILES[fmt])
+        return self.base_url + url_path(self.key.path + FORMATS[fmt].file_name)
 
     @property
     def archive_pages(self) -> int:
@@ -84,12 +79,12 @@ class FeedSpec:
     @property
     def id(self) -> str:
         """Stable feed id: the Atom feed's own URL (as jekyll-feed does), which no post may claim."""
-        return self.feed_url("atom")
+        return self.feed_url(ATOM_FORMAT.name)
 
 
 def archive_page_size(settings: Settings) -> int:
     """Entries per archive page; 0 when there are no archives (they are Atom documents)."""
-    return settings.feeds.archive_page_size if "atom" in settings.feeds.formats else 0
+    return settings.feeds.archive_page_size if ATOM_FORMAT.name in settings.feeds.formats else 0
 
 
 def feed_spec(key: FeedKey, posts: tuple[Post, ...], settings: Settings) -> FeedSpec:

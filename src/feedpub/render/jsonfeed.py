@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..dates import rfc3339
-from ..model import Post
-from .common import EntryContext, FeedSpec, hub_url
+from feedpub.model import Post
+from feedpub.read.dates import rfc3339
+from feedpub.render.common import EntryContext, FeedSpec, hub_url
 
 VERSION = "https://jsonfeed.org/version/1.1"
 

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..model import Scope
-from .common import FeedSpec
-from .xml import XML_DECLARATION, sub
+from feedpub.model import Scope
+from feedpub.render.common import FeedSpec
+from feedpub.render.formats import FORMATS
+from feedpub.render.xml import XML_DECLARATION, sub
 
-PREFERRED = ("rss", "atom", "json")
-OPML_TYPES = {"rss": "rss", "atom": "rss", "json": "json"}
 GROUP_LABELS = {Scope.CATEGORY: "Categories", Scope.TAG: "Tags"}
 
 
 def render_opml(site_title: str, specs: list[FeedSpec], formats: tuple[str, ...]) -> bytes:
     """`specs` in the order they should be listed; the site's first."""
-    fmt = next(f for f in PREFERRED if f in formats)
+    fmt = next(f for f in FORMATS if f in formats)  # the registry's order is the preference
     opml = etree.Element("opml", version="2.0")
     head = sub(opml, "head")
     sub(head, "title", f"{site_title}: all feeds")
@@ -31,7 +30,7 @@ def render_opml(site_title: str, specs: list[FeedSpec], formats: tuple[str, ...]
         sub(
             parent,
             "outline",
-            type=OPML_TYPES[fmt],
+            type=FORMATS[fmt].opml_type,
             text=spec.title,
             title=spec.title,
             xmlUrl=spec.feed_url(fmt),

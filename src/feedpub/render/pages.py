@@ -21,10 +21,11 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from ..config import Settings
-from ..model import FeedKey, Post, Scope
-from ..taxonomy import Taxonomy
-from .common import FEED_FILES, MEDIA_TYPES, url_path
+from feedpub.config import Settings
+from feedpub.model import FeedKey, Post, Scope
+from feedpub.render.common import url_path
+from feedpub.render.formats import FORMATS
+from feedpub.render.taxonomy import Taxonomy
 
 LABELS = {
     "en": {
@@ -46,14 +47,13 @@ LABELS = {
         "posts": "篇",
     },
 }
-FORMAT_LABELS = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 RECENT_ON_INDEX = 30
 
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("feedpub", "templates"),
+        loader=jinja2.PackageLoader("feedpub.render", "templates"),
         autoescape=True,
         trim_blocks=False,
         keep_trailing_newline=True,
@@ -81,10 +81,10 @@ class _Links:
     def feeds(self, key: FeedKey, title: str) -> list[dict[str, str]]:
         return [
             {
-                "href": self.page(key.path + FEED_FILES[fmt]),
-                "type": MEDIA_TYPES[fmt],
-                "label": FORMAT_LABELS[fmt],
-                "title": f"{title} ({FORMAT_LABELS[fmt]})",
+                "href": self.page(key.path + FORMATS[fmt].file_name),
+                "type": FORMATS[fmt].media_type,
+                "label": FORMATS[fmt].label,
+                "title": f"{title} ({FORMATS[fmt].label})",
             }
             for fmt in self.settings.feeds.formats
         ]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 
-from ..dates import rfc822
-from ..model import Post
-from .common import GENERATOR, MEDIA_TYPES, EntryContext, FeedSpec, hub_url
-from .xml import ATOM, CONTENT, DC, MEDIA, attr, cdata, document, finish, text
+from feedpub.model import Post
+from feedpub.read.dates import rfc822
+from feedpub.render.common import GENERATOR, EntryContext, FeedSpec, hub_url
+from feedpub.render.formats import FORMATS
+from feedpub.render.xml import ATOM, CONTENT, DC, MEDIA, attr, cdata, document, finish, text
 
 
 def render_entry(post: Post, ctx: EntryContext) -> bytes:
@@ -41,7 +42,7 @@ def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> byte
         f'<rss xmlns:atom="{ATOM}" xmlns:content="{CONTENT}" xmlns:dc="{DC}" xmlns:media="{MEDIA}"'
         f' version="2.0"><channel><title>{text(spec.title)}</title><link>{text(spec.home_url)}</link>'
         f"<description>{text(spec.description)}</description>"
-        f'<atom:link rel="self" type="{MEDIA_TYPES["rss"]}" href="{attr(spec.feed_url("rss"))}"/>'
+        f'<atom:link rel="self" type="{FORMATS["rss"].media_type}" href="{attr(spec.feed_url("rss"))}"/>'
         + (f'<atom:link rel="hub" href="{attr(hub)}"/>' if (hub := hub_url(ctx.settings)) else "")
         + f"<language>{text(spec.language)}</language><lastBuildDate>{rfc822(spec.updated)}</lastBuildDate>"
     ]

@@ -9,29 +9,26 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from types import ModuleType
 from typing import NamedTuple
 
-from ..config import Settings
-from ..model import FeedKey, Post, Problem, Scope
-from ..taxonomy import Taxonomy
-from . import atom, jsonfeed, opml, rss
-from .common import FEED_FILES, EntryContext, FeedSpec, archive_page_size, feed_spec
-from .pages import RECENT_ON_INDEX, PageRenderer
+from feedpub.config import Settings
+from feedpub.model import FeedKey, Post, Problem, Scope
+from feedpub.render import atom, opml
+from feedpub.render.common import EntryContext, FeedSpec, archive_page_size, feed_spec
+from feedpub.render.formats import FORMATS, OPML_PATH
+from feedpub.render.pages import RECENT_ON_INDEX, PageRenderer
+from feedpub.render.taxonomy import Taxonomy
 
-RENDERERS: dict[str, ModuleType] = {"rss": rss, "atom": atom, "json": jsonfeed}
 ARCHIVED = "atom-archive"  # the entry variant archive pages carry
-ENTRY_KINDS = (*RENDERERS, ARCHIVED)
+ENTRY_KINDS = (*FORMATS, ARCHIVED)
 
 
 def _render_entry(kind: str, post: Post, ctx: EntryContext) -> bytes:
     if kind == ARCHIVED:
         return atom.render_archive_entry(post, ctx)
-    rendered: bytes = RENDERERS[kind].render_entry(post, ctx)
-    return rendered
+    return FORMATS[kind].renderer.render_entry(post, ctx)
 
 
-OPML_PATH = "opml.xml"
 GROUP_SIZE = 400  # files per piece of work when workers render side by side
 
 File = tuple[str, bytes]
@@ -156,7 +153,10 @@ class SiteRenderer:
     def feed_file(self, spec: FeedSpec, fmt: str) -> File:
         """The scope's feed in one format, its entries rendered once and reused."""
         entries = [e for e in (self._entry(fmt, p) for p in spec.posts) if e is not None]
-        return spec.key.path + FEED_FILES[fmt], RENDERERS[fmt].render_feed(spec, entries, self.ctx)
+        feed_format = FORMATS[fmt]
+        return spec.key.path + feed_format.file_name, feed_format.renderer.render_feed(
+            spec, entries, self.ctx
+        )
 
     def archive_files(self, spec: FeedSpec, archive_pages: Iterable[int] | None = None) -> Iterator[File]:
         """The scope's archive pages: all of them, or those in `archive_pages`."""
@@ -254,7 +254,7 @@ class SiteRenderer:
 
     def scope_paths(self, key: FeedKey, members: tuple[Post, ...] = ()) -> list[str]:
         """Every path a scope of these `members` has files at (to remove them when it disappears)."""
-        paths = [key.path + FEED_FILES[fmt] for fmt in self.settings.feeds.formats]
+        paths = [key.path + FORMATS[fmt].file_name for fmt in self.settings.feeds.formats]
         spec = feed_spec(key, members, self.settings)
         paths += [spec.archive_path(page) for page in range(1, spec.archive_pages + 1)]
         return paths + ([key.path + "index.html"] if key.scope is not Scope.SITE else [])

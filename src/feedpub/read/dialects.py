@@ -15,8 +15,10 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from .config import Settings
-from .content import (
+from feedpub.config import Settings
+from feedpub.errors import PostError
+from feedpub.model import Author, Post, Status, Term, shared_term
+from feedpub.read.content import (
     cut_summary,
     first_paragraph_text,
     html_to_text,
@@ -25,11 +27,9 @@ from .content import (
     safe_url,
     strip_xml_forbidden,
 )
-from .dates import DateError, file_name_date, parse_date
-from .errors import PostError
-from .front_matter import FrontMatter
-from .model import Author, Post, Status, Term, shared_term
-from .terms import clean_name, post_slug, term_key
+from feedpub.read.dates import DateError, file_name_date, parse_date
+from feedpub.read.front_matter import FrontMatter
+from feedpub.read.terms import clean_name, post_slug, term_key
 
 JEKYLL, HUGO = "jekyll", "hugo"
 MARKDOWN_SUFFIXES = (".md", ".markdown")

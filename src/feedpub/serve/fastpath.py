@@ -16,10 +16,10 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .answer import ReadyFile
-from .config import Settings
-from .files import FeedFiles
-from .web import create_app
+from feedpub.config import Settings
+from feedpub.serve.app import create_app
+from feedpub.serve.published import FeedFiles
+from feedpub.serve.responses import ReadyFile
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 # How long a manifest check is trusted: a publish shows up at most this much later.

@@ -31,8 +31,8 @@ from typing import Any, NamedTuple
 
 from isal import igzip
 
-from .errors import StoreError
-from .jsontext import SortedJsonObject, compact_json
+from feedpub.errors import StoreError
+from feedpub.publish.manifest_text import SortedJsonObject, compact_json
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1

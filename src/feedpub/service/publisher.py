@@ -19,18 +19,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from .cache import PostCache
-from .config import Settings
-from .errors import FeedpubError
-from .model import FeedKey, Post, Problem, Scope, statuses
-from .posts import UNREADABLE_FOLDER, Entry, Loaded, SourceFile, load_posts, scan, update_sources
-from .render.pages import post_page_path
-from .render.site import SiteRenderer
-from .status import read_status, write_status
-from .store import PublishReport, Reaper, Store, manifest_digest
-from .taxonomy import Taxonomy, build_taxonomy, update_taxonomy
-from .visibility import Visibility
-from .watch import PostsWatcher
+from feedpub.config import Settings
+from feedpub.errors import FeedpubError
+from feedpub.model import FeedKey, Post, Problem, Scope, statuses
+from feedpub.publish.store import PublishReport, Reaper, Store, manifest_digest
+from feedpub.read.cache import PostCache
+from feedpub.read.load import Entry, Loaded, load_posts
+from feedpub.read.scan import UNREADABLE_FOLDER, SourceFile, scan, update_sources
+from feedpub.render.pages import post_page_path
+from feedpub.render.site import SiteRenderer
+from feedpub.render.taxonomy import Taxonomy, build_taxonomy, update_taxonomy
+from feedpub.service.status import read_status, write_status
+from feedpub.service.visibility import Visibility
+from feedpub.service.watcher import PostsWatcher
 
 log = logging.getLogger("feedpub")
 

@@ -16,8 +16,8 @@ from typing import Any, ClassVar
 
 import yaml
 
-from .errors import PostError
-from .simple_yaml import read_simple
+from feedpub.errors import PostError
+from feedpub.read.simple_yaml import read_simple
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from .service import Publisher
+from feedpub.service.publisher import Publisher
 
 log = logging.getLogger("feedpub")
 

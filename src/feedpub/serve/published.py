@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .store import GZIP_SUFFIX, MANIFEST, gzip_bytes, lists_gzip, read_manifest, sha256
+from feedpub.publish.store import GZIP_SUFFIX, MANIFEST, gzip_bytes, lists_gzip, read_manifest, sha256
 
 CACHE_BYTES = 64 * 1024 * 1024
 

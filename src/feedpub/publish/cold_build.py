@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .config import Settings
-from .model import Post, Problem, statuses
-from .parallel import fork_map
-from .posts import Progress, load_posts, scan
-from .render.site import SiteRenderer
-from .store import PublishReport, Store, Written, new_stamp
-from .taxonomy import Taxonomy, build_taxonomy
+from feedpub.config import Settings
+from feedpub.model import Post, Problem, statuses
+from feedpub.publish.store import PublishReport, Store, Written, new_stamp
+from feedpub.read.load import Progress, load_posts
+from feedpub.read.scan import scan
+from feedpub.render.site import SiteRenderer
+from feedpub.render.taxonomy import Taxonomy, build_taxonomy
+from feedpub.workers import fork_map
 
 
 @dataclass

@@ -23,12 +23,12 @@ from types import FrameType
 
 from cheroot import wsgi
 
-from .config import CONFIG_ENV, Settings, load_settings
-from .fastpath import application
-from .render.common import hub_url
-from .schedule import Scheduler
-from .service import Publisher
-from .websub import Notifier
+from feedpub.config import CONFIG_ENV, Settings, load_settings
+from feedpub.render.common import hub_url
+from feedpub.serve.fastpath import application
+from feedpub.service.publisher import Publisher
+from feedpub.service.scheduler import Scheduler
+from feedpub.service.websub import Notifier
 
 log = logging.getLogger("feedpub")
 SHUTDOWN_SECONDS = 4
@@ -165,7 +165,7 @@ def _run_granian(
     multiprocessing.set_start_method("spawn", force=True)
     os.environ[PARENT_ENV] = str(os.getpid())
     server = Granian(
-        "feedpub.server:granian_app",
+        "feedpub.serve.server:granian_app",
         address=host,
         port=port,
         interface=Interfaces.WSGI,

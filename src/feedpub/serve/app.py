@@ -12,13 +12,14 @@ from urllib.parse import quote
 
 from flask import Flask, Response, request
 
-from .answer import ReadyFile, is_feed
-from .config import Settings
-from .files import FeedFiles
-from .legacy import legacy_target
-from .status import read_status
-from .terms import raw_slug, term_key
-from .websub import Hub
+from feedpub.config import Settings
+from feedpub.read.terms import raw_slug, term_key
+from feedpub.render.formats import is_feed
+from feedpub.serve.hub import Hub
+from feedpub.serve.legacy import legacy_target
+from feedpub.serve.published import FeedFiles
+from feedpub.serve.responses import ReadyFile
+from feedpub.service.status import read_status
 
 TERM_SCOPES = ("categories", "tags")
 

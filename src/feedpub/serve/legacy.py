@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from .terms import raw_slug, term_key
+from feedpub.read.terms import raw_slug, term_key
 
-LEGACY_TOOLS = ("jekyll", "hugo")
 _JEKYLL_TAG = re.compile(r"feed/by_tag/([^/]+)\.xml")
 _JEKYLL_CATEGORY = re.compile(r"feed/([^/]+)\.xml")
 _HUGO_TERM = re.compile(r"(categories|tags)/([^/]+)/index\.xml")

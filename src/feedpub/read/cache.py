@@ -18,10 +18,10 @@ import sqlite3
 from dataclasses import fields
 from pathlib import Path
 
-from . import __version__
-from .config import Settings
-from .model import Post, Problem
-from .posts import Entry
+from feedpub import __version__
+from feedpub.config import Settings
+from feedpub.model import Post, Problem
+from feedpub.read.load import Entry
 
 log = logging.getLogger("feedpub")
 

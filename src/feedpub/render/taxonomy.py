@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .model import FeedKey, Post, Scope, Term
-from .terms import assign_slugs, display_name
+from feedpub.model import FeedKey, Post, Scope, Term
+from feedpub.read.terms import assign_slugs, display_name
 
 
 @dataclass(frozen=True)

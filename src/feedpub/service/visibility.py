@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .model import Post, Status, status_at
+from feedpub.model import Post, Status, status_at
 
 
 def next_moment(post: Post, now: datetime) -> datetime | None:

@@ -17,7 +17,7 @@ import nh3
 from lxml import etree
 from markdown_it_pyrs import MarkdownIt
 
-from .errors import PostError
+from feedpub.errors import PostError
 
 # Characters XML 1.0 forbids anywhere in a document (tab, LF and CR are allowed).
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

@@ -7,44 +7,12 @@ they cannot disagree about a header or a 304.
 from __future__ import annotations
 
 from email.utils import format_datetime
-from pathlib import PurePosixPath
 
-from .conditional import accepts_gzip, not_modified
-from .config import Settings
-from .files import Served
-from .render.common import FEED_FILES, hub_url, topic_url
-
-MEDIA_TYPES = {
-    "rss.xml": "application/rss+xml; charset=utf-8",
-    "atom.xml": "application/atom+xml; charset=utf-8",
-    "feed.json": "application/feed+json; charset=utf-8",
-    "opml.xml": "text/x-opml; charset=utf-8",
-}
-HTML = "text/html; charset=utf-8"
-
-
-def is_archive(path: str) -> bool:
-    """An RFC 5005 archive page: `archive/<n>.xml` below a feed's folder (always Atom)."""
-    parent, _, name = path.rpartition("/")
-    return (parent == "archive" or parent.endswith("/archive")) and name.removesuffix(".xml").isdigit()
-
-
-def media_type(path: str) -> str:
-    name = PurePosixPath(path).name
-    if name in MEDIA_TYPES:
-        return MEDIA_TYPES[name]
-    if is_archive(path):
-        return MEDIA_TYPES["atom.xml"]
-    return HTML if name.endswith(".html") else "application/octet-stream"
-
-
-def is_feed(path: str) -> bool:
-    return PurePosixPath(path).name in MEDIA_TYPES or is_archive(path)
-
-
-def is_topic(path: str) -> bool:
-    """A subscription feed (RSS, Atom or JSON Feed of a scope): what WebSub announces."""
-    return PurePosixPath(path).name in FEED_FILES.values()
+from feedpub.config import Settings
+from feedpub.render.common import hub_url, topic_url
+from feedpub.render.formats import is_feed, is_topic, media_type
+from feedpub.serve.conditional import accepts_gzip, not_modified
+from feedpub.serve.published import Served
 
 
 class ReadyFile:

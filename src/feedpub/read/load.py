@@ -1,0 +1,174 @@
+"""Many post files → posts and problems: through the parse cache, across a process pool.
+
+Only files whose stat signature changed are read again, and of those only the ones whose bytes
+changed are parsed again; slug and id collisions are settled deterministically (the first source
+in path order keeps its slug and id). One bad file never stops a scan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import multiprocessing
+import os
+from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+
+from feedpub.config import Settings
+from feedpub.model import Post, Problem
+from feedpub.read.post_file import file_digest, read_hashed, read_post
+from feedpub.read.scan import SourceFile
+from feedpub.workers import fork_safe
+
+PARALLEL_THRESHOLD = 256
+Hashed = tuple[str, Post | Problem]
+Progress = Callable[[Iterator[Hashed], int], Iterable[Hashed]]
+Entry = tuple[tuple[int, int, int], str, Post | Problem]
+
+
+def read_all(
+    files: list[SourceFile], settings: Settings, workers: int | None = None, progress: Progress | None = None
+) -> list[Hashed]:
+    """Read files in order; across a process pool when there are many (same results, any worker count)."""
+    workers = workers or os.cpu_count() or 1
+    if len(files) < PARALLEL_THRESHOLD or workers == 1:
+        results: Iterator[Hashed] = (read_hashed(f, settings) for f in files)
+        return list(progress(results, len(files)) if progress else results)
+    # fork is cheapest, but is unsafe once threads run (the service): then use a fork server
+    method = "fork" if fork_safe() else "forkserver"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        mapped = pool.map(read_hashed, files, itertools.repeat(settings), chunksize=32)
+        return list(progress(mapped, len(files)) if progress else mapped)
+
+
+@dataclass
+class Loaded:
+    """The posts and problems of one scan, and which sources had to be read again."""
+
+    posts: list[Post]
+    problems: list[Problem]
+    read: list[str]
+    renamed: list[str] = field(default_factory=list)  # sources read again for a free slug
+    updated: list[str] = field(default_factory=list)  # sources whose cache entry was replaced
+    deleted: list[str] = field(default_factory=list)  # sources dropped from the cache (files gone)
+
+
+def load_posts(
+    files: Iterable[SourceFile],
+    settings: Settings,
+    cache: dict[str, Entry] | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    pack: bool = False,
+    keep_last_good: bool = False,
+    changed: Collection[str] | None = None,
+) -> Loaded:
+    """Read every file whose stat signature differs from `cache` (updated in place) unless its bytes
+    hash the same; resolve slug and id collisions deterministically (first source in path order wins).
+    `pack` compresses the bodies of the posts read (`Post.packed`), for a process that keeps them.
+    With `keep_last_good`, a file that made a post and now makes a Problem keeps its last good
+    post published, with the problem reported (the service: an editor's half-saved file must not
+    drop an entry from every reader). `changed` names the only sources whose signature may
+    differ from `cache` (what inotify reported), so the others are not compared one by one."""
+    by_source = {f.source: f for f in files}
+    cache = {} if cache is None else cache
+    deleted = sorted(cache.keys() - by_source.keys())
+    for source in deleted:
+        del cache[source]
+    stale: list[SourceFile] = []
+    resigned: list[str] = []  # touched, same bytes: only the signature is new
+    candidates = by_source.values() if changed is None else [by_source[s] for s in changed if s in by_source]
+    for source_file in candidates:
+        known = cache.get(source_file.source)
+        if known is None or known[0] == source_file.signature:
+            if known is None:
+                stale.append(source_file)
+            continue
+        try:  # touched, but perhaps not changed (a checkout, `touch`): the hash decides
+            same = known[1] != "" and file_digest(source_file.path) == known[1]
+        except OSError:
+            same = False
+        if same:
+            cache[source_file.source] = (source_file.signature, known[1], known[2])
+            resigned.append(source_file.source)
+        else:
+            stale.append(source_file)
+    for source_file, (digest, result) in zip(
+        stale, read_all(stale, settings, workers, progress), strict=True
+    ):
+        if pack and isinstance(result, Post):
+            result = result.packed()
+        elif keep_last_good and isinstance(result, Problem):
+            result = _with_last_good(result, cache.get(source_file.source))
+        cache[source_file.source] = (source_file.signature, digest, result)
+    posts: list[Post] = []
+    problems: list[Problem] = []
+    add_post, add_problem = posts.append, problems.append
+    for source in sorted(by_source):
+        result = cache[source][2]
+        if isinstance(result, Post):
+            add_post(result)
+        else:
+            add_problem(result)
+            if result.kept is not None:
+                add_post(result.kept)
+    # `posts` is in source order from here on, which the two checks below rely on
+    renamed = _unique_slugs(posts)
+    if renamed:
+        position = {post.source: index for index, post in enumerate(posts)}
+        for source, slug in renamed.items():
+            renamed_result = read_post(by_source[source], settings, slug)
+            if isinstance(renamed_result, Post):
+                posts[position[source]] = renamed_result.packed() if pack else renamed_result
+    posts, duplicates = _unique_ids(posts)
+    problems.extend(duplicates)
+    problems.sort(key=lambda p: (p.source, p.line or 0))
+    read = [f.source for f in stale]
+    return Loaded(posts, problems, read, sorted(renamed), read + resigned, deleted)
+
+
+def _with_last_good(problem: Problem, previous: Entry | None) -> Problem:
+    """`problem`, carrying the post its file made before (kept through any number of bad saves)."""
+    last = previous[2] if previous is not None else None
+    good = last.kept if isinstance(last, Problem) else last
+    if good is None:
+        return problem
+    return replace(problem, message=f"{problem.message} (its last good version stays published)", kept=good)
+
+
+def _unique_slugs(posts: list[Post]) -> dict[str, str]:
+    """Later sources (in path order; `posts` come in that order) whose slug is taken get the slug
+    plus a hash of their path."""
+    folded = [post.slug.casefold() for post in posts]
+    if len(set(folded)) == len(folded):
+        return {}  # no two alike (every scan but the rare one): no walk through the posts
+    taken: dict[str, str] = {}
+    renamed: dict[str, str] = {}
+    for post in posts:
+        key = post.slug.casefold()
+        if key in taken:
+            suffix = hashlib.sha1(post.source.encode("utf-8")).hexdigest()[:6]
+            renamed[post.source] = f"{post.slug}-{suffix}"
+        else:
+            taken[key] = post.source
+    return renamed
+
+
+def _unique_ids(posts: list[Post]) -> tuple[list[Post], list[Problem]]:
+    """Two posts with one id would be one entry to every reader: keep the first (in source order,
+    the order `posts` come in), report the rest."""
+    if len({post.id for post in posts}) == len(posts):
+        return posts, []  # every id once: the common case, without the walk below
+    seen: dict[str, str] = {}
+    kept: list[Post] = []
+    problems: list[Problem] = []
+    for post in posts:
+        if post.id in seen:
+            problems.append(
+                Problem(post.source, f"same id/permalink as {seen[post.id]} ({post.id}); left out")
+            )
+            continue
+        seen[post.id] = post.source
+        kept.append(post)
+    return kept, problems

@@ -1,0 +1,101 @@
+"""One post file → a Post or a Problem, never an exception.
+
+The bytes are decoded (UTF-8, or UTF-16/32 with a BOM), the front matter split and parsed, and
+the dialect's fields normalised; every failure, expected or not, becomes a Problem naming the
+file, the line where it can be found, and the reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import re
+
+from feedpub.config import Settings
+from feedpub.errors import PostError
+from feedpub.model import Post, Problem
+from feedpub.read.content import is_panic
+from feedpub.read.dialects import normalise
+from feedpub.read.front_matter import split
+from feedpub.read.scan import SourceFile
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (BOM or not) or BOM-marked UTF-16/32 → text with LF line endings; else PostError."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            data, chosen = data[len(bom) :], encoding
+            break
+    else:
+        chosen = "utf-8"
+    try:
+        text = data.decode(chosen)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1 if chosen == "utf-8" else None
+        raise PostError(
+            f"not {chosen.upper()} text (byte {exc.start}); save the file as UTF-8", line=line
+        ) from exc
+    if "\x00" in text:
+        raise PostError(
+            "contains NUL characters: not a text file", line=text[: text.index("\x00")].count("\n") + 1
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _key_line(text: str, message: str) -> int | None:
+    """The line of the front-matter key a message starts with (`tags: ...`), when we can find it."""
+    match = re.match(r"([A-Za-z_][\w-]*):", message)
+    if not match:
+        return None
+    found = re.search(
+        rf"^[ \t]*\"?{re.escape(match.group(1))}\"?[ \t]*[:=]", text, re.MULTILINE | re.IGNORECASE
+    )
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def read_post(source_file: SourceFile, settings: Settings, slug: str | None = None) -> Post | Problem:
+    """Read and normalise one file; any failure becomes a Problem, never an exception."""
+    return read_hashed(source_file, settings, slug)[1]
+
+
+def file_digest(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def read_hashed(
+    source_file: SourceFile, settings: Settings, slug: str | None = None
+) -> tuple[str, Post | Problem]:
+    """(sha256 of the bytes read, the Post or Problem they make); never raises."""
+    source = source_file.source
+    text, digest = "", ""
+    try:
+        size = os.stat(source_file.path).st_size
+        if size > settings.limits.max_file_bytes:
+            limit = settings.limits.max_file_bytes
+            return digest, Problem(source, f"file is {size} bytes, over limits.max_file_bytes ({limit})")
+        with open(source_file.path, "rb") as handle:
+            data = handle.read()
+        digest = hashlib.sha256(data).hexdigest()
+        text = decode(data)
+        front_matter = split(text, settings.limits.max_yaml_nodes)
+        return digest, normalise(front_matter, source, settings, slug)
+    except PostError as exc:
+        return digest, Problem(source, exc.message, exc.line or _key_line(text, exc.message))
+    except OSError as exc:
+        return digest, Problem(source, f"cannot read: {exc.strerror or exc}")
+    except RecursionError:
+        return digest, Problem(source, "content is nested too deeply to process")
+    except Exception as exc:  # one odd file must never stop the scan
+        return digest, Problem(source, f"cannot process: {type(exc).__name__}: {exc}"[:300])
+    except BaseException as exc:  # a Rust library's panic (pyo3's PanicException) is no Exception
+        if not is_panic(exc):
+            raise
+        return digest, Problem(source, f"cannot process: a parser failed: {exc}"[:300])

@@ -1,0 +1,157 @@
+"""Which files under posts/ are posts, and their stat signatures (no file is opened here).
+
+`scan` walks the folder; `update_sources` patches the last walk with the paths inotify named. A
+folder that cannot be listed, a link and a name that is not UTF-8 become Problems, not errors.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import NamedTuple
+
+from feedpub.errors import FeedpubError
+from feedpub.model import Problem
+
+POST_SUFFIXES = (".md", ".markdown", ".html")
+UNREADABLE_FOLDER = "cannot read directory"  # how `scan` reports a folder it could not list
+
+
+class SourceFile(NamedTuple):
+    """A candidate post: its path, its path relative to posts/ and its stat signature.
+
+    A NamedTuple with a str path: a rescan makes ten thousand of these, and Paths or frozen
+    dataclasses cost more to build than the stat calls themselves.
+    """
+
+    path: str
+    source: str
+    signature: tuple[int, int, int]
+
+
+def _skip_name(name: str) -> bool:
+    """Hidden files, editor droppings and Jekyll/Hugo special files are not posts."""
+    return (
+        name.startswith((".", "#", "~"))
+        or name.endswith("~")
+        or name == "_index.md"
+        or name.startswith("_index.")
+    )
+
+
+def _skip_dir(name: str) -> bool:
+    """`_drafts/` and other underscore folders (but `_posts/`) and hidden folders are skipped."""
+    return name.startswith(".") or (name.startswith("_") and name != "_posts")
+
+
+def is_post_path(source: str) -> bool:
+    """Whether a path relative to posts/ is one `scan` would list (ignoring symbolic links)."""
+    *folders, name = source.split("/")
+    if any(_skip_dir(folder) for folder in folders) or _skip_name(name):
+        return False
+    return name.lower().endswith(POST_SUFFIXES)
+
+
+def update_sources(
+    posts_dir: Path, known: dict[str, tuple[int, int, int]], changed: set[str]
+) -> tuple[dict[str, tuple[int, int, int]], set[str]] | None:
+    """`known` signatures with the `changed` files (absolute paths) stat'ed again, and the sources
+    those paths are; None when one of them is something only a full `scan` judges correctly (a
+    link, a path outside posts/)."""
+    root = str(posts_dir.resolve()) + os.sep
+    updated = dict(known)
+    touched: set[str] = set()
+    for path in changed:
+        if not path.startswith(root):
+            return None
+        source = path[len(root) :].replace(os.sep, "/")
+        if not is_post_path(source):
+            continue
+        touched.add(source)
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            updated.pop(source, None)
+            continue
+        except OSError:
+            return None
+        if stat.S_ISLNK(st.st_mode) or (not source.isascii() and not _is_utf8(source)):
+            return None
+        if stat.S_ISREG(st.st_mode):
+            updated[source] = (st.st_mtime_ns, st.st_size, st.st_ino)
+        else:
+            updated.pop(source, None)
+    return updated, touched
+
+
+def scan(posts_dir: Path, problems: list[Problem] | None = None) -> list[SourceFile]:
+    """Every post file below `posts_dir`, sorted by relative path; links leaving it are refused.
+
+    A posts directory that is missing, not a directory or unreadable raises FeedpubError: feeds
+    made from "no posts" would unpublish every entry because of a moved folder or a bad mount.
+    A subfolder that cannot be read is a Problem whose source is its path with a trailing '/'."""
+    root = posts_dir.resolve()
+    found: list[SourceFile] = []
+    visited: set[Path] = {root}
+    problems = [] if problems is None else problems
+
+    def inside(path: Path) -> bool:
+        return path == root or root in path.parents
+
+    def walk(directory: Path, rel: str) -> None:
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            if not rel:
+                raise FeedpubError(f"cannot read posts directory {posts_dir}: {exc.strerror or exc}") from exc
+            problems.append(Problem(rel, f"{UNREADABLE_FOLDER}: {exc.strerror or exc}"))
+            return
+        for entry in entries:
+            source = f"{rel}{entry.name}"
+            if not source.isascii() and not _is_utf8(source):
+                shown = source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                problems.append(Problem(shown, "file name is not valid UTF-8; rename it"))
+                continue
+            try:
+                if entry.is_dir():
+                    if _skip_dir(entry.name):
+                        continue
+                    real = Path(entry.path).resolve()
+                    if entry.is_symlink() and not inside(real):
+                        problems.append(
+                            Problem(source, "symbolic link leaves the posts directory; not followed")
+                        )
+                    elif real not in visited:
+                        visited.add(real)
+                        walk(Path(entry.path), source + "/")
+                    continue
+                if _skip_name(entry.name) or not entry.name.lower().endswith(POST_SUFFIXES):
+                    continue
+                if entry.is_symlink():
+                    if not inside(Path(entry.path).resolve()):
+                        problems.append(
+                            Problem(source, "symbolic link leaves the posts directory; not followed")
+                        )
+                        continue
+                    if not entry.is_file():
+                        continue
+                st = entry.stat()
+                if not stat.S_ISREG(st.st_mode):
+                    continue
+                found.append(SourceFile(entry.path, source, (st.st_mtime_ns, st.st_size, st.st_ino)))
+            except OSError as exc:
+                problems.append(Problem(source, f"cannot read: {exc.strerror or exc}"))
+
+    if not root.is_dir():
+        raise FeedpubError(f"posts directory {posts_dir} is missing or not a directory; nothing published")
+    walk(root, "")
+    return found
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
