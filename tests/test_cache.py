@@ -157,9 +157,9 @@ def test_an_idle_scan_after_a_warm_start_prepares_for_the_first_edit(sample_site
     publisher = Publisher(sample_site, clock=lambda: now)
     try:
         assert not publisher.rescan().rendered
-        assert publisher._taxonomy is None  # the warm start itself answers at once
+        assert publisher.state.published.taxonomy is None  # the warm start itself answers at once
         assert not publisher.rescan().rendered
-        assert publisher._taxonomy is not None and publisher._renderer is not None
+        assert publisher.state.published.taxonomy is not None and publisher.renderer is not None
         path = sample_site.posts_dir / "hbm-memory-race.md"
         path.write_text(path.read_text().replace("HBM 内存竞赛", "HBM 竞赛"))
         assert publisher.rescan().rendered

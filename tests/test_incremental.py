@@ -56,7 +56,7 @@ def live(sample_site, request):
 
 def _settle(publisher) -> None:
     """Wait for inotify's report of what the test just changed (watchdog holds events ~0.5 s)."""
-    watcher = publisher._watcher
+    watcher = publisher.sources.watcher
     if watcher is None:
         return
     deadline = time.monotonic() + 1.5
@@ -70,11 +70,11 @@ def step(live):
     _settle(publisher)
     report = publisher.rescan()
     assert report.error is None
-    if publisher._watcher is not None and report.changed_sources:
-        assert publisher._touched is not None  # the reported files alone were compared
+    if publisher.sources.watcher is not None and report.changed_sources:
+        assert publisher.sources.touched is not None  # the reported files alone were compared
     assert_same_as_cold_build(settings, clock)
     saved = publisher.db.load()  # what a restart starts from: every file as this scan left it
-    assert {s: e[:2] for s, e in saved.items()} == {s: e[:2] for s, e in publisher._cache.items()}
+    assert {s: e[:2] for s, e in saved.items()} == {s: e[:2] for s, e in publisher.cache.items()}
     return report
 
 

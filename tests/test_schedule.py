@@ -89,11 +89,11 @@ def test_due_job_points_at_next_scheduled_post(site, write_post):
 def test_watching_publisher_sees_changes_and_skips_walks_when_quiet(site, write_post, monkeypatch):
     import time
 
-    import feedpub.service.publisher
+    import feedpub.service.sources
 
     walks = []
-    real_scan = feedpub.service.publisher.scan
-    monkeypatch.setattr(feedpub.service.publisher, "scan", lambda *args: walks.append(1) or real_scan(*args))
+    real_scan = feedpub.service.sources.scan
+    monkeypatch.setattr(feedpub.service.sources, "scan", lambda *args: walks.append(1) or real_scan(*args))
     write_post("a.md", POST.format(title="A", date="2025-01-01T00:00:00Z"))
     publisher = Publisher(site, clock=lambda: datetime(2026, 1, 1, tzinfo=UTC), watch=True)
     try:

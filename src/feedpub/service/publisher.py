@@ -1,8 +1,11 @@
-"""Publisher: the long-running scan → render → publish loop behind `feedpub serve`.
+"""Publisher: the long-running scan → plan → render → publish loop behind `feedpub serve`.
 
-A rescan stats every file and re-reads only those whose (mtime, size, inode) changed; when
-nothing changed and no scheduled post fell due, it renders nothing and writes nothing. Scans are
-serialised by a lock, so the interval job and a date-triggered job never overlap.
+A rescan stats every file (or, with the watcher, only those inotify named) and re-reads only
+those whose (mtime, size, inode) changed; when nothing changed and no scheduled post fell due,
+it renders nothing and writes nothing. What to publish is decided by `plan.plan_publish`, a pure
+function of the state the last scan left (`state.ServiceState`, one frozen value) and the posts
+now; this module carries the plan out (render, store, announce) and hands the next state on.
+Scans are serialised by a lock, so the interval job and a date-triggered job never overlap.
 """
 
 from __future__ import annotations
@@ -10,28 +13,29 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
-import hashlib
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from feedpub.config import Settings
 from feedpub.errors import FeedpubError
-from feedpub.model import FeedKey, Post, Problem, Scope, statuses
-from feedpub.publish.store import PublishReport, Reaper, Store, manifest_digest
+from feedpub.model import Post, Problem, Scope
+from feedpub.publish.incremental import changed_files
+from feedpub.publish.store import PublishReport, Reaper, Store
 from feedpub.read.cache import PostCache
-from feedpub.read.load import Entry, Loaded, load_posts
-from feedpub.read.scan import UNREADABLE_FOLDER, SourceFile, scan, update_sources
-from feedpub.render.pages import post_page_path
+from feedpub.read.load import Entry, load_posts
+from feedpub.read.scan import SourceFile
 from feedpub.render.site import SiteRenderer
 from feedpub.render.taxonomy import Taxonomy, build_taxonomy, update_taxonomy
-from feedpub.service.status import read_status, write_status
+from feedpub.service.plan import Plan, plan_publish
+from feedpub.service.sources import Sources
+from feedpub.service.state import LastScan, Published, ScanReport, ServiceState, Signatures
+from feedpub.service.status import record_scan
 from feedpub.service.visibility import Visibility
-from feedpub.service.watcher import PostsWatcher
+from feedpub.service.warm_start import WarmStart
 
 log = logging.getLogger("feedpub")
 
@@ -52,23 +56,9 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
-class ScanReport:
-    """What one rescan did, for the log line and /healthz."""
-
-    started: datetime
-    duration_ms: float
-    changed_sources: int
-    rendered: bool
-    posts: dict[str, int] = field(default_factory=dict)
-    written: int = 0
-    removed: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    error: str | None = None
-
-
 class Publisher:
-    """Keeps posts, taxonomy and rendered entries between scans; republishes only what changed."""
+    """Carries each scan's plan out; keeps the state between scans, the parse cache (`cache`,
+    saved in `db`) and the rendered entries (`renderer`)."""
 
     def __init__(
         self,
@@ -82,34 +72,21 @@ class Publisher:
         self.settings = settings
         self.clock = clock
         self.on_publish = on_publish
-        self._watcher: PostsWatcher | None = None
-        if watch and settings.posts_dir.is_dir():
-            self._watcher = PostsWatcher(settings.posts_dir)
         self._lock = threading.Lock()
         self.db = PostCache(settings.cache_dir, settings)
-        self._cache: dict[str, Entry] = self.db.load()
-        self._posts: dict[str, Post] = {}  # by source, as last published
-        self._visible: frozenset[str] | None = None
-        self._taxonomy: Taxonomy | None = None
-        self._renderer: SiteRenderer | None = None
-        self._published = False  # feeds/ holds what self._posts and self._visible make
+        self.cache: dict[str, Entry] = self.db.load()
         self.store = Store(settings.feeds_dir, Reaper())
-        # (stat signatures, post counts, problems) of the last scan, to answer a quiet rescan fast
-        self._last: tuple[dict[str, tuple[int, int, int]], dict[str, int], list[Problem]] | None = None
-        self._visibility = Visibility()  # statuses, and the next moment a post appears or expires
-        self._scanned_at: datetime | None = None
-        self._sources: dict[str, SourceFile] = {}  # as of the last scan, by source
-        self._renamed: set[str] = set()  # sources that needed a free slug at the last scan
-        self._walk_problems: list[Problem] = []
-        self._first_publish = True
-        self._failed = False  # the last scan failed (say, a full disk): retry everything
-        self._frozen = False
-        self._scans = 0
-        self._touched: set[str] | None = None  # the only sources this scan compares (None: all)
+        self.sources = Sources(settings.posts_dir, watch)
+        self.warm_start = WarmStart(settings, self.db)
+        self.visibility = Visibility()  # statuses, and the next moment a post appears or expires
+        self.renderer: SiteRenderer | None = None
+        self.state = ServiceState()
 
     @property
     def posts(self) -> list[Post]:
-        return list(self._posts.values())
+        """The posts feeds/ was last published from."""
+        published = self.state.published
+        return list(published.posts.values()) if published is not None else []
 
     def rescan(self) -> ScanReport:
         """Scan posts/, and render and publish if anything changed or fell due."""
@@ -117,236 +94,111 @@ class Publisher:
             started = self.clock()
             t0 = time.perf_counter()
             try:
-                report = self._rescan(started)
-                self._failed = False
+                report, state = self._rescan(self.state, started)
+                state = replace(state, failed=False)
             except (FeedpubError, OSError) as exc:
                 report = ScanReport(started, 0.0, 0, False, error=str(exc))
                 # what this scan read is in the cache, not in feeds/: the next scan walks and
                 # compares every post with what was last published
-                self._failed = True
+                state = replace(self.state, failed=True)
             report.duration_ms = (time.perf_counter() - t0) * 1000
-            self._record(report)
-            self._scans += 1
-            if self._scans == 1:
-                release_free_memory()  # the first scan's transient lists and pickles are garbage now
-            if self._scans > 1 and self._published and self._taxonomy is None and report.error is None:
-                # a warm start answers at once and leaves the taxonomy for later: make it on the
-                # next (idle) scan, so the first edit costs what any edit costs
-                self._published_taxonomy(list(report.problems))
-                if self._renderer is not None:
-                    self._renderer.warm_up()
-            if self._published and not report.rendered and report.error is None:
-                self.store.prepare()  # on a quiet scan, not in the next edit (nothing if done)
-            if self._scans > 1 and self._published and not self._frozen:
-                # what the first scan loaded (every post) lives as long as the service: move it
-                # out of the collector's sight, so no later collection walks ten thousand posts
-                gc.collect()
-                gc.freeze()
-                self._frozen = True
-                release_free_memory()
+            record_scan(self.settings.cache_dir, report)
+            self.state = replace(state, scans=state.scans + 1)
+            self._after_scan(report)
             return report
 
-    def _rescan(self, now: datetime) -> ScanReport:
+    def _rescan(self, state: ServiceState, now: datetime) -> tuple[ScanReport, ServiceState]:
         if not self.settings.posts_dir.is_dir():  # before inotify, which may just report quiet
             raise FeedpubError(
                 f"posts directory {self.settings.posts_dir} is missing; serving the last feeds"
             )
-        self._touched = None
-        sources = None if self._failed else self._watched_sources()
-        if sources == [] and self._last is not None:
-            quiet = self._quiet_report(self._last[0], now)  # inotify saw nothing: no walk at all
-            if quiet is not None:
-                return quiet
-            sources = None
-        if sources is None:
-            self._walk_problems = []
-            sources = scan(self.settings.posts_dir, self._walk_problems)
-            sources += self._unreadable_kept(sources)
-            self._sources = {f.source: f for f in sources}
-        problems = list(self._walk_problems)  # links, unreadable folders: known since the last walk
-        signatures = {f.source: f.signature for f in sources}
-        quiet = None if self._failed else self._quiet_report(signatures, now)
-        if quiet is not None:
-            return quiet
-        before = {} if self._published else dict(self._cache)  # what a first publish compares with
+        sources = self._gather(state, now)
+        signatures = {f.source: f.signature for f in sources or ()}
+        if sources is None or (not state.failed and self._quiet(state, signatures, now)):
+            return self._quiet_report(state, now), state
+        problems = list(self.sources.walk_problems)  # links, unreadable folders: since the last walk
+        before = {} if state.published is not None else dict(self.cache)  # what a first publish compares
         loaded = load_posts(
-            sources, self.settings, self._cache, pack=True, keep_last_good=True, changed=self._touched
+            sources, self.settings, self.cache, pack=True, keep_last_good=True, changed=self.sources.touched
         )
-        deleted = set(loaded.deleted)
-        self.db.save({s: self._cache[s] for s in loaded.updated}, deleted)
+        self.db.save({s: self.cache[s] for s in loaded.updated}, set(loaded.deleted))
         problems += loaded.problems
         posts = {p.source: p for p in loaded.posts}
-        counts, visible = self._visibility.update(posts, now)
-        report = ScanReport(now, 0.0, len(loaded.read) + len(deleted), False, counts, problems=problems)
-        self._scanned_at = now
-        if not self._published:
-            on_disk = manifest_digest(self.settings.feeds_dir)  # read once for both checks below
-            if self._already_published(visible, self._cache, on_disk):
-                # warm start: feeds/ already holds exactly what these posts make; the taxonomy and
-                # renderer are made when the first change needs them
-                self._posts, self._visible, self._published = posts, visible, True
-                self._last = (signatures, report.posts, problems)
-                return report
-            prior = self._prior_publication(before, signatures, on_disk)
-            if prior is not None:  # posts changed while the service was down: publish just that
-                self._posts, self._visible = prior
-                self._published = True
-        candidates = self._candidates(posts, visible, loaded, deleted)
-        self._renamed = set(loaded.renamed)
-        pairs = [pair for src in sorted(candidates) if (pair := self._changed(src, posts, visible))]
-        affected = [p for pair in pairs for p in pair if p is not None]
-        if self._published and not affected and visible == self._visible:
-            self._posts = posts
-            self._last = (signatures, report.posts, problems)
-            return report
-        old = self._published_taxonomy(problems)
-        if old is not None and self._visible is not None:
-            was_visible, now_visible = self._visible, visible
-            removed = [o for o, _n in pairs if o is not None and o.id in was_visible]
-            added = [n for _o, n in pairs if n is not None and n.id in now_visible]
-            taxonomy = update_taxonomy(old, removed, added)
+        counts, visible = self.visibility.update(posts, now)
+        report = ScanReport(
+            now, 0.0, len(loaded.read) + len(loaded.deleted), False, counts, problems=problems
+        )
+        state = replace(state, scanned_at=now, last=LastScan(signatures, counts, tuple(problems)))
+        published = state.published
+        if published is None:
+            on_disk = self.warm_start.on_disk()
+            if self.warm_start.matches(visible, self.cache, on_disk):
+                # feeds/ already holds exactly what these posts make: the taxonomy and renderer
+                # are made when the first change (or an idle scan) needs them
+                return report, replace(state, published=Published(posts, visible))
+            published = self.warm_start.prior(before, signatures, on_disk)  # changed while down?
+        touched = {*loaded.read, *loaded.renamed, *loaded.deleted} | state.renamed
+        plan = plan_publish(published, posts, visible, touched, compare_all=state.failed)
+        state = replace(state, renamed=frozenset(loaded.renamed))
+        if not plan.publishes:
+            assert published is not None
+            return report, replace(state, published=replace(published, posts=posts))
+        return self._carry_out(plan, state, report)
+
+    def _gather(self, state: ServiceState, now: datetime) -> list[SourceFile] | None:
+        """posts/'s files now; None when inotify saw nothing and nothing fell due (no walk at all)."""
+        last = state.last.signatures if state.last is not None and state.published is not None else None
+        sources = None if state.failed else self.sources.watched(last)
+        if sources == [] and last is not None:
+            if self._quiet(state, last, now):
+                return None
+            sources = None
+        return self.sources.walk() if sources is None else sources
+
+    def _quiet(self, state: ServiceState, signatures: Signatures, now: datetime) -> bool:
+        """No file changed since the last scan and no post fell due."""
+        if state.last is None or state.published is None or signatures != state.last.signatures:
+            return False
+        due = self.visibility.due
+        return due is None or due > now
+
+    @staticmethod
+    def _quiet_report(state: ServiceState, now: datetime) -> ScanReport:
+        """The last scan's outcome again."""
+        assert state.last is not None
+        return ScanReport(now, 0.0, 0, False, dict(state.last.counts), problems=list(state.last.problems))
+
+    def _carry_out(
+        self, plan: Plan, state: ServiceState, report: ScanReport
+    ) -> tuple[ScanReport, ServiceState]:
+        """Render and publish what `plan` changes; record the first publish for the next start."""
+        old = self._taxonomy_of(plan.published, report.problems)
+        if old is not None:
+            taxonomy = update_taxonomy(old, plan.leaving, plan.joining)
         else:
-            taxonomy = build_taxonomy(loaded.posts, visible_ids=visible)
-        published = self._publish(taxonomy, affected, problems)
-        self._published = True
-        self._posts, self._visible, self._taxonomy = posts, visible, taxonomy
-        self._last = (signatures, report.posts, problems)
-        if self._first_publish:
-            self._record_published()  # so even a service that is killed later can warm-start from here
-            self._first_publish = False
+            taxonomy = build_taxonomy(list(plan.posts.values()), visible_ids=plan.visible)
+        published = self._publish(old, taxonomy, plan.affected, report.problems)
+        state = replace(state, published=Published(plan.posts, plan.visible, taxonomy))
+        if not state.recorded:  # so even a service that is killed later can warm-start from here
+            self._record(state)
+            state = replace(state, recorded=True)
         report.rendered = True
         report.written, report.removed = len(published.written), len(published.removed)
-        if self.on_publish is not None and published.written:
-            try:
-                self.on_publish(list(published.written))
-            except Exception:  # telling subscribers must never fail the publish itself
-                log.exception("could not announce the publish")
-        return report
+        self._announce(published)
+        return report, state
 
-    def _unreadable_kept(self, found: list[SourceFile]) -> list[SourceFile]:
-        """The files last seen in folders this walk could not read: kept as they were (a
-        permissions slip must not unpublish a folder's posts; a deleted folder is not unreadable)."""
-        folders = tuple(p.source for p in self._walk_problems if p.message.startswith(UNREADABLE_FOLDER))
-        if not folders:
-            return []
-        seen = {f.source for f in found}
-        return [f for src, f in sorted(self._sources.items()) if src.startswith(folders) and src not in seen]
+    def _taxonomy_of(self, published: Published | None, problems: list[Problem]) -> Taxonomy | None:
+        """The taxonomy feeds/ was rendered from; made (with its renderer) after a warm start."""
+        if published is None or published.taxonomy is not None:
+            return published.taxonomy if published is not None else None
+        taxonomy = build_taxonomy(list(published.posts.values()), visible_ids=published.visible)
+        self.renderer = SiteRenderer(self.settings, taxonomy, problems, ENTRY_CACHE_BYTES)
+        return taxonomy
 
-    def _watched_sources(self) -> list[SourceFile] | None:
-        """The files of posts/ as inotify says they are now, without a walk (an empty list when
-        nothing changed at all); None when a walk is due."""
-        if self._watcher is None:
-            return None
-        changed = self._watcher.take()  # always: a walk made for any reason covers what it gathered
-        if changed is None or self._last is None or not self._published:
-            return None
-        if not changed:
-            return []
-        updated = update_sources(self.settings.posts_dir, self._last[0], changed)
-        if updated is None:
-            return None
-        signatures, touched = updated
-        root = str(self.settings.posts_dir) + os.sep
-        known = self._sources  # patched, not rebuilt: ten thousand tuples cost more than the edit
-        for source in touched:
-            signature = signatures.get(source)
-            if signature is None:
-                known.pop(source, None)
-            elif source not in known or known[source].signature != signature:
-                known[source] = SourceFile(root + source, source, signature)
-        self._touched = touched
-        return list(known.values())
-
-    def _quiet_report(self, signatures: dict[str, tuple[int, int, int]], now: datetime) -> ScanReport | None:
-        """The last scan's outcome again when no file changed and no post fell due since; else None."""
-        if self._last is None or not self._published or signatures != self._last[0]:
-            return None
-        due = self._visibility.due
-        if due is not None and due <= now:
-            return None
-        _signatures, counts, last_problems = self._last
-        return ScanReport(now, 0.0, 0, False, dict(counts), problems=list(last_problems))
-
-    def _state(self, visible: frozenset[str], cache: dict[str, Entry] | None = None) -> str:
-        """A digest of everything the published files depend on: every source's signature and hash,
-        which posts are visible, and the settings (through the cache's fingerprint)."""
-        cache = self._cache if cache is None else cache
-        digest = hashlib.sha256(self.db.fingerprint.encode())
-        for source in sorted(cache):
-            signature, content, _result = cache[source]
-            digest.update(f"{source}\0{signature}\0{content}\n".encode("utf-8", "surrogateescape"))
-        for post_id in sorted(visible):
-            digest.update(post_id.encode("utf-8", "surrogateescape") + b"\n")
-        return digest.hexdigest()
-
-    def _prior_publication(
-        self, before: dict[str, Entry], signatures: dict[str, tuple[int, int, int]], on_disk: str | None
-    ) -> tuple[dict[str, Post], frozenset[str]] | None:
-        """The posts and visible ids feeds/ was published from by the last run, when its record
-        says feeds/ holds exactly what they make; None otherwise (then everything is rendered).
-        `signatures` are the files as they are now, `on_disk` the digest of the manifest."""
-        stamp = self.db.get_meta("published_at")
-        if not before or not stamp or not self._manifest_as_recorded(on_disk):
-            return None
-        try:
-            published_at = datetime.fromisoformat(stamp)
-        except ValueError:
-            return None
-        root = str(self.settings.posts_dir) + os.sep
-        files = [SourceFile(root + src, src, entry[0]) for src, entry in sorted(before.items())]
-        loaded = load_posts(files, self.settings, dict(before), pack=True, keep_last_good=True)
-        if loaded.read or any(signatures.get(src) != before[src][0] for src in loaded.renamed):
-            return None  # a post given a free slug was read again: right only if it did not change
-        visible = statuses(loaded.posts, published_at)[1]
-        if not self._already_published(visible, before, on_disk):
-            return None
-        return {p.source: p for p in loaded.posts}, visible
-
-    def _manifest_as_recorded(self, on_disk: str | None) -> bool:
-        recorded = self.db.get_meta("manifest_sha")
-        return recorded is not None and recorded == on_disk
-
-    def _already_published(
-        self, visible: frozenset[str], cache: dict[str, Entry], on_disk: str | None
-    ) -> bool:
-        """feeds/ is the manifest the last run recorded, made from exactly these sources and
-        visible posts (the manifest is compared first: it is cheaper than the digest)."""
-        return self._manifest_as_recorded(on_disk) and self.db.get_meta("published_state") == self._state(
-            visible, cache
-        )
-
-    def _candidates(
-        self, posts: dict[str, Post], visible: frozenset[str], loaded: Loaded, deleted: set[str]
-    ) -> set[str]:
-        """Sources whose post may differ from the published one: every source when visibility
-        moved (a post fell due), else those read, deleted, renamed now or before, or that came or
-        went among the posts (a duplicate id) - a few, not ten thousand; every source after a
-        failed scan."""
-        if visible != self._visible or self._failed:
-            return set(posts) | set(self._posts)
-        found = set(loaded.read) | set(loaded.renamed) | self._renamed | deleted
-        return found | (posts.keys() ^ self._posts.keys())
-
-    def _changed(
-        self, source: str, posts: dict[str, Post], visible: frozenset[str]
-    ) -> tuple[Post | None, Post | None] | None:
-        """(old, new) version of a post whose object or visibility differs since the last publish."""
-        old, new = self._posts.get(source), posts.get(source)
-        was = old is not None and self._visible is not None and old.id in self._visible
-        if old is new and was == (new is not None and new.id in visible):
-            return None
-        return old, new
-
-    def _published_taxonomy(self, problems: list[Problem]) -> Taxonomy | None:
-        """The taxonomy feeds/ was rendered from; made on the first change after a warm start."""
-        if self._published and self._taxonomy is None and self._visible is not None:
-            self._taxonomy = build_taxonomy(list(self._posts.values()), visible_ids=self._visible)
-            self._renderer = SiteRenderer(self.settings, self._taxonomy, problems, ENTRY_CACHE_BYTES)
-        return self._taxonomy
-
-    def _publish(self, taxonomy: Taxonomy, affected: list[Post], problems: list[Problem]) -> PublishReport:
-        old = self._taxonomy
-        renderer = self._renderer
+    def _publish(
+        self, old: Taxonomy | None, taxonomy: Taxonomy, affected: list[Post], problems: list[Problem]
+    ) -> PublishReport:
+        renderer = self.renderer
         if (
             renderer is None
             or old is None
@@ -354,104 +206,58 @@ class Publisher:
             or _renamed(old.slugs, taxonomy.slugs)
         ):
             # first publish, or a term's display name or slug changed: it shows in every entry
-            self._renderer = SiteRenderer(self.settings, taxonomy, problems, ENTRY_CACHE_BYTES)
-            return self.store.publish(self._renderer.all_files())
+            self.renderer = SiteRenderer(self.settings, taxonomy, problems, ENTRY_CACHE_BYTES)
+            return self.store.publish(self.renderer.all_files())
         renderer.problems = problems
         renderer.forget(affected)
         renderer.retarget(taxonomy)
-        return self.store.publish(*self._incremental(renderer, old, taxonomy, affected))
+        return self.store.publish(*changed_files(renderer, old, taxonomy, affected))
 
-    def _incremental(
-        self, renderer: SiteRenderer, old: Taxonomy, new: Taxonomy, affected: list[Post]
-    ) -> tuple[list[tuple[str, bytes]], list[str]]:
-        """The files a change touches, and the paths it makes disappear."""
-        keys: set[tuple[Scope, str]] = set()
-        for post in affected:
-            keys |= {(Scope.CATEGORY, t.key) for t in post.categories} | {
-                (Scope.TAG, t.key) for t in post.tags
-            }
-        site = FeedKey(Scope.SITE)
-        files, removed = renderer.scope_update(site, old.scopes[site], new.scopes[site])
-        for scope, key in sorted(keys):
-            if (scope, key) in new.names:
-                feed_key = new.feed_key(scope, key)
-                before = old.scopes.get(old.feed_key(scope, key)) if (scope, key) in old.names else None
-                scope_files, scope_gone = renderer.scope_update(feed_key, before, new.scopes[feed_key])
-                files += scope_files
-                removed += scope_gone
-            elif (scope, key) in old.names:
-                old_key = old.feed_key(scope, key)
-                removed += renderer.scope_paths(old_key, old.scopes[old_key])
-        files += renderer.shared_files(only_if_changed=True)
-        visible_now = {p.id: p for p in new.scopes[FeedKey(Scope.SITE)]}
-        pages = {}
-        for post in affected:
-            if visible_now.get(post.id) is post:
-                path, data = renderer.pages.post_page(post)
-                pages[path] = data
-        for post in affected:
-            path = post_page_path(post)
-            if path not in pages:
-                removed.append(path)
-        files += sorted(pages.items())
-        return files, removed
-
-    def _record(self, report: ScanReport) -> None:
-        previous = read_status(self.settings.cache_dir)
-        status = {
-            "last_scan": report.started.isoformat(),
-            "duration_ms": round(report.duration_ms, 1),
-            "posts": report.posts or previous.get("posts", {}),
-            "problems": len(report.problems),
-            "error": report.error,
-            "last_success": report.started.isoformat()
-            if report.error is None
-            else previous.get("last_success"),
-        }
+    def _announce(self, published: PublishReport) -> None:
+        if self.on_publish is None or not published.written:
+            return
         try:
-            write_status(self.settings.cache_dir, status)
-        except OSError as exc:
-            log.error("cannot write status to %s: %s", self.settings.cache_dir, exc)
-        if report.error:
-            log.error("scan failed after %.0f ms: %s", report.duration_ms, report.error)
-            return
-        log.info(
-            "scan %.0f ms: %d changed; posts %s; feeds %s; %d problems",
-            report.duration_ms,
-            report.changed_sources,
-            ", ".join(f"{v} {k}" for k, v in report.posts.items()),
-            f"{report.written} written, {report.removed} removed" if report.rendered else "unchanged",
-            len(report.problems),
-        )
-        if report.rendered or report.changed_sources:  # once per change, not on every quiet scan
-            for problem in report.problems:
-                log.warning("problem: %s", problem)
+            self.on_publish(list(published.written))
+        except Exception:  # telling subscribers must never fail the publish itself
+            log.exception("could not announce the publish")
 
-    def _record_published(self) -> None:
-        """Remember what feeds/ now holds, for the next start's warm-start check.
-
-        Done after the first publish and at a clean stop, not after every publish: the digest
-        walks every source. A stale record is harmless: a start compares it with the files and
-        with the manifest on disk, and renders everything when either differs."""
-        if self._visible is None:
+    def _after_scan(self, report: ScanReport) -> None:
+        """Work that makes later scans cheap, done after this one answered."""
+        state, published = self.state, self.state.published
+        if state.scans == 1:
+            release_free_memory()  # the first scan's transient lists and pickles are garbage now
+        if published is None or report.error is not None:
             return
-        self.db.set_meta("published_state", self._state(self._visible))
-        written = self.store.manifest_sha  # the bytes this run wrote last, else what is on disk
-        self.db.set_meta("manifest_sha", written or manifest_digest(self.settings.feeds_dir) or "")
-        if self._scanned_at is not None:  # when the published posts were last found visible
-            self.db.set_meta("published_at", self._scanned_at.isoformat())
+        if state.scans > 1 and published.taxonomy is None:
+            # a warm start answered at once and left the taxonomy for later: make it on the next
+            # (idle) scan, so the first edit costs what any edit costs
+            taxonomy = self._taxonomy_of(published, list(report.problems))
+            self.state = replace(state, published=replace(published, taxonomy=taxonomy))
+            if self.renderer is not None:
+                self.renderer.warm_up()
+        if not report.rendered:
+            self.store.prepare()  # on a quiet scan, not in the next edit (nothing if done)
+        if state.scans > 1 and gc.get_freeze_count() == 0:
+            # what the first scan loaded (every post) lives as long as the service: move it
+            # out of the collector's sight, so no later collection walks ten thousand posts
+            gc.collect()
+            gc.freeze()
+            release_free_memory()
+
+    def _record(self, state: ServiceState) -> None:
+        if state.published is not None:
+            self.warm_start.record(state.published, self.cache, self.store, state.scanned_at)
 
     def close(self) -> None:
         """Stop watching posts/, record what is published, close the cache."""
-        if self._watcher is not None:
-            self._watcher.stop()
+        self.sources.stop()
         with self._lock:
-            self._record_published()
+            self._record(self.state)
         self.db.close()
 
     def next_due(self) -> datetime | None:
         """The next moment a post becomes visible or expires after the last scan, for a date job."""
-        return self._visibility.due
+        return self.visibility.due
 
 
 def _renamed(old: dict[tuple[Scope, str], str], new: dict[tuple[Scope, str], str]) -> bool:

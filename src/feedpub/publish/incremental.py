@@ -1,0 +1,52 @@
+"""The files one change touches: the feeds of the site and of every term the changed posts had or
+have, the shared files when their shape changed, and the changed posts' pages.
+
+Everything else in feeds/ stays as it is, so an edit costs what its scopes cost, not a build.
+"""
+
+from __future__ import annotations
+
+from feedpub.model import FeedKey, Post, Scope
+from feedpub.render.pages import post_page_path
+from feedpub.render.site import File, SiteRenderer
+from feedpub.render.taxonomy import Taxonomy
+
+
+def changed_files(
+    renderer: SiteRenderer, old: Taxonomy, new: Taxonomy, affected: list[Post]
+) -> tuple[list[File], list[str]]:
+    """(files to write, paths that disappear) when `affected` posts take `old` to `new`."""
+    site = FeedKey(Scope.SITE)
+    files, removed = renderer.scope_update(site, old.scopes[site], new.scopes[site])
+    for scope, key in sorted(_terms_of(affected)):
+        if (scope, key) in new.names:
+            feed_key = new.feed_key(scope, key)
+            before = old.scopes.get(old.feed_key(scope, key)) if (scope, key) in old.names else None
+            scope_files, scope_gone = renderer.scope_update(feed_key, before, new.scopes[feed_key])
+            files += scope_files
+            removed += scope_gone
+        elif (scope, key) in old.names:
+            old_key = old.feed_key(scope, key)
+            removed += renderer.scope_paths(old_key, old.scopes[old_key])
+    files += renderer.shared_files(only_if_changed=True)
+    pages, gone = _post_pages(renderer, new, affected)
+    return files + pages, removed + gone
+
+
+def _terms_of(posts: list[Post]) -> set[tuple[Scope, str]]:
+    keys: set[tuple[Scope, str]] = set()
+    for post in posts:
+        keys |= {(Scope.CATEGORY, t.key) for t in post.categories} | {(Scope.TAG, t.key) for t in post.tags}
+    return keys
+
+
+def _post_pages(renderer: SiteRenderer, new: Taxonomy, affected: list[Post]) -> tuple[list[File], list[str]]:
+    """The pages of the affected posts that are visible now, and the paths of those that are not."""
+    visible_now = {p.id: p for p in new.scopes[FeedKey(Scope.SITE)]}
+    pages = {}
+    for post in affected:
+        if visible_now.get(post.id) is post:
+            path, data = renderer.pages.post_page(post)
+            pages[path] = data
+    gone = [path for post in affected if (path := post_page_path(post)) not in pages]
+    return sorted(pages.items()), gone
