@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,7 +28,7 @@ class Scope(enum.StrEnum):
     TAG = "tags"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Term:
     """A category or tag as one post spells it; `key` merges case and width variants."""
 
@@ -40,7 +41,9 @@ class Term:
         return (shared_term, (self.key, self.name))
 
 
-_TERMS: dict[tuple[str, str], Term] = {}
+# Terms in use, interned like sys.intern does strings: weakly, so a term no post names any more
+# leaves the table with its last post (a service runs for months while tags come and go).
+_TERMS: weakref.WeakValueDictionary[tuple[str, str], Term] = weakref.WeakValueDictionary()
 
 
 def shared_term(key: str, name: str) -> Term:
