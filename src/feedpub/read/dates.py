@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from email.utils import format_datetime
 
 # Matched against stripped text, with no `\s*` beside another: two adjacent optional runs of
 # spaces made a long run of them before a wrong character cost time quadratic in its length.
@@ -118,14 +119,4 @@ def rfc3339(moment: datetime) -> str:
 
 def rfc822(moment: datetime) -> str:
     """`Tue, 24 Jun 2025 09:10:04 +0800`: RSS 2.0 dates, English names whatever the locale."""
-    moment = _whole_minute_offset(moment)
-    days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-    months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-    offset = moment.utcoffset() or timedelta(0)
-    minutes = int(offset.total_seconds() // 60)
-    sign = "-" if minutes < 0 else "+"
-    hh, mm = divmod(abs(minutes), 60)
-    return (
-        f"{days[moment.weekday()]}, {moment.day:02d} {months[moment.month - 1]} {moment.year:04d} "
-        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d} {sign}{hh:02d}{mm:02d}"
-    )
+    return format_datetime(_whole_minute_offset(moment))
