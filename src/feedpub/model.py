@@ -67,7 +67,7 @@ class Author:
 
 @dataclass(frozen=True, slots=True)
 class Post:
-    """One source file normalised from either dialect (DESIGN.md §3)."""
+    """One source file normalised from either dialect ("The post model" in docs/architecture.md)."""
 
     id: str
     url: str

@@ -1,4 +1,5 @@
-"""APScheduler wiring: one BackgroundScheduler per service (DESIGN.md §9).
+"""APScheduler wiring: one BackgroundScheduler per service (several would run every job once
+each: "Traps in our dependencies" in docs/architecture.md).
 
 Two jobs call the same Publisher.rescan: an interval job every `scan.interval_seconds`, and a
 date job set for the next moment a scheduled post falls due (or a post expires), so it appears
