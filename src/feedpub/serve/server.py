@@ -4,8 +4,8 @@ The default server is Granian (HTTP in Rust, our WSGI app in its worker process)
 path it answers feed polls about as fast as nginx does on the same machine. The main process
 builds, runs the scheduler and supervises the worker; the worker only reads feeds/ through the
 manifest (an app process without a scheduler: see "Traps in our dependencies" in
-docs/architecture.md). `--server cheroot` runs everything in one pure-Python process instead. Either way SIGTERM or SIGINT stops the
-scheduler, lets requests in flight finish and exits 0.
+docs/architecture.md). `--server cheroot` runs everything in one pure-Python process instead.
+Either way SIGTERM or SIGINT stops the scheduler, lets requests in flight finish and exits 0.
 """
 
 from __future__ import annotations
