@@ -22,7 +22,9 @@ from datetime import UTC, datetime
 from feedpub.config import Settings
 from feedpub.errors import FeedpubError
 from feedpub.model import FeedKey, Post, Problem, Scope, statuses
-from feedpub.publish.store import PublishReport, Reaper, Store, manifest_digest
+from feedpub.publish.manifest import manifest_digest
+from feedpub.publish.reaper import Reaper
+from feedpub.publish.store import PublishReport, Store
 from feedpub.read.cache import PostCache
 from feedpub.read.load import Entry, Loaded, load_posts
 from feedpub.read.scan import UNREADABLE_FOLDER, SourceFile, scan, update_sources

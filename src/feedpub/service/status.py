@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from feedpub.publish.store import write_atomic
+from feedpub.publish.atomic import write_atomic
 
 STATUS_FILE = "status.json"
 
