@@ -44,11 +44,7 @@ def write_atomic(
     directory, name = os.path.split(target)
     tmp = os.path.join(directory, f".{name}.{os.getpid()}-{next(_counter)}{TMP_SUFFIX}")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(tmp, flags, 0o644)
-    except FileNotFoundError:
-        os.makedirs(directory, exist_ok=True)
-        fd = os.open(tmp, flags, 0o644)
+    fd = _open_making_dirs(tmp, directory, flags)
     try:
         try:
             _write_all(fd, data)
@@ -64,6 +60,15 @@ def write_atomic(
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _open_making_dirs(path: str, directory: str, flags: int) -> int:
+    """os.open(path), making `directory` (and its parents) first when it is missing."""
+    try:
+        return os.open(path, flags, 0o644)
+    except FileNotFoundError:
+        os.makedirs(directory, exist_ok=True)
+        return os.open(path, flags, 0o644)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -99,11 +104,7 @@ def _link_new(target: str, data: bytes) -> bool:
     directory = os.path.dirname(target) or "."
     flags = _TMPFILE | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0)
     try:
-        try:
-            fd = os.open(directory, flags, 0o644)
-        except FileNotFoundError:
-            os.makedirs(directory, exist_ok=True)
-            fd = os.open(directory, flags, 0o644)
+        fd = _open_making_dirs(directory, directory, flags)
     except (NotADirectoryError, PermissionError):
         return False  # the temporary-name way meets (and reports) the same
     except OSError:  # EISDIR: a kernel without O_TMPFILE; EOPNOTSUPP: a file system without it
