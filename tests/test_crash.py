@@ -23,14 +23,10 @@ from pathlib import Path
 import yaml
 from lxml import etree
 
-from feedpub.publish.store import (
-    GZIP_SUFFIX,
-    MANIFEST,
-    TMP_SUFFIX,
-    journal_names,
-    precompressed,
-    read_journals,
-)
+from feedpub.publish.atomic import TMP_SUFFIX
+from feedpub.publish.journal import journal_names, read_journals
+from feedpub.publish.manifest import MANIFEST
+from feedpub.publish.precompress import GZIP_SUFFIX, precompressed
 
 from .test_bench_corpus import corpus
 from .validators import check_atom, check_json_feed, check_rss
@@ -186,7 +182,9 @@ def test_a_service_starting_after_a_killed_build_republishes_everything(tmp_path
 def test_after_a_kill_journaled_files_are_rewritten_even_when_their_size_agrees(tmp_path):
     """A killed publish put B in place of A (same length); the next publish renders A again.
     Size and manifest say "unchanged": only the journal knows better."""
-    from feedpub.publish.store import Store, gzip_bytes, write_atomic
+    from feedpub.publish.atomic import write_atomic
+    from feedpub.publish.precompress import gzip_bytes
+    from feedpub.publish.store import Store
 
     a, b = b"<feed>version-AAAA</feed>", b"<feed>version-BBBB</feed>"
     Store(tmp_path).publish({"atom.xml": a, "rss.xml": b"x"})

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from feedpub.publish.cold_build import build
-from feedpub.publish.store import GZIP_SUFFIX, MANIFEST
+from feedpub.publish.manifest import MANIFEST
+from feedpub.publish.precompress import GZIP_SUFFIX
 from feedpub.service.publisher import Publisher
 
 from .conftest import Clock

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from feedpub import workers as parallel
 from feedpub.errors import StoreError
-from feedpub.publish.store import MANIFEST
+from feedpub.publish.manifest import MANIFEST
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -10,7 +10,8 @@ import pytest
 
 from feedpub.errors import StoreError
 from feedpub.publish.cold_build import build
-from feedpub.publish.store import MANIFEST, Store, publish, safe_relative, sha256
+from feedpub.publish.manifest import MANIFEST, sha256
+from feedpub.publish.store import Store, publish, safe_relative
 
 
 def test_publish_writes_and_records(tmp_path):
@@ -194,7 +195,8 @@ def _deleted_files_held(directory) -> int:
 def test_replaced_files_are_freed_by_the_reaper_not_the_publish(tmp_path):
     import time
 
-    from feedpub.publish.store import Reaper, Store
+    from feedpub.publish.reaper import Reaper
+    from feedpub.publish.store import Store
 
     out = tmp_path / "feeds"
     reaper = Reaper()
@@ -211,7 +213,8 @@ def test_replaced_files_are_freed_by_the_reaper_not_the_publish(tmp_path):
 
 
 def test_a_huge_publish_does_not_hold_more_than_the_limit(tmp_path, monkeypatch):
-    from feedpub.publish.store import Reaper, Store
+    from feedpub.publish.reaper import Reaper
+    from feedpub.publish.store import Store
 
     monkeypatch.setattr(Reaper, "LIMIT", 3)
     handed: list[list[int]] = []
@@ -233,38 +236,38 @@ def test_a_huge_publish_does_not_hold_more_than_the_limit(tmp_path, monkeypatch)
 def test_new_files_appear_whole_with_or_without_o_tmpfile(tmp_path, monkeypatch, tmpfile):
     """A new file is linked in whole (O_TMPFILE) or renamed in; one that exists after all is
     replaced; both ways leave no other name behind and the same mode."""
-    from feedpub.publish import store
+    from feedpub.publish import atomic
 
-    monkeypatch.setattr(store, "_no_tmpfile", not tmpfile)
+    monkeypatch.setattr(atomic, "_no_tmpfile", not tmpfile)
     old_umask = os.umask(0o022)
     try:
-        store.write_atomic(tmp_path / "a" / "new.xml", b"<new/>", new=True)
+        atomic.write_atomic(tmp_path / "a" / "new.xml", b"<new/>", new=True)
         (tmp_path / "b").mkdir()
         (tmp_path / "b" / "there.xml").write_bytes(b"old")
-        store.write_atomic(tmp_path / "b" / "there.xml", b"<replaced/>", new=True)
+        atomic.write_atomic(tmp_path / "b" / "there.xml", b"<replaced/>", new=True)
     finally:
         os.umask(old_umask)
     assert (tmp_path / "a" / "new.xml").read_bytes() == b"<new/>"
     assert (tmp_path / "b" / "there.xml").read_bytes() == b"<replaced/>"
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["new.xml", "there.xml"]
     assert stat.S_IMODE((tmp_path / "a" / "new.xml").stat().st_mode) == 0o644
-    assert store._no_tmpfile is (not tmpfile)  # the way asked for worked, and stayed in use
-    assert store._link_new(str(tmp_path / "a" / "linked.xml"), b"<l/>") is tmpfile  # linked, not renamed
+    assert atomic._no_tmpfile is (not tmpfile)  # the way asked for worked, and stayed in use
+    assert atomic._link_new(str(tmp_path / "a" / "linked.xml"), b"<l/>") is tmpfile  # linked, not renamed
     assert (tmp_path / "a" / "linked.xml").exists() is tmpfile
 
 
 def test_a_forked_child_links_through_its_own_proc_fd(tmp_path):
     """/proc/self/fd opened by the parent names the parent's descriptors: a child that used it
     would link the parent's file (or none) in place of its own."""
-    from feedpub.publish import store
+    from feedpub.publish import atomic
 
-    store.write_atomic(tmp_path / "parent.xml", b"parent", new=True)  # opens the parent's /proc dir
+    atomic.write_atomic(tmp_path / "parent.xml", b"parent", new=True)  # opens the parent's /proc dir
     pid = os.fork()
     if pid == 0:
         code = 1
         try:
-            store.write_atomic(tmp_path / "child.xml", b"child", new=True)
-            code = 2 if store._no_tmpfile else 0  # 2: it had to give up on O_TMPFILE
+            atomic.write_atomic(tmp_path / "child.xml", b"child", new=True)
+            code = 2 if atomic._no_tmpfile else 0  # 2: it had to give up on O_TMPFILE
         finally:
             os._exit(code)
     assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0

@@ -11,7 +11,8 @@ from datetime import datetime
 
 from feedpub.config import Settings
 from feedpub.model import Post, Problem, statuses
-from feedpub.publish.store import PublishReport, Store, Written, new_stamp
+from feedpub.publish.manifest import new_stamp
+from feedpub.publish.store import PublishReport, Store, Written
 from feedpub.read.load import Progress, load_posts
 from feedpub.read.scan import scan
 from feedpub.render.site import SiteRenderer
@@ -65,7 +66,7 @@ def build_and_publish(
     result, renderer = _prepare(settings, now, progress)
     store = Store(settings.feeds_dir)
     stamp = new_stamp()
-    store.manifest  # noqa: B018 - read once here, not once per worker
+    store.recover()  # reads the manifest (and clears up after a killed publish) once, not once per worker
     groups = renderer.file_groups()
     renderer.problems = []  # each piece hands back what it met; the parent merges them below
 

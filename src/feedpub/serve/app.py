@@ -42,7 +42,7 @@ def _canonical_redirect(files: FeedFiles, path: str) -> str | None:
 def _file_response(files: FeedFiles, path: str, settings: Settings) -> Response:
     plain = files.get(path, False)
     if plain is None:
-        return Response("not found\n", status=404, mimetype="text/plain")
+        return _not_found()
     ready = ReadyFile(path, plain, files.get(path, True), settings)
     # always the body: werkzeug drops it for HEAD and keeps Content-Length right
     status, headers, body = ready.respond(
@@ -62,33 +62,7 @@ def create_app(settings: Settings, files: FeedFiles | None = None) -> Flask:
 
     @app.route("/healthz", methods=["GET", "HEAD"])
     def healthz() -> Response:
-        status = read_status(settings.cache_dir)
-        manifest_ok = (settings.feeds_dir / "manifest.json").is_file()
-        try:
-            feed_count = sum(1 for p in files.manifest()["files"] if is_feed(p))
-        except OSError:
-            feed_count, manifest_ok = 0, False
-        body = {
-            "status": "ok",
-            "last_scan": status.get("last_scan"),
-            "last_success": status.get("last_success"),
-            "duration_ms": status.get("duration_ms"),
-            "posts": status.get("posts", {}),
-            "feeds": feed_count,
-            "problems": status.get("problems", 0),
-            "error": status.get("error"),
-        }
-        healthy = manifest_ok and status.get("last_success") is not None
-        if not healthy:
-            body["status"] = "unavailable"
-        elif status.get("error"):
-            body["status"] = "degraded"
-        return Response(
-            json.dumps(body, ensure_ascii=False) + "\n",
-            status=200 if healthy else 503,
-            content_type="application/json; charset=utf-8",
-            headers={"Cache-Control": "no-store"},
-        )
+        return _health_response(settings, files)
 
     if settings.websub.builtin:
         hub = Hub(settings, files.exists)
@@ -101,26 +75,70 @@ def create_app(settings: Settings, files: FeedFiles | None = None) -> Flask:
     @app.route("/", defaults={"path": ""}, methods=["GET", "HEAD"])
     @app.route("/<path:path>", methods=["GET", "HEAD"])
     def serve(path: str) -> Response:
-        if "\x00" in path or "\\" in path:
-            return Response("not found\n", status=404, mimetype="text/plain")
-        if path == "" or path.endswith("/"):
-            path += "index.html"
-        elif files.exists(path + "/index.html"):
-            return Response(status=301, headers={"Location": "/" + quote(path) + "/"})
-        if files.exists(path):
-            return _file_response(files, path, settings)
-        target = _canonical_redirect(files, path)
-        if target is not None:
-            if target.endswith("/index.html") and not request.path.endswith("index.html"):
-                target = target.removesuffix("index.html")
-            return Response(status=301, headers={"Location": target})
-        legacy = legacy_target(path, settings.legacy_urls, files.exists)
-        if legacy is not None:  # a feed URL of the tool the site moved from
-            return Response(status=301, headers={"Location": "/" + quote(legacy)})
-        if files.gone(path):
-            return Response(
-                "gone: this feed's term has no posts any more\n", status=410, mimetype="text/plain"
-            )
-        return Response("not found\n", status=404, mimetype="text/plain")
+        return _path_response(files, path, settings)
 
     return app
+
+
+def _health_response(settings: Settings, files: FeedFiles) -> Response:
+    """/healthz: the last scan as the service recorded it and the feeds the manifest lists; 503
+    until a scan has succeeded and there is a manifest, "degraded" when the last scan failed."""
+    status = read_status(settings.cache_dir)
+    manifest_ok = (settings.feeds_dir / "manifest.json").is_file()
+    try:
+        feed_count = sum(1 for p in files.manifest()["files"] if is_feed(p))
+    except OSError:
+        feed_count, manifest_ok = 0, False
+    body = {
+        "status": "ok",
+        "last_scan": status.get("last_scan"),
+        "last_success": status.get("last_success"),
+        "duration_ms": status.get("duration_ms"),
+        "posts": status.get("posts", {}),
+        "feeds": feed_count,
+        "problems": status.get("problems", 0),
+        "error": status.get("error"),
+    }
+    healthy = manifest_ok and status.get("last_success") is not None
+    if not healthy:
+        body["status"] = "unavailable"
+    elif status.get("error"):
+        body["status"] = "degraded"
+    return Response(
+        json.dumps(body, ensure_ascii=False) + "\n",
+        status=200 if healthy else 503,
+        content_type="application/json; charset=utf-8",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _path_response(files: FeedFiles, path: str, settings: Settings) -> Response:
+    """GET or HEAD of any other path: the file, a redirect (a directory without its slash, another
+    spelling of a term, a feed URL of the tool the site moved from), 410 for a gone feed, or 404."""
+    if "\x00" in path or "\\" in path:
+        return _not_found()
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    elif files.exists(path + "/index.html"):
+        return _moved("/" + quote(path) + "/")
+    if files.exists(path):
+        return _file_response(files, path, settings)
+    target = _canonical_redirect(files, path)
+    if target is not None:
+        if target.endswith("/index.html") and not request.path.endswith("index.html"):
+            target = target.removesuffix("index.html")
+        return _moved(target)
+    legacy = legacy_target(path, settings.legacy_urls, files.exists)
+    if legacy is not None:  # a feed URL of the tool the site moved from
+        return _moved("/" + quote(legacy))
+    if files.gone(path):
+        return Response("gone: this feed's term has no posts any more\n", status=410, mimetype="text/plain")
+    return _not_found()
+
+
+def _moved(location: str) -> Response:
+    return Response(status=301, headers={"Location": location})
+
+
+def _not_found() -> Response:
+    return Response("not found\n", status=404, mimetype="text/plain")

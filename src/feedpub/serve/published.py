@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from feedpub.publish.store import GZIP_SUFFIX, MANIFEST, gzip_bytes, lists_gzip, read_manifest, sha256
+from feedpub.publish.manifest import MANIFEST, lists_gzip, read_manifest, sha256
+from feedpub.publish.precompress import GZIP_SUFFIX, gzip_bytes
 
 CACHE_BYTES = 64 * 1024 * 1024
 

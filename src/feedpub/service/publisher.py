@@ -24,7 +24,8 @@ from feedpub.config import Settings
 from feedpub.errors import FeedpubError
 from feedpub.model import Post, Problem, Scope
 from feedpub.publish.incremental import changed_files
-from feedpub.publish.store import PublishReport, Reaper, Store
+from feedpub.publish.reaper import Reaper
+from feedpub.publish.store import PublishReport, Store
 from feedpub.read.cache import PostCache
 from feedpub.read.load import Entry, load_posts
 from feedpub.read.scan import SourceFile

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from feedpub.publish.store import write_atomic
+from feedpub.publish.atomic import write_atomic
 from feedpub.service.state import ScanReport
 
 log = logging.getLogger("feedpub")

@@ -19,7 +19,8 @@ from datetime import datetime
 
 from feedpub.config import Settings
 from feedpub.model import statuses
-from feedpub.publish.store import Store, manifest_digest
+from feedpub.publish.manifest import manifest_digest
+from feedpub.publish.store import Store
 from feedpub.read.cache import PostCache
 from feedpub.read.load import Entry, load_posts
 from feedpub.read.scan import SourceFile
