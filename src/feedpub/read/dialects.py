@@ -18,18 +18,13 @@ from urllib.parse import quote, urlsplit
 from feedpub.config import Settings
 from feedpub.errors import PostError
 from feedpub.model import Author, Post, Status, Term, shared_term
-from feedpub.read.content import (
-    cut_summary,
-    first_paragraph_text,
-    html_to_text,
-    render_body,
-    render_parts,
-    safe_url,
-    strip_xml_forbidden,
-)
+from feedpub.read.body import render_body, render_parts
 from feedpub.read.dates import DateError, file_name_date, parse_date
 from feedpub.read.front_matter import FrontMatter
+from feedpub.read.sanitize import strip_xml_forbidden
+from feedpub.read.summary import cut_summary, first_paragraph_text, html_to_text
 from feedpub.read.terms import clean_name, post_slug, term_key
+from feedpub.read.urls import safe_url
 
 JEKYLL, HUGO = "jekyll", "hugo"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
