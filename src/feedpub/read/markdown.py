@@ -1,8 +1,8 @@
 """Markdown → HTML with markdown-it.rs, guarded against the texts that would crash it.
 
-The renderer is Rust: too deep a nesting overflows the C stack and some inputs make it panic, so
-nesting is bounded from the text before rendering and a panic becomes a PostError, never a
-dead worker.
+The renderer is Rust: too deep a nesting overflows the C stack, and some inputs make it panic. So
+nesting is bounded from the text before rendering, and a panic is retried once with unmatched
+backticks escaped, then becomes a PostError.
 """
 
 from __future__ import annotations
