@@ -7,19 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from feedpub.read.content import (
-    LINK_SCHEMES,
-    _Base,
-    _filter_attribute,
-    _resolve,
-    absolute_url,
-    cut_summary,
-    html_to_text,
-    markdown_to_html,
-    render_body,
-    safe_url,
-    sanitize,
-)
+from feedpub.read.body import render_body
+from feedpub.read.markdown import markdown_to_html
+from feedpub.read.sanitize import _Base, _filter_attribute, sanitize
+from feedpub.read.summary import cut_summary, html_to_text
+from feedpub.read.urls import LINK_SCHEMES, _resolve, absolute_url, safe_url
 
 BASE = "https://news.example.org/posts/a-post/"
 
@@ -102,12 +94,12 @@ def test_hidden_elements_fast_and_parsed_paths_agree(dirty, clean):
 
 
 def test_simple_hidden_elements_need_no_parser_and_others_do(monkeypatch):
-    import feedpub.read.content
+    import feedpub.read.hidden
 
     parsed = []
-    real = feedpub.read.content.lxml.html.fragment_fromstring
+    real = feedpub.read.hidden.lxml.html.fragment_fromstring
     monkeypatch.setattr(
-        feedpub.read.content.lxml.html,
+        feedpub.read.hidden.lxml.html,
         "fragment_fromstring",
         lambda *a, **k: parsed.append(1) or real(*a, **k),
     )

@@ -23,7 +23,7 @@ import pytest
 from lxml import etree
 
 from feedpub.publish.cold_build import build
-from feedpub.read.content import _FOOTNOTE_CLASSES, ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from feedpub.read.sanitize import _FOOTNOTE_CLASSES, ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
 from .validators import check_any
 

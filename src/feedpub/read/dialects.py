@@ -1,7 +1,8 @@
 """Jekyll and Hugo front matter → one canonical Post (the table in DESIGN.md §3).
 
-Each dialect is a table of which keys feed which field; coercers check types and raise PostError
-naming the key, so `tags: {a: 1}` or `date: [1]` is a clear problem, not a crash or a guess.
+Each dialect is a table of which keys feed which field; the readers in `fields` check types and
+raise PostError naming the key. `normalise` runs the steps below in a fixed order, so a file
+with several bad keys always reports the same one.
 """
 
 from __future__ import annotations
@@ -10,26 +11,31 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC as _UTC
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import PurePosixPath
-from typing import Any
-from urllib.parse import quote, urlsplit
+from typing import Any, NamedTuple
+from urllib.parse import quote
 
 from feedpub.config import Settings
 from feedpub.errors import PostError
-from feedpub.model import Author, Post, Status, Term, shared_term
-from feedpub.read.content import (
-    cut_summary,
-    first_paragraph_text,
-    html_to_text,
-    render_body,
-    render_parts,
-    safe_url,
-    strip_xml_forbidden,
+from feedpub.model import Post, Status, Term
+from feedpub.read.body import render_body, render_parts
+from feedpub.read.dates import file_name_date
+from feedpub.read.fields import (
+    date_value,
+    expand_permalink,
+    first_author,
+    first_date,
+    first_image,
+    flag_value,
+    given_text,
+    post_url,
+    term_list,
 )
-from feedpub.read.dates import DateError, file_name_date, parse_date
 from feedpub.read.front_matter import FrontMatter
-from feedpub.read.terms import clean_name, post_slug, term_key
+from feedpub.read.sanitize import strip_xml_forbidden
+from feedpub.read.summary import cut_summary, first_paragraph_text, html_to_text
+from feedpub.read.terms import post_slug
 
 JEKYLL, HUGO = "jekyll", "hugo"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -37,9 +43,6 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # `[^\S\n]*`, not `\s*`: from every line start `\s*` ran across all the blank lines after it, so a
 # summary of many blank lines cost time quadratic in their number.
 _MARKUP = re.compile(r"[<>&*_`\[\]!\\#~|]|^[^\S\n]*[-+>=]|^[^\S\n]*\d+[.)]", re.MULTILINE)
-_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+$")
-# URL paths a post may not claim: they are the site's own pages and feeds.
-_RESERVED_NAMES = ("rss.xml", "atom.xml", "feed.json", "opml.xml", "manifest.json")
 
 
 @dataclass(frozen=True)
@@ -97,158 +100,7 @@ def detect_dialect(front_matter: FrontMatter, file_name: str) -> str:
     return JEKYLL if jekyll > hugo or (jekyll == hugo and dated_name) else HUGO
 
 
-# ---- coercers --------------------------------------------------------------------------------
-
-
-def _text(value: Any, key: str) -> str:
-    """Text, or a number written as text; anything else (lists, sets, bytes, booleans) is an error."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise PostError(f"{key}: expected text, got {type(value).__name__}")
-    return strip_xml_forbidden(str(value))
-
-
-def _given(meta: Mapping[str, Any], key: str) -> str | None:
-    """The stripped text of `key`, or None when it is absent, empty or only whitespace."""
-    value = meta.get(key)
-    if value is None:
-        return None
-    text = _text(value, key).strip()
-    return text or None
-
-
-def _flag(value: Any, key: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    words = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
-    if isinstance(value, str) and value.strip().lower() in words:
-        return words[value.strip().lower()]
-    raise PostError(f"{key}: expected true or false, got {value!r}"[:200])
-
-
-def _date(meta: Mapping[str, Any], key: str, settings: Settings) -> datetime | None:
-    if key not in meta or meta[key] in (None, ""):
-        return None
-    try:
-        return parse_date(meta[key], settings.tz)
-    except DateError as exc:
-        raise PostError(f"{key}: {exc}") from exc
-
-
-def _first_date(meta: Mapping[str, Any], keys: tuple[str, ...], settings: Settings) -> datetime | None:
-    for key in keys:
-        if key == "published" and isinstance(meta.get(key), bool):
-            continue
-        moment = _date(meta, key, settings)
-        if moment is not None:
-            return moment
-    return None
-
-
-def _terms(
-    meta: Mapping[str, Any], keys: tuple[str, ...], rules: DialectRules, settings: Settings
-) -> tuple[Term, ...]:
-    """Collect terms from every mapped key, first spelling of each key wins, bounded in count."""
-    limit = settings.limits
-    seen: dict[str, Term] = {}
-    for field_key in keys:
-        value = meta.get(field_key)
-        if value is None:
-            continue
-        if isinstance(value, str):
-            names = value.split() if field_key in rules.split_strings else [value]
-        elif isinstance(value, list):
-            names = []
-            for item in value:
-                if item is None:  # `- ` with nothing after it
-                    continue
-                if isinstance(item, bool) or not isinstance(item, str | int | float):
-                    raise PostError(f"{field_key}: expected a list of names, found {type(item).__name__}")
-                names.append(str(item))
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            names = [str(value)]
-        else:
-            raise PostError(f"{field_key}: expected a name or a list of names, got {type(value).__name__}")
-        for raw in names:
-            name = clean_name(strip_xml_forbidden(raw))[: limit.max_term_length].strip()
-            key = term_key(name)
-            if key and key not in seen:
-                if len(seen) >= limit.max_terms_per_post:
-                    raise PostError(
-                        f"{field_key}: more than {limit.max_terms_per_post} terms (limits.max_terms_per_post)"
-                    )
-                seen[key] = shared_term(key, name)
-    return tuple(seen.values())
-
-
-def _image(meta: Mapping[str, Any], keys: tuple[str, ...], base: str) -> str | None:
-    """The first image given, as an absolute http(s) URL; other schemes (data:, javascript:) give none."""
-    for key in keys:
-        value = meta.get(key)
-        if isinstance(value, list):
-            value = value[0] if value else None
-        if isinstance(value, dict):
-            value = value.get("path") or value.get("image") or value.get("src") or value.get("url")
-        if isinstance(value, str) and value.strip():
-            return safe_url(strip_xml_forbidden(value.strip()), base)
-    return None
-
-
-def _author(meta: Mapping[str, Any], base: str) -> Author | None:
-    value = meta.get("author", meta.get("authors"))
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        name = value.get("name")
-        if isinstance(name, str) and name.strip():
-            email, url = value.get("email"), value.get("url")
-            email = email.strip() if isinstance(email, str) else ""
-            return Author(
-                clean_name(strip_xml_forbidden(name)),
-                email if _EMAIL.match(email) is not None else None,
-                safe_url(strip_xml_forbidden(url), base) if isinstance(url, str) and url.strip() else None,
-            )
-        return None
-    if isinstance(value, str) and value.strip():
-        return Author(clean_name(strip_xml_forbidden(value)))
-    return None
-
-
 # ---- the canonical post -----------------------------------------------------------------------
-
-
-def _source_slug(path: PurePosixPath) -> tuple[str, datetime | None]:
-    stem = path.stem
-    if stem in ("index", "README") and path.parent.name:
-        stem = path.parent.name
-    dated = file_name_date(stem, _UTC)
-    if dated is not None:
-        return dated[1], dated[0]
-    return stem, None
-
-
-def _expand_permalink(pattern: str, slug: str, published: datetime, categories: tuple[Term, ...]) -> str:
-    """Jekyll permalink placeholders (`/:categories/:year/:month/:day/:title/`), for migrated sites."""
-    values = {
-        "year": f"{published.year:04d}",
-        "month": f"{published.month:02d}",
-        "day": f"{published.day:02d}",
-        "i_month": str(published.month),
-        "i_day": str(published.day),
-        "hour": f"{published.hour:02d}",
-        "minute": f"{published.minute:02d}",
-        "second": f"{published.second:02d}",
-        "title": slug,
-        "slug": slug,
-        "categories": "/".join(quote(t.key, safe="") for t in categories),
-        "output_ext": ".html",
-    }
-    whole_url = re.match(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/]*", pattern)
-    authority = whole_url.group(0) if whole_url else ""
-    path = pattern[len(authority) :]
-    expanded = re.sub(
-        r":(i_month|i_day|output_ext|[a-z]+)", lambda m: values.get(m.group(1), m.group(0)), path
-    )
-    return authority + re.sub(r"/{2,}", "/", expanded)
 
 
 def normalise(
@@ -263,94 +115,144 @@ def normalise(
     rules = RULES[dialect]
     raw = front_matter.metadata
     meta: Mapping[str, Any] = {k.lower(): v for k, v in raw.items()} if dialect == HUGO else raw
-    name_slug, name_date = _source_slug(path)
-    if name_date is not None:
-        name_date = name_date.replace(tzinfo=settings.tz)
-
-    published = _first_date(meta, rules.date, settings) or name_date
-    if published is None:
-        raise PostError("no date: set `date` in the front matter (or name the file YYYY-MM-DD-slug.md)")
-    available = _date(meta, "publishdate", settings) if dialect == HUGO else None
-    if dialect == HUGO and available is None and not isinstance(meta.get("published"), bool):
-        available = _date(meta, "published", settings)
-    updated = _first_date(meta, rules.updated, settings) or published
-    updated = max(updated, published)
-    expires = None
-    if dialect == HUGO:
-        expires = _date(meta, "expirydate", settings) or _date(meta, "unpublishdate", settings)
-
-    draft = "draft" in meta and meta["draft"] is not None and _flag(meta["draft"], "draft")
-    if (
-        "published" in meta
-        and isinstance(meta["published"], bool | str)
-        and not _looks_like_date(meta["published"])
-    ):
-        draft = draft or not _flag(meta["published"], "published")
-
-    given_slug = _given(meta, "slug")
-    slug = slug_override or post_slug(given_slug if given_slug else name_slug)
-    title = " ".join((_given(meta, "title") or "").split())
-    title = title[: settings.limits.max_title_length] or name_slug.replace("-", " ").strip() or slug
-    title = strip_xml_forbidden(title)
-
-    categories = _terms(meta, _lower(settings.taxonomies.categories, dialect), rules, settings)
-    tags = _terms(meta, _lower(settings.taxonomies.tags, dialect), rules, settings)
-
-    base = settings.site.base_url
-    url = base + "posts/" + quote(slug, safe="") + "/"
-    for key in rules.url:
-        given = _given(meta, key)
-        if given is not None:
-            url = _post_url(_expand_permalink(given, slug, published, categories), key, base)
-            break
-    post_id = url
-    for key in ("id", "guid"):
-        given = _given(meta, key)
-        if given is not None:
-            post_id = given if _SCHEME.match(given) else "urn:feedpub:" + quote(given, safe="")
-            break
-
+    name_slug, name_date = _name_slug_and_date(path, settings.tz)
+    dates = _dates(meta, dialect, rules, settings, name_date)
+    draft = _is_draft(meta)
+    slug, title = _slug_and_title(meta, name_slug, slug_override, settings)
+    categories, tags = _categories_and_tags(meta, dialect, rules, settings)
+    url = _url(meta, rules, slug, dates.published, categories, settings.site.base_url)
+    post_id = _post_id(meta, url)
     is_markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
-    separator = meta.get("excerpt_separator")
-    content_html, more_html = render_parts(
-        front_matter.body,
-        is_markdown,
-        url,
-        settings.limits.max_html_depth,
-        separator if isinstance(separator, str) and separator else None,
-    )
-    summary = _summary(meta, rules, is_markdown, content_html, more_html, url, settings)
-
+    content_html, more_html = _render(front_matter.body, meta, is_markdown, url, settings)
     return Post(
         id=post_id,
         url=url,
         slug=slug,
         title=title,
-        published=published,
-        updated=updated,
+        published=dates.published,
+        updated=dates.updated,
         categories=categories,
         tags=tags,
-        summary=summary,
+        summary=_summary(meta, rules, is_markdown, content_html, more_html, url, settings),
         body=content_html,
-        image=_image(meta, rules.image, url),
-        author=_author(meta, base),
+        image=first_image(meta, rules.image, url),
+        author=first_author(meta, settings.site.base_url),
         status=Status.DRAFT if draft else Status.PUBLISHED,
         source=source,
         dialect=dialect,
-        expires=expires,
-        available=available if available and available > published else None,
+        expires=dates.expires,
+        available=dates.available,
     )
 
 
-def _post_url(given: str, key: str, base: str) -> str:
-    """An absolute http(s) permalink that is not one of the site's own pages or feeds."""
-    url = safe_url(given, base)
-    if url is None:
-        raise PostError(f"{key}: expected an http(s) URL or a path, got {given!r}"[:200])
-    path = urlsplit(url).path
-    if url.rstrip("/") == base.rstrip("/") or path.rsplit("/", 1)[-1] in _RESERVED_NAMES:
-        raise PostError(f"{key}: {given!r} is the address of the site's own home page or feeds")
+def _name_slug_and_date(path: PurePosixPath, tz: tzinfo) -> tuple[str, datetime | None]:
+    """The slug and date a file's name gives (`2024-05-01-slug.md`, or a bundle's `slug/index.md`)."""
+    stem = path.stem
+    if stem in ("index", "README") and path.parent.name:
+        stem = path.parent.name
+    dated = file_name_date(stem, _UTC)
+    if dated is not None:
+        return dated[1], dated[0].replace(tzinfo=tz)
+    return stem, None
+
+
+class _Dates(NamedTuple):
+    published: datetime
+    updated: datetime  # never before `published`
+    available: datetime | None  # Hugo's publish date, only when later than `published`
+    expires: datetime | None
+
+
+def _dates(
+    meta: Mapping[str, Any], dialect: str, rules: DialectRules, settings: Settings, name_date: datetime | None
+) -> _Dates:
+    """The post's dates from the dialect's keys; the file name's date when no key gives one."""
+    published = first_date(meta, rules.date, settings) or name_date
+    if published is None:
+        raise PostError("no date: set `date` in the front matter (or name the file YYYY-MM-DD-slug.md)")
+    available = date_value(meta, "publishdate", settings) if dialect == HUGO else None
+    if dialect == HUGO and available is None and not isinstance(meta.get("published"), bool):
+        available = date_value(meta, "published", settings)
+    updated = first_date(meta, rules.updated, settings) or published
+    updated = max(updated, published)
+    expires = None
+    if dialect == HUGO:
+        expires = date_value(meta, "expirydate", settings) or date_value(meta, "unpublishdate", settings)
+    return _Dates(published, updated, available if available and available > published else None, expires)
+
+
+def _is_draft(meta: Mapping[str, Any]) -> bool:
+    """Hugo's `draft: true` or Jekyll's `published: false` (a `published` date is no flag)."""
+    draft = "draft" in meta and meta["draft"] is not None and flag_value(meta["draft"], "draft")
+    if (
+        "published" in meta
+        and isinstance(meta["published"], bool | str)
+        and not _looks_like_date(meta["published"])
+    ):
+        draft = draft or not flag_value(meta["published"], "published")
+    return draft
+
+
+def _slug_and_title(
+    meta: Mapping[str, Any], name_slug: str, slug_override: str | None, settings: Settings
+) -> tuple[str, str]:
+    """The slug (the scan's free one, else `slug`, else the file name's) and the title (else one
+    made from the file name, else the slug)."""
+    given_slug = given_text(meta, "slug")
+    slug = slug_override or post_slug(given_slug if given_slug else name_slug)
+    title = " ".join((given_text(meta, "title") or "").split())
+    title = title[: settings.limits.max_title_length] or name_slug.replace("-", " ").strip() or slug
+    return slug, strip_xml_forbidden(title)
+
+
+def _categories_and_tags(
+    meta: Mapping[str, Any], dialect: str, rules: DialectRules, settings: Settings
+) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
+    """The terms of the keys `taxonomies.categories` and `taxonomies.tags` name."""
+    categories = term_list(
+        meta, _lower(settings.taxonomies.categories, dialect), rules.split_strings, settings
+    )
+    tags = term_list(meta, _lower(settings.taxonomies.tags, dialect), rules.split_strings, settings)
+    return categories, tags
+
+
+def _url(
+    meta: Mapping[str, Any],
+    rules: DialectRules,
+    slug: str,
+    published: datetime,
+    categories: tuple[Term, ...],
+    base: str,
+) -> str:
+    """The first permalink key given (Jekyll placeholders expanded), else `posts/<slug>/`."""
+    for key in rules.url:
+        given = given_text(meta, key)
+        if given is not None:
+            return post_url(expand_permalink(given, slug, published, categories), key, base)
+    return base + "posts/" + quote(slug, safe="") + "/"
+
+
+def _post_id(meta: Mapping[str, Any], url: str) -> str:
+    """`id` or `guid` (a URN unless it has a scheme), else the post's URL."""
+    for key in ("id", "guid"):
+        given = given_text(meta, key)
+        if given is not None:
+            return given if _SCHEME.match(given) else "urn:feedpub:" + quote(given, safe="")
     return url
+
+
+def _render(
+    body: str, meta: Mapping[str, Any], is_markdown: bool, url: str, settings: Settings
+) -> tuple[str, str | None]:
+    """The body as safe HTML, and the part before `excerpt_separator` (or `<!--more-->`), if any."""
+    separator = meta.get("excerpt_separator")
+    return render_parts(
+        body,
+        is_markdown,
+        url,
+        settings.limits.max_html_depth,
+        separator if isinstance(separator, str) and separator else None,
+    )
 
 
 def _lower(keys: tuple[str, ...], dialect: str) -> tuple[str, ...]:
@@ -373,7 +275,7 @@ def _summary(
     """Explicit summary keys first, then the part before `<!--more-->`, then first paragraph or auto."""
     length = settings.feeds.summary_length
     for key in rules.summary:
-        given = _given(meta, key)
+        given = given_text(meta, key)
         if given is not None:
             if not _MARKUP.search(given):  # plain text, as summaries usually are: nothing to render
                 return cut_summary(given, length * 4)

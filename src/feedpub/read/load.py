@@ -76,9 +76,35 @@ def load_posts(
     deleted = sorted(cache.keys() - by_source.keys())
     for source in deleted:
         del cache[source]
+    candidates = by_source.values() if changed is None else [by_source[s] for s in changed if s in by_source]
+    stale, resigned = _stale_files(candidates, cache)
+    for source_file, (digest, result) in zip(
+        stale, read_all(stale, settings, workers, progress), strict=True
+    ):
+        if pack and isinstance(result, Post):
+            result = result.packed()
+        elif keep_last_good and isinstance(result, Problem):
+            result = _with_last_good(result, cache.get(source_file.source))
+        cache[source_file.source] = (source_file.signature, digest, result)
+    posts, problems = _in_source_order(sorted(by_source), cache)
+    # `posts` is in source order from here on, which the two checks below rely on
+    renamed = _unique_slugs(posts)
+    if renamed:
+        _read_renamed(posts, renamed, by_source, settings, pack)
+    posts, duplicates = _unique_ids(posts)
+    problems.extend(duplicates)
+    problems.sort(key=lambda p: (p.source, p.line or 0))
+    read = [f.source for f in stale]
+    return Loaded(posts, problems, read, sorted(renamed), read + resigned, deleted)
+
+
+def _stale_files(
+    candidates: Iterable[SourceFile], cache: dict[str, Entry]
+) -> tuple[list[SourceFile], list[str]]:
+    """(files to read: new, or touched with other bytes; sources touched with the same bytes, whose
+    cache entry only takes the new signature here)."""
     stale: list[SourceFile] = []
     resigned: list[str] = []  # touched, same bytes: only the signature is new
-    candidates = by_source.values() if changed is None else [by_source[s] for s in changed if s in by_source]
     for source_file in candidates:
         known = cache.get(source_file.source)
         if known is None or known[0] == source_file.signature:
@@ -94,18 +120,15 @@ def load_posts(
             resigned.append(source_file.source)
         else:
             stale.append(source_file)
-    for source_file, (digest, result) in zip(
-        stale, read_all(stale, settings, workers, progress), strict=True
-    ):
-        if pack and isinstance(result, Post):
-            result = result.packed()
-        elif keep_last_good and isinstance(result, Problem):
-            result = _with_last_good(result, cache.get(source_file.source))
-        cache[source_file.source] = (source_file.signature, digest, result)
+    return stale, resigned
+
+
+def _in_source_order(sources: list[str], cache: dict[str, Entry]) -> tuple[list[Post], list[Problem]]:
+    """The cached posts and problems of `sources`, with the last good post a Problem keeps."""
     posts: list[Post] = []
     problems: list[Problem] = []
     add_post, add_problem = posts.append, problems.append
-    for source in sorted(by_source):
+    for source in sources:
         result = cache[source][2]
         if isinstance(result, Post):
             add_post(result)
@@ -113,19 +136,22 @@ def load_posts(
             add_problem(result)
             if result.kept is not None:
                 add_post(result.kept)
-    # `posts` is in source order from here on, which the two checks below rely on
-    renamed = _unique_slugs(posts)
-    if renamed:
-        position = {post.source: index for index, post in enumerate(posts)}
-        for source, slug in renamed.items():
-            renamed_result = read_post(by_source[source], settings, slug)
-            if isinstance(renamed_result, Post):
-                posts[position[source]] = renamed_result.packed() if pack else renamed_result
-    posts, duplicates = _unique_ids(posts)
-    problems.extend(duplicates)
-    problems.sort(key=lambda p: (p.source, p.line or 0))
-    read = [f.source for f in stale]
-    return Loaded(posts, problems, read, sorted(renamed), read + resigned, deleted)
+    return posts, problems
+
+
+def _read_renamed(
+    posts: list[Post],
+    renamed: dict[str, str],
+    by_source: dict[str, SourceFile],
+    settings: Settings,
+    pack: bool,
+) -> None:
+    """Read the `renamed` sources again with their free slugs, in place in `posts`."""
+    position = {post.source: index for index, post in enumerate(posts)}
+    for source, slug in renamed.items():
+        renamed_result = read_post(by_source[source], settings, slug)
+        if isinstance(renamed_result, Post):
+            posts[position[source]] = renamed_result.packed() if pack else renamed_result
 
 
 def _with_last_good(problem: Problem, previous: Entry | None) -> Problem:

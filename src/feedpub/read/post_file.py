@@ -15,9 +15,9 @@ import re
 from feedpub.config import Settings
 from feedpub.errors import PostError
 from feedpub.model import Post, Problem
-from feedpub.read.content import is_panic
 from feedpub.read.dialects import normalise
 from feedpub.read.front_matter import split
+from feedpub.read.markdown import is_panic
 from feedpub.read.scan import SourceFile
 
 

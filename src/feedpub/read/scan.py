@@ -91,62 +91,79 @@ def scan(posts_dir: Path, problems: list[Problem] | None = None) -> list[SourceF
     A posts directory that is missing, not a directory or unreadable raises FeedpubError: feeds
     made from "no posts" would unpublish every entry because of a moved folder or a bad mount.
     A subfolder that cannot be read is a Problem whose source is its path with a trailing '/'."""
-    root = posts_dir.resolve()
-    found: list[SourceFile] = []
-    visited: set[Path] = {root}
-    problems = [] if problems is None else problems
+    walk = _Walk(posts_dir, [] if problems is None else problems)
+    if not walk.root.is_dir():
+        raise FeedpubError(f"posts directory {posts_dir} is missing or not a directory; nothing published")
+    walk.folder(walk.root, "")
+    return walk.found
 
-    def inside(path: Path) -> bool:
-        return path == root or root in path.parents
 
-    def walk(directory: Path, rel: str) -> None:
+class _Walk:
+    """One `scan`: the files found and the problems met, depth first in name order; each real
+    folder is entered once, so links between folders cannot loop."""
+
+    def __init__(self, posts_dir: Path, problems: list[Problem]) -> None:
+        self.posts_dir = posts_dir
+        self.root = posts_dir.resolve()
+        self.problems = problems
+        self.found: list[SourceFile] = []
+        self.visited: set[Path] = {self.root}
+
+    def inside(self, path: Path) -> bool:
+        return path == self.root or self.root in path.parents
+
+    def folder(self, directory: Path, rel: str) -> None:
+        """Every entry of `directory`, whose path relative to posts/ is `rel` ("" or ending in '/')."""
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
             if not rel:
-                raise FeedpubError(f"cannot read posts directory {posts_dir}: {exc.strerror or exc}") from exc
-            problems.append(Problem(rel, f"{UNREADABLE_FOLDER}: {exc.strerror or exc}"))
+                raise FeedpubError(
+                    f"cannot read posts directory {self.posts_dir}: {exc.strerror or exc}"
+                ) from exc
+            self.problems.append(Problem(rel, f"{UNREADABLE_FOLDER}: {exc.strerror or exc}"))
             return
         for entry in entries:
             source = f"{rel}{entry.name}"
             if not source.isascii() and not _is_utf8(source):
                 shown = source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-                problems.append(Problem(shown, "file name is not valid UTF-8; rename it"))
+                self.problems.append(Problem(shown, "file name is not valid UTF-8; rename it"))
                 continue
             try:
                 if entry.is_dir():
-                    if _skip_dir(entry.name):
-                        continue
-                    real = Path(entry.path).resolve()
-                    if entry.is_symlink() and not inside(real):
-                        problems.append(
-                            Problem(source, "symbolic link leaves the posts directory; not followed")
-                        )
-                    elif real not in visited:
-                        visited.add(real)
-                        walk(Path(entry.path), source + "/")
-                    continue
-                if _skip_name(entry.name) or not entry.name.lower().endswith(POST_SUFFIXES):
-                    continue
-                if entry.is_symlink():
-                    if not inside(Path(entry.path).resolve()):
-                        problems.append(
-                            Problem(source, "symbolic link leaves the posts directory; not followed")
-                        )
-                        continue
-                    if not entry.is_file():
-                        continue
-                st = entry.stat()
-                if not stat.S_ISREG(st.st_mode):
-                    continue
-                found.append(SourceFile(entry.path, source, (st.st_mtime_ns, st.st_size, st.st_ino)))
+                    self.subfolder(entry, source)
+                else:
+                    self.add_file(entry, source)
             except OSError as exc:
-                problems.append(Problem(source, f"cannot read: {exc.strerror or exc}"))
+                self.problems.append(Problem(source, f"cannot read: {exc.strerror or exc}"))
 
-    if not root.is_dir():
-        raise FeedpubError(f"posts directory {posts_dir} is missing or not a directory; nothing published")
-    walk(root, "")
-    return found
+    def subfolder(self, entry: os.DirEntry[str], source: str) -> None:
+        """Walk a folder (or a link to one inside posts/) unless it is skipped or already walked."""
+        if _skip_dir(entry.name):
+            return
+        real = Path(entry.path).resolve()
+        if entry.is_symlink() and not self.inside(real):
+            self.problems.append(Problem(source, "symbolic link leaves the posts directory; not followed"))
+        elif real not in self.visited:
+            self.visited.add(real)
+            self.folder(Path(entry.path), source + "/")
+
+    def add_file(self, entry: os.DirEntry[str], source: str) -> None:
+        """Add a regular post file (or a link to one inside posts/) with its stat signature."""
+        if _skip_name(entry.name) or not entry.name.lower().endswith(POST_SUFFIXES):
+            return
+        if entry.is_symlink():
+            if not self.inside(Path(entry.path).resolve()):
+                self.problems.append(
+                    Problem(source, "symbolic link leaves the posts directory; not followed")
+                )
+                return
+            if not entry.is_file():
+                return
+        st = entry.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return
+        self.found.append(SourceFile(entry.path, source, (st.st_mtime_ns, st.st_size, st.st_ino)))
 
 
 def _is_utf8(name: str) -> bool:
