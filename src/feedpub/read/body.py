@@ -1,4 +1,5 @@
-"""A post's body → safe HTML, and the part before its excerpt marker (DESIGN.md §4).
+"""A post's body → safe HTML, and the part before its excerpt marker ("Content" in
+docs/architecture.md).
 
 Order matters: Markdown first (raw HTML allowed), then the sanitiser (`sanitize`), which drops
 hidden elements and everything unsafe and makes every kept URL absolute against the post's URL.

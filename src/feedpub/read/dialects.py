@@ -1,4 +1,4 @@
-"""Jekyll and Hugo front matter → one canonical Post (the table in DESIGN.md §3).
+"""Jekyll and Hugo front matter → one canonical Post ("The post model" in docs/architecture.md).
 
 Each dialect is a table of which keys feed which field; the readers in `fields` check types and
 raise PostError naming the key. `normalise` runs the steps below in a fixed order, so a file

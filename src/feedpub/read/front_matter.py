@@ -1,7 +1,8 @@
 """Split a post's text into (format, metadata, body): YAML `---`, TOML `+++` or JSON `{`.
 
 We split ourselves instead of calling python-frontmatter's loads() (it raises TypeError for a
-`content:` key and silently drops TOML without the third-party toml package, DESIGN.md §9).
+`content:` key and silently drops TOML without the third-party toml package: "Traps in our
+dependencies" in docs/architecture.md).
 YAML is parsed with libyaml when available and its node graph is measured before it is built,
 so an alias bomb is refused instead of expanded.
 """

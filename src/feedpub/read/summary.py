@@ -1,4 +1,4 @@
-"""Safe HTML → plain text, and summaries cut at a sentence end (DESIGN.md §4)."""
+"""Safe HTML → plain text, and summaries cut at a sentence end ("Content" in docs/architecture.md)."""
 
 from __future__ import annotations
 

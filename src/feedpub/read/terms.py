@@ -1,4 +1,5 @@
-"""Keys, display names and URL slugs of categories, tags and posts (DESIGN.md §3).
+"""Keys, display names and URL slugs of categories, tags and posts ("The post model" in
+docs/architecture.md).
 
 A key merges spellings readers consider the same (`AI芯片`, `ai芯片`, `ＡＩ芯片`); a slug is the key
 made safe as one path segment, with Unicode kept. Slugs are unique within a set: where two keys
