@@ -15,7 +15,7 @@ from feedpub.config import settings_from_mapping
 from feedpub.model import Author, Post, Status, Term
 from feedpub.read.dates import rfc822, rfc3339
 from feedpub.render import atom, rss
-from feedpub.render.common import GENERATOR, EntryContext, feed_spec
+from feedpub.render.feed_spec import GENERATOR, EntryContext, feed_spec
 from feedpub.render.formats import FORMATS
 from feedpub.render.taxonomy import build_taxonomy
 from feedpub.render.xml import ATOM, CONTENT, DC, MEDIA, XML_DECLARATION, sub  # sub: lxml's

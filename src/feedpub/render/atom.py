@@ -11,7 +11,7 @@ from datetime import datetime
 
 from feedpub.model import Post
 from feedpub.read.dates import rfc3339
-from feedpub.render.common import GENERATOR, EntryContext, FeedSpec, hub_url
+from feedpub.render.feed_spec import GENERATOR, EntryContext, FeedSpec, hub_url
 from feedpub.render.formats import ATOM_FORMAT
 from feedpub.render.xml import ATOM, MEDIA, attr, document, finish, text
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 from feedpub.model import Post
 
 if TYPE_CHECKING:
-    from feedpub.render.common import EntryContext, FeedSpec
+    from feedpub.render.feed_spec import EntryContext, FeedSpec
 
 
 class Renderer(Protocol):

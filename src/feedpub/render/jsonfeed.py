@@ -7,7 +7,7 @@ from typing import Any
 
 from feedpub.model import Post
 from feedpub.read.dates import rfc3339
-from feedpub.render.common import EntryContext, FeedSpec, hub_url
+from feedpub.render.feed_spec import EntryContext, FeedSpec, hub_url
 
 VERSION = "https://jsonfeed.org/version/1.1"
 

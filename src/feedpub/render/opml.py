@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from feedpub.model import Scope
-from feedpub.render.common import FeedSpec
+from feedpub.render.feed_spec import FeedSpec
 from feedpub.render.formats import FORMATS
 from feedpub.render.xml import XML_DECLARATION, sub
 

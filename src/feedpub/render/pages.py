@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from feedpub.config import Settings
 from feedpub.model import FeedKey, Post, Scope
-from feedpub.render.common import url_path
+from feedpub.render.feed_spec import url_path
 from feedpub.render.formats import FORMATS
 from feedpub.render.taxonomy import Taxonomy
 

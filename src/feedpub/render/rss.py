@@ -6,7 +6,7 @@ import html
 
 from feedpub.model import Post
 from feedpub.read.dates import rfc822
-from feedpub.render.common import GENERATOR, EntryContext, FeedSpec, hub_url
+from feedpub.render.feed_spec import GENERATOR, EntryContext, FeedSpec, hub_url
 from feedpub.render.formats import FORMATS
 from feedpub.render.xml import ATOM, CONTENT, DC, MEDIA, attr, cdata, document, finish, text
 

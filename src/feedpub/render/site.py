@@ -14,7 +14,7 @@ from typing import NamedTuple
 from feedpub.config import Settings
 from feedpub.model import FeedKey, Post, Problem, Scope
 from feedpub.render import atom, opml
-from feedpub.render.common import EntryContext, FeedSpec, archive_page_size, feed_spec
+from feedpub.render.feed_spec import EntryContext, FeedSpec, archive_page_size, feed_spec
 from feedpub.render.formats import FORMATS, OPML_PATH
 from feedpub.render.pages import RECENT_ON_INDEX, PageRenderer
 from feedpub.render.taxonomy import Taxonomy

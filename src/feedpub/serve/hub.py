@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Callable
 
 from feedpub.config import Settings
-from feedpub.render.common import topic_url
+from feedpub.render.feed_spec import topic_url
 from feedpub.render.formats import is_topic
 from feedpub.service.outbound import TIMEOUT, Worker
 from feedpub.service.subscriptions import Subscription, Subscriptions

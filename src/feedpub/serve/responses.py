@@ -9,7 +9,7 @@ from __future__ import annotations
 from email.utils import format_datetime
 
 from feedpub.config import Settings
-from feedpub.render.common import hub_url, topic_url
+from feedpub.render.feed_spec import hub_url, topic_url
 from feedpub.render.formats import is_feed, is_topic, media_type
 from feedpub.serve.conditional import accepts_gzip, not_modified
 from feedpub.serve.published import Served

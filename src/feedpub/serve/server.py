@@ -24,7 +24,7 @@ from types import FrameType
 from cheroot import wsgi
 
 from feedpub.config import CONFIG_ENV, Settings, load_settings
-from feedpub.render.common import hub_url
+from feedpub.render.feed_spec import hub_url
 from feedpub.serve.fastpath import application
 from feedpub.service.publisher import Publisher
 from feedpub.service.scheduler import Scheduler

@@ -18,7 +18,7 @@ import urllib.request
 from collections.abc import Callable, Iterable
 
 from feedpub.config import Settings
-from feedpub.render.common import hub_url, topic_url
+from feedpub.render.feed_spec import hub_url, topic_url
 from feedpub.render.formats import is_topic, media_type
 from feedpub.service.outbound import Worker, post
 from feedpub.service.subscriptions import Subscription, Subscriptions
