@@ -31,7 +31,7 @@ test: $(STAMP)  ## the whole test suite
 FUZZ_SECONDS ?= 60
 soak: $(STAMP)  ## the reliability tests at full size: kill -9 over many rebuilds, 100 readers for 30 s, longer fuzzing
 	FEEDPUB_CRASH_RUNS=40 FEEDPUB_CRASH_POSTS=1500 FEEDPUB_LOAD_SECONDS=30 FEEDPUB_FUZZ_EXAMPLES=2000 \
-	  $(BIN)/python -m pytest -q -s tests/test_crash.py tests/test_load.py tests/test_reliability.py tests/test_fuzz.py
+	  $(BIN)/python -m pytest -q -s tests/publish/test_crash.py tests/serve/test_load.py tests/service/test_reliability.py tests/test_fuzz.py
 
 FUZZ_CORPUS  ?= $(VENV)/fuzz-corpus
 fuzz: $(STAMP)  ## coverage-guided fuzzing of one post file through the whole pipeline (atheris), FUZZ_SECONDS long

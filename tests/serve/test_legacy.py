@@ -13,7 +13,7 @@ from feedpub.config import settings_from_mapping
 from feedpub.publish.cold_build import build
 from feedpub.publish.store import publish
 
-from .http import fetch, running_app
+from ..http import fetch, running_app
 
 # (legacy URL path, the feedpub feed it must lead to); terms spelled as the old tool wrote them
 FORMS = [

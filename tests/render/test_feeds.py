@@ -13,8 +13,8 @@ from feedpub.model import Scope
 from feedpub.publish.cold_build import build
 from feedpub.publish.store import publish
 
-from .conftest import with_site
-from .validators import check_any, check_atom, check_feedparser, check_jing, check_json_feed, check_rss
+from ..conftest import with_site
+from ..validators import check_any, check_atom, check_feedparser, check_jing, check_json_feed, check_rss
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from feedpub.publish.cold_build import build
 from feedpub.read.load import load_posts
 from feedpub.read.scan import scan
 
-from .helpers import problem
-from .validators import check_feedparser
+from ..helpers import problem
+from ..validators import check_feedparser
 
 GOOD = "---\ntitle: Good {n}\ndate: 2025-01-0{n}T00:00:00Z\ntags: [shared]\n---\nbody {n}\n"
 

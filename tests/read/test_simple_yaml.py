@@ -18,9 +18,8 @@ from hypothesis import strategies as st
 from feedpub.read.front_matter import _YAML_CLOSE, _YAML_OPEN, _Loader, split
 from feedpub.read.simple_yaml import read_simple
 
-from .test_bench_corpus import corpus
-
-ROOT = Path(__file__).resolve().parent.parent
+from ..conftest import ROOT
+from ..test_bench_corpus import corpus
 
 
 def full_load(raw: str) -> Any:

@@ -16,9 +16,9 @@ from feedpub.config import settings_from_mapping
 from feedpub.read.post_file import read_post
 from feedpub.read.scan import SourceFile
 
-from .conftest import BASE_CONFIG, NOW
+from ..conftest import BASE_CONFIG, NOW
 
-GOLDEN = Path(__file__).parent / "golden" / "posts"
+GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "posts"
 INPUTS = sorted(p for p in GOLDEN.iterdir() if p.suffix in (".md", ".html"))
 
 

@@ -16,8 +16,8 @@ import feedparser
 import pytest
 import yaml
 
-from .helpers import wait_for
-from .http import fetch, free_port
+from ..helpers import wait_for
+from ..http import fetch, free_port
 
 TAG_FEED = "/tags/e2e/atom.xml"
 

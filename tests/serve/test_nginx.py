@@ -11,9 +11,9 @@ from urllib.parse import quote
 
 import pytest
 
-from .conftest import ROOT
-from .http import fetch, free_port
-from .tools import require
+from ..conftest import ROOT
+from ..http import fetch, free_port
+from ..tools import require
 
 
 def site_config(feeds_dir, port: int, app_port: int) -> str:

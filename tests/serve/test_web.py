@@ -13,8 +13,8 @@ from feedpub.publish.cold_build import build
 from feedpub.publish.store import publish
 from feedpub.service.publisher import Publisher
 
-from .http import fetch, running_app
-from .validators import check_feedparser
+from ..http import fetch, running_app
+from ..validators import check_feedparser
 
 TAG = "/tags/" + quote("ai芯片") + "/atom.xml"
 

@@ -11,7 +11,7 @@ from feedpub.errors import PostError
 from feedpub.read.front_matter import split
 from feedpub.read.post_file import decode
 
-from .helpers import post, problem
+from ..helpers import post, problem
 
 
 def test_yaml_toml_json():

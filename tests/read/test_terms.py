@@ -88,7 +88,7 @@ def _sample_posts():
     from feedpub.read.load import load_posts
     from feedpub.read.scan import scan
 
-    from .conftest import BASE_CONFIG, ROOT
+    from ..conftest import BASE_CONFIG, ROOT
 
     settings = settings_from_mapping(BASE_CONFIG, root=ROOT)
     return load_posts(scan(settings.posts_dir), settings).posts

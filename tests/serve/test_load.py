@@ -9,13 +9,13 @@ import json
 import os
 import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from .helpers import wait_for
-from .test_bench_corpus import corpus
+from ..conftest import ROOT
+from ..helpers import wait_for
+from ..test_bench_corpus import corpus
 from .test_serve_e2e import post_text, serve, titles
 
-LOAD_PY = Path(__file__).resolve().parent.parent / "bench" / "load.py"
+LOAD_PY = ROOT / "bench" / "load.py"
 SECONDS = float(os.environ.get("FEEDPUB_LOAD_SECONDS", "6"))
 CLIENTS = int(os.environ.get("FEEDPUB_LOAD_CLIENTS", "100"))
 

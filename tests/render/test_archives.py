@@ -19,11 +19,11 @@ from feedpub.publish.cold_build import build
 from feedpub.publish.store import publish
 from feedpub.service.publisher import Publisher
 
-from .conftest import Clock
-from .http import fetch, running_app
-from .test_bench_corpus import corpus
-from .test_incremental import assert_same_as_cold_build, write
-from .validators import check_atom, check_jing
+from ..conftest import Clock
+from ..http import fetch, running_app
+from ..service.test_incremental import assert_same_as_cold_build, write
+from ..test_bench_corpus import corpus
+from ..validators import check_atom, check_jing
 
 A = "{http://www.w3.org/2005/Atom}"
 FH = "{http://purl.org/syndication/history/1.0}"

@@ -13,7 +13,7 @@ from feedpub.publish.cold_build import build
 from feedpub.publish.store import GZIP_SUFFIX, MANIFEST
 from feedpub.service.publisher import Publisher
 
-from .conftest import Clock
+from ..conftest import Clock
 
 POST = "---\ntitle: {title}\ndate: {date}\ntags: {tags}\ncategories: {cats}\n---\n{body}\n"
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from feedpub.read.cache import DB_NAME
 from feedpub.service.publisher import Publisher
 
-from .test_incremental import assert_same_as_cold_build
+from ..service.test_incremental import assert_same_as_cold_build
 
 
 def restart(settings, now):

@@ -7,8 +7,8 @@ import sqlite3
 import subprocess
 from urllib.parse import quote
 
-from .http import fetch
-from .tools import require
+from ..http import fetch
+from ..tools import require
 
 TAG_PATH = "/tags/" + quote("ai芯片") + "/"
 

@@ -12,10 +12,10 @@ import feedparser
 
 from feedpub.service.publisher import Publisher
 
-from .helpers import wait_for
-from .http import fetch
-from .test_serve_e2e import TAG_FEED, post_text, serve, titles
-from .validators import check_atom
+from ..helpers import wait_for
+from ..http import fetch
+from ..serve.test_serve_e2e import TAG_FEED, post_text, serve, titles
+from ..validators import check_atom
 
 PAST = datetime(2025, 1, 1, tzinfo=UTC)
 

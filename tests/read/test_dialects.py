@@ -10,7 +10,7 @@ import pytest
 
 from feedpub.model import Status, status_at
 
-from .helpers import post, problem
+from ..helpers import post, problem
 
 CST = timezone(timedelta(hours=8))
 
