@@ -32,7 +32,7 @@ from feedpub.publish.store import (
     read_journals,
 )
 
-from ..test_bench_corpus import corpus
+from ..helpers import corpus
 from ..validators import check_atom, check_json_feed, check_rss
 
 RUNS = int(os.environ.get("FEEDPUB_CRASH_RUNS", "6"))
@@ -145,7 +145,7 @@ def test_kill_9_during_a_rewrite_never_leaves_a_broken_or_unaccounted_file(tmp_p
     from feedpub.config import load_settings
     from feedpub.publish.cold_build import build
 
-    from ..service.test_incremental import on_disk
+    from ..helpers import on_disk
 
     expected = build(load_settings(tmp_path / "config.yaml"), datetime.now(UTC)).files
     assert on_disk(feeds) == expected  # as if no build had ever been killed

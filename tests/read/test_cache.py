@@ -9,7 +9,7 @@ from dataclasses import replace
 from feedpub.read.cache import DB_NAME
 from feedpub.service.publisher import Publisher
 
-from ..service.test_incremental import assert_same_as_cold_build
+from ..helpers import assert_same_as_cold_build
 
 
 def restart(settings, now):

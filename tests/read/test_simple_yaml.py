@@ -19,7 +19,7 @@ from feedpub.read.front_matter import _YAML_CLOSE, _YAML_OPEN, _Loader, split
 from feedpub.read.simple_yaml import read_simple
 
 from ..conftest import ROOT
-from ..test_bench_corpus import corpus
+from ..helpers import corpus
 
 
 def full_load(raw: str) -> Any:

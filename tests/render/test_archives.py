@@ -20,9 +20,8 @@ from feedpub.publish.store import publish
 from feedpub.service.publisher import Publisher
 
 from ..conftest import Clock
+from ..helpers import assert_same_as_cold_build, corpus, write
 from ..http import fetch, running_app
-from ..service.test_incremental import assert_same_as_cold_build, write
-from ..test_bench_corpus import corpus
 from ..validators import check_atom, check_jing
 
 A = "{http://www.w3.org/2005/Atom}"

@@ -11,9 +11,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from ..conftest import ROOT
-from ..helpers import wait_for
-from ..test_bench_corpus import corpus
-from .test_serve_e2e import post_text, serve, titles
+from ..helpers import corpus, post_text, serve, titles, wait_for
 
 LOAD_PY = ROOT / "bench" / "load.py"
 SECONDS = float(os.environ.get("FEEDPUB_LOAD_SECONDS", "6"))

@@ -7,80 +7,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import feedparser
 import pytest
-import yaml
 
-from ..helpers import wait_for
+from ..helpers import healthy, post_text, serve, titles, wait_for
 from ..http import fetch, free_port
-
-TAG_FEED = "/tags/e2e/atom.xml"
-
-
-def write_config(root: Path, interval: float, port: int, extra: dict | None = None) -> Path:
-    (root / "posts").mkdir(exist_ok=True)
-    config = {
-        "site": {"title": "E2E", "base_url": f"http://127.0.0.1:{port}/", "timezone": "UTC"},
-        "paths": {"posts": "posts", "feeds": "feeds", "cache": ".feedpub"},
-        "scan": {"interval_seconds": interval},
-        **(extra or {}),
-    }
-    path = root / "config.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return path
-
-
-@contextmanager
-def serve(
-    root: Path, interval: float, server: str = "granian", port: int | None = None, extra: dict | None = None
-) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """`feedpub serve` on `port` (a free one by default), config keys in `extra` added."""
-    port = port or free_port()
-    config = write_config(root, interval, port, extra)
-    env = {**os.environ, "FEEDPUB_CONFIG": str(config)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "feedpub.cli", "serve", "--port", str(port), "--server", server],
-        cwd=root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: _healthy(base), "server never became healthy")
-        yield base, proc
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)  # politely first: its workers stop with it
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
-
-
-def _healthy(base: str) -> bool:
-    try:
-        return fetch(base, "/healthz").status == 200
-    except OSError:
-        return False
-
-
-def titles(base: str, path: str = TAG_FEED) -> list[str]:
-    reply = fetch(base, path)
-    if reply.status != 200:
-        return []
-    return [e.title for e in feedparser.parse(reply.body).entries]
-
-
-def post_text(title: str, date: datetime, body: str = "body") -> str:
-    return f"---\ntitle: {title}\ndate: {date.strftime('%Y-%m-%dT%H:%M:%SZ')}\ntags: [e2e]\n---\n{body}\n"
 
 
 @pytest.mark.parametrize("server", ["granian", "cheroot"])
@@ -141,7 +74,7 @@ def test_no_scheduler_process_only_serves_what_another_published(tmp_path):
         )
         try:
             other = f"http://127.0.0.1:{port}"
-            wait_for(lambda: _healthy(other), "the extra process never answered")
+            wait_for(lambda: healthy(other), "the extra process never answered")
             assert titles(other) == titles(base) == ["Served"]
             assert fetch(other, "/atom.xml").body == fetch(base, "/atom.xml").body
             extra.send_signal(signal.SIGTERM)

@@ -9,37 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from feedpub.publish.cold_build import build
-from feedpub.publish.store import GZIP_SUFFIX, MANIFEST
 from feedpub.service.publisher import Publisher
 
 from ..conftest import Clock
-
-POST = "---\ntitle: {title}\ndate: {date}\ntags: {tags}\ncategories: {cats}\n---\n{body}\n"
-
-
-def on_disk(feeds_dir) -> dict[str, bytes]:
-    """Every published file (not the manifest, not the gzip siblings)."""
-    files = {}
-    for path in feeds_dir.rglob("*"):
-        if path.is_file() and path.name != MANIFEST and not path.name.endswith(GZIP_SUFFIX):
-            files[path.relative_to(feeds_dir).as_posix()] = path.read_bytes()
-    return files
-
-
-def assert_same_as_cold_build(settings, clock):
-    expected = build(settings, clock()).files
-    actual = on_disk(settings.feeds_dir)
-    assert sorted(actual) == sorted(expected)
-    for path, data in expected.items():
-        assert actual[path] == data, path
-
-
-def write(settings, name, title, date, tags, cats="[news]", body="body"):
-    path = settings.posts_dir / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(POST.format(title=title, date=date, tags=tags, cats=cats, body=body))
-    return path
+from ..helpers import assert_same_as_cold_build, write
 
 
 @pytest.fixture(params=["walk", "inotify"])

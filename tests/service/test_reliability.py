@@ -12,9 +12,8 @@ import feedparser
 
 from feedpub.service.publisher import Publisher
 
-from ..helpers import wait_for
+from ..helpers import TAG_FEED, post_text, serve, titles, wait_for
 from ..http import fetch
-from ..serve.test_serve_e2e import TAG_FEED, post_text, serve, titles
 from ..validators import check_atom
 
 PAST = datetime(2025, 1, 1, tzinfo=UTC)

@@ -11,7 +11,7 @@ from feedpub.service.scheduler import DUE_JOB, Scheduler
 from feedpub.service.status import read_status
 
 from ..conftest import Clock
-from .test_incremental import assert_same_as_cold_build
+from ..helpers import assert_same_as_cold_build
 
 POST = "---\ntitle: {title}\ndate: {date}\ntags: [t]\n---\nbody\n"
 

@@ -20,9 +20,8 @@ import pytest
 from flask import Flask, Response, request
 from werkzeug.serving import make_server
 
-from ..helpers import wait_for
+from ..helpers import post_text, serve, wait_for
 from ..http import fetch, free_port
-from ..serve.test_serve_e2e import post_text, serve
 from ..validators import check_atom, check_json_feed, check_rss
 
 PAST = datetime(2025, 1, 1, tzinfo=UTC)
