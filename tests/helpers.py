@@ -1,4 +1,4 @@
-"""Small helpers the test modules share (all of them: no test module imports another one's helpers)."""
+"""Helpers the test modules share (one place for them all; the adversarial modules add tests/adversarial.py)."""
 
 from __future__ import annotations
 
