@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import signal
 import subprocess
@@ -51,6 +52,29 @@ def problem(settings: Settings, source: str) -> Problem:
     result = read_one(settings, source)
     assert isinstance(result, Problem), f"expected a problem, got {result}"
     return result
+
+
+# ---- XSS vectors: tests/data/xss_vectors.txt ------------------------------------------------
+
+XSS_VECTORS = ROOT / "tests" / "data" / "xss_vectors.txt"
+XSS_TAGS = ("read", "sanitize", "checker")  # the focused tests that take a vector too (see the file)
+
+
+def xss_vectors(tag: str | None = None) -> list[str]:
+    """The vectors of tests/data/xss_vectors.txt in file order: every one, or those tagged `tag`."""
+    decoder = json.JSONDecoder()
+    vectors = []
+    for line in XSS_VECTORS.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        vector, end = decoder.raw_decode(line)
+        rest = line[end:].strip()
+        assert not rest or rest.startswith("#"), f"not one JSON string and tags: {line}"
+        tags = rest.removeprefix("#").split()
+        assert set(tags) <= set(XSS_TAGS), f"unknown tag: {line}"
+        if tag is None or tag in tags:
+            vectors.append(vector)
+    return vectors
 
 
 # ---- waiting ---------------------------------------------------------------------------------

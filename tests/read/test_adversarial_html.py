@@ -14,52 +14,9 @@ import lxml.html
 import pytest
 
 from ..adversarial import FEED_NAMES, HUGO, JEKYLL, build_ok, unsafe_markup
-from ..helpers import post
+from ..helpers import post, xss_vectors
 
-XSS = [
-    "<script>alert(1)</script>",
-    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
-    '<img src=x onerror="alert(1)">',
-    "<img src=x oNeRrOr=alert(1)//",
-    "<svg/onload=alert(1)>",
-    '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
-    '<math><mi xlink:href="javascript:alert(1)">m</mi></math>',
-    '<a href="javascript:alert(1)">a</a>',
-    '<a href="JaVaScRiPt:alert(1)">a</a>',
-    '<a href="java\tscript:alert(1)">a</a>',
-    '<a href="java&#x09;script:alert(1)">a</a>',
-    '<a href="&#106;avascript:alert(1)">a</a>',
-    '<a href=" &#14;javascript:alert(1)">a</a>',
-    '<a href="vbscript:msgbox(1)">a</a>',
-    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">a</a>',
-    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
-    '<iframe src="javascript:alert(1)"></iframe>',
-    '<object data="javascript:alert(1)"></object>',
-    '<embed src="javascript:alert(1)">',
-    '<form action="javascript:alert(1)"><button formaction="javascript:alert(1)">b</button></form>',
-    '<details open ontoggle="alert(1)">d</details>',
-    '<video poster="javascript:alert(1)" src="javascript:alert(2)"></video>',
-    '<audio src="javascript:alert(1)" onplay="alert(2)"></audio>',
-    '<body onload="alert(1)">b</body>',
-    '<div style="background:url(javascript:alert(1))">d</div>',
-    '<p style="behavior:url(x.htc)">p</p>',
-    "<style>@import 'javascript:alert(1)';</style>",
-    '<link rel="stylesheet" href="javascript:alert(1)">',
-    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
-    '<base href="javascript:alert(1)//">',
-    "<template><script>alert(1)</script></template>",
-    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
-    '<table background="javascript:alert(1)"><tr><td>t</td></tr></table>',
-    "<!--<img src=x onerror=alert(1)>-->",
-    "<![CDATA[<script>alert(1)</script>]]>",
-    '<a href="#" onclick="alert(1)">c</a>',
-    "<isindex type=image src=1 onerror=alert(1)>",
-    '<input autofocus onfocus="alert(1)">',
-    '<marquee onstart="alert(1)">m</marquee>',
-    "<scr<script>ipt>alert(1)</scr</script>ipt>",
-    '<img src="x` `<script>alert(1)</script>"` `>',
-    '<a href="http://example.org/" target="_blank" rel="opener" id="x" class="evil">ok</a>',
-]
+XSS = xss_vectors("read")  # tests/data/xss_vectors.txt
 
 
 @pytest.mark.parametrize("dirty", XSS)

@@ -21,32 +21,12 @@ from feedpub.read.content import (
     sanitize,
 )
 
+from ..helpers import xss_vectors
+
 BASE = "https://news.example.org/posts/a-post/"
 
 
-@pytest.mark.parametrize(
-    "dirty",
-    [
-        "<script>alert(1)</script>",
-        '<img src="x" onerror="alert(1)">',
-        '<a href="javascript:alert(1)">x</a>',
-        '<a href="JaVaScRiPt:alert(1)">x</a>',
-        '<a href="jav&#x61;script:alert(1)">x</a>',
-        '<a href="  javascript:alert(1)">x</a>',
-        '<a href="vbscript:msgbox(1)">x</a>',
-        '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
-        '<iframe src="https://evil.example/"></iframe>',
-        "<svg><script>alert(1)</script></svg>",
-        '<div style="background:url(javascript:alert(1))">x</div>',
-        "<style>body{background:red}</style>",
-        '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
-        '<base href="https://evil.example/">',
-        '<form action="https://evil.example/"><input name="q"></form>',
-        '<SCRIPT SRC="https://evil.example/x.js"></SCRIPT>',
-        '<body onload="alert(1)">',
-        '<object data="x.swf"></object><embed src="x.swf">',
-    ],
-)
+@pytest.mark.parametrize("dirty", xss_vectors("sanitize"))  # tests/data/xss_vectors.txt
 def test_dangerous_markup_never_survives(dirty):
     clean = sanitize(f"<p>ok</p>{dirty}", BASE).lower()
     for bad in (
