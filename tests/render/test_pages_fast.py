@@ -1,11 +1,17 @@
 """Post and term pages are written in code; these tests hold them to what post.html and term.html
 render through Jinja (the way they were built before) byte for byte, over hostile text, so the
-templates stay their specification and escaping can never drift."""
+templates stay their specification and escaping can never drift.
+
+The two templates are the specification only, so they live here (tests/render/templates/), not in
+the package; they extend base.html and import _macros.html, which production renders and which stay
+in src/feedpub/render/templates/.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import jinja2
 import pytest
@@ -20,8 +26,11 @@ from feedpub.render.taxonomy import build_taxonomy
 
 # ---- the Jinja reference ---------------------------------------------------------------------
 
+SPECIFICATION = Path(__file__).resolve().parent / "templates"  # post.html and term.html
 TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("feedpub.render", "templates"),
+    loader=jinja2.ChoiceLoader(
+        [jinja2.FileSystemLoader(SPECIFICATION), jinja2.PackageLoader("feedpub.render", "templates")]
+    ),
     autoescape=True,
     keep_trailing_newline=True,
     undefined=jinja2.StrictUndefined,
