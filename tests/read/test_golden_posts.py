@@ -1,6 +1,6 @@
 """Whole-output golden files: each file in tests/golden/posts/ and the normalised post it must give.
 
-Regenerate after an intended change with `UPDATE_GOLDEN=1 make test`, then read the diff.
+Regenerate after an intended change with `make golden` (UPDATE_GOLDEN=1), then read the diff.
 """
 
 from __future__ import annotations
