@@ -20,6 +20,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import yaml
 from lxml import etree
 
@@ -111,6 +112,7 @@ def start_build(root: Path) -> subprocess.Popen[bytes]:
     )
 
 
+@pytest.mark.slow
 def test_kill_9_during_a_rewrite_never_leaves_a_broken_or_unaccounted_file(tmp_path):
     corpus.generate(tmp_path / "posts", POSTS, seed=5)
     config = {

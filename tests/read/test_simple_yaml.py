@@ -184,6 +184,7 @@ _LINES = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(_LINES, max_size=8).map("\n".join), st.booleans())
 def test_generated_front_matter_agrees_with_libyaml(raw: str, final_newline: bool) -> None:

@@ -67,6 +67,7 @@ def big_site(tmp_path):
     return settings_from_mapping(config, root=tmp_path)
 
 
+@pytest.mark.slow
 def test_walking_the_archive_chain_recovers_every_entry_exactly_once(big_site):
     result = build(big_site, NOW)
     publish(result.files, big_site.feeds_dir)

@@ -159,6 +159,7 @@ def sites(draw) -> list[Post]:
     return [draw(posts(i)) for i in range(count)]
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(
     site_posts=sites(),

@@ -10,6 +10,8 @@ import os
 import sys
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from ..conftest import ROOT
 from ..helpers import corpus, post_text, serve, titles, wait_for
 
@@ -30,6 +32,7 @@ def _load_module():
 load = _load_module()
 
 
+@pytest.mark.slow
 def test_readers_under_load_while_posts_change_see_no_error_and_no_torn_read(tmp_path):
     posts = tmp_path / "posts"
     corpus.generate(posts, 40, seed=3)

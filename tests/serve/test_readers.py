@@ -7,6 +7,8 @@ import sqlite3
 import subprocess
 from urllib.parse import quote
 
+import pytest
+
 from ..http import fetch
 from ..tools import require
 
@@ -75,6 +77,7 @@ def chromium_dump(chromium: str, url: str, profile) -> str:
     return result.stdout
 
 
+@pytest.mark.slow
 def test_index_renders_in_chromium_and_discovery_links_resolve(served_sample, tmp_path):
     chromium = require("chromium", "chromium")
     _settings, base = served_sample

@@ -16,6 +16,7 @@ from ..helpers import healthy, post_text, serve, titles, wait_for
 from ..http import fetch, free_port
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("server", ["granian", "cheroot"])
 def test_new_edited_deleted_posts_reach_feeds_within_an_interval(tmp_path, server):
     past = datetime(2025, 1, 1, tzinfo=UTC)
@@ -41,6 +42,7 @@ def test_new_edited_deleted_posts_reach_feeds_within_an_interval(tmp_path, serve
         assert "scan" in log and "stopped" in log
 
 
+@pytest.mark.slow
 def test_scheduled_post_appears_on_time_not_at_next_interval(tmp_path):
     (tmp_path / "posts").mkdir()
     past = datetime(2025, 1, 1, tzinfo=UTC)

@@ -92,6 +92,7 @@ def test_display_name_change_rerenders_everywhere(live):
     step(live)
 
 
+@pytest.mark.slow
 def test_scheduled_post_becoming_due_and_expiring(live):
     settings, clock, _publisher = live
     write(settings, "soon.md", "Soon", "2026-01-01T01:00:00Z", "[定时]")

@@ -92,6 +92,7 @@ def site(tmp_path):
     return tmp_path
 
 
+@pytest.mark.slow
 def test_a_subscriber_gets_new_posts_signed_within_two_seconds_and_across_restarts(site):
     port = free_port()
     topic = f"http://127.0.0.1:{port}/{TAG}"
@@ -154,6 +155,7 @@ def test_a_subscriber_gets_new_posts_signed_within_two_seconds_and_across_restar
         subscriber.close()
 
 
+@pytest.mark.slow
 def test_a_refused_verification_subscribes_nobody(site):
     subscriber = Recorder()
     subscriber.refuse = True
@@ -168,6 +170,7 @@ def test_a_refused_verification_subscribes_nobody(site):
         subscriber.close()
 
 
+@pytest.mark.slow
 def test_a_subscriber_answering_410_is_unsubscribed(site):
     from feedpub.service.subscriptions import Subscriptions
 
@@ -189,6 +192,7 @@ def test_a_subscriber_answering_410_is_unsubscribed(site):
         subscriber.close()
 
 
+@pytest.mark.slow
 def test_an_external_hub_is_pinged_for_changed_feeds_and_again_when_it_fails(site):
     port = free_port()
     hub = Recorder(fail_first=1)
