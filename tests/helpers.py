@@ -1,4 +1,4 @@
-"""Helpers the test modules share (one place for them all; the adversarial modules add tests/adversarial.py)."""
+"""Helpers the test modules of every folder share (tests/__init__.py lists the other shared modules)."""
 
 from __future__ import annotations
 
