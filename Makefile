@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: serve build test lint typecheck format clean bench bench-peers bench-tools fuzz soak lock
+.PHONY: serve build test golden lint typecheck format clean bench bench-peers bench-tools fuzz soak lock
 
 # Every runtime, test and build dependency comes from requirements.txt: pinned, with hashes.
 $(STAMP): requirements.txt pyproject.toml
@@ -28,10 +28,15 @@ build: $(STAMP)  ## turn posts/ into feeds/ with config.yaml
 test: $(STAMP)  ## the whole test suite
 	$(BIN)/python -m pytest -q
 
+GOLDEN_TESTS := tests/read/test_golden_posts.py tests/render/test_golden_feeds.py
+golden: $(STAMP)  ## rewrite the golden files (tests/golden/: posts, feeds) from the current code, then check them; read the diff
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q $(GOLDEN_TESTS)
+	$(BIN)/python -m pytest -q $(GOLDEN_TESTS)
+
 FUZZ_SECONDS ?= 60
 soak: $(STAMP)  ## the reliability tests at full size: kill -9 over many rebuilds, 100 readers for 30 s, longer fuzzing
 	FEEDPUB_CRASH_RUNS=40 FEEDPUB_CRASH_POSTS=1500 FEEDPUB_LOAD_SECONDS=30 FEEDPUB_FUZZ_EXAMPLES=2000 \
-	  $(BIN)/python -m pytest -q -s tests/test_crash.py tests/test_load.py tests/test_reliability.py tests/test_fuzz.py
+	  $(BIN)/python -m pytest -q -s tests/publish/test_crash.py tests/serve/test_load.py tests/service/test_reliability.py tests/test_fuzz.py
 
 FUZZ_CORPUS  ?= $(VENV)/fuzz-corpus
 fuzz: $(STAMP)  ## coverage-guided fuzzing of one post file through the whole pipeline (atheris), FUZZ_SECONDS long

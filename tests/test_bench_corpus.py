@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 
 import feedparser
 import pytest
@@ -14,22 +12,10 @@ import pytest
 from feedpub.config import settings_from_mapping
 from feedpub.publish.cold_build import build
 
-CORPUS_PY = Path(__file__).resolve().parent.parent / "bench" / "corpus.py"
+from .helpers import corpus
+
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 CONFIG = {"site": {"base_url": "https://bench.example.org/", "timezone": "Asia/Shanghai"}}
-
-
-def _load_corpus() -> ModuleType:
-    """Import bench/corpus.py by path: bench/ is a directory of scripts, not a package."""
-    spec = importlib.util.spec_from_file_location("bench_corpus", CORPUS_PY)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-corpus = _load_corpus()
 
 
 def _contents(directory: Path) -> dict[str, bytes]:

@@ -6,8 +6,8 @@ whichever host name a reader used; no page contains the build time.
 
 The index pages are rendered by Jinja. Post and term pages, ten thousand of them on a large site,
 are written in code around base.html rendered once; post.html and term.html remain their
-specification: tests/test_pages_fast.py holds the code to what those templates render, byte for
-byte.
+specification, kept with the tests (tests/render/templates/, extending this package's base.html):
+tests/render/test_pages_fast.py holds the code to what those templates render, byte for byte.
 """
 
 from __future__ import annotations

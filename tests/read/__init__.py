@@ -1,0 +1,1 @@
+"""Tests of src/feedpub/read/: finding post files, front matter, dialects, dates, content, terms, the parse cache."""

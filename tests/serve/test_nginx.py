@@ -1,0 +1,132 @@
+"""deploy/nginx.conf, run by a real nginx on loopback, serves the same bytes and types as the app."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import subprocess
+import time
+from urllib.parse import quote
+
+import pytest
+
+from ..conftest import ROOT
+from ..http import fetch, free_port
+from ..tools import require
+
+
+def site_config(feeds_dir, port: int, app_port: int) -> str:
+    text = (ROOT / "deploy/nginx.conf").read_text()
+    replacements = [
+        (r"listen 80;", f"listen 127.0.0.1:{port};"),
+        (r"listen \[::\]:80;\n", ""),
+        (r"root /srv/feedpub/feeds;", f"root {feeds_dir};"),
+        (r"server 127\.0\.0\.1:8080;", f"server 127.0.0.1:{app_port};"),
+    ]
+    for pattern, replacement in replacements:
+        text, count = re.subn(pattern, replacement, text)
+        assert count == 1, f"deploy/nginx.conf no longer has {pattern!r}"
+    return text
+
+
+@pytest.fixture(scope="module")
+def both(served_sample, tmp_path_factory):
+    """(settings, app base URL, nginx base URL) serving one published copy of the sample site."""
+    nginx = require("nginx", "nginx-light")
+    root = tmp_path_factory.mktemp("nginx")
+    settings, app_base = served_sample
+    port = free_port()
+    app_port = int(app_base.rsplit(":", 1)[1])
+    (root / "site.conf").write_text(site_config(settings.feeds_dir, port, app_port))
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (root / "nginx.conf").write_text(
+        f"{user}worker_processes 1;\ndaemon off;\npid {root}/nginx.pid;\nerror_log {root}/error.log warn;\n"
+        "events { worker_connections 256; }\n"
+        "http {\n  include /etc/nginx/mime.types;\n  access_log off;\n"
+        f"  client_body_temp_path {root}/body;\n  proxy_temp_path {root}/proxy;\n"
+        f"  fastcgi_temp_path {root}/fastcgi;\n  uwsgi_temp_path {root}/uwsgi;\n  scgi_temp_path {root}/scgi;\n"
+        f"  include {root}/site.conf;\n}}\n"
+    )
+    check = subprocess.run([nginx, "-t", "-c", str(root / "nginx.conf")], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    proc = subprocess.Popen([nginx, "-c", str(root / "nginx.conf")], stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                fetch(base, "/")
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield settings, app_base, base
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def served_paths(settings) -> list[str]:
+    import json
+
+    manifest = json.loads((settings.feeds_dir / "manifest.json").read_text())
+    return sorted(manifest["files"])
+
+
+def url_of(path: str) -> str:
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return "/" + quote(path)
+
+
+def test_same_bytes_and_media_types(both):
+    settings, app, nginx = both
+    paths = served_paths(settings)
+    assert len(paths) > 50
+    for path in paths:
+        from_app, from_nginx = fetch(app, url_of(path)), fetch(nginx, url_of(path))
+        assert from_nginx.status == from_app.status == 200, path
+        assert from_nginx.body == from_app.body, path
+        assert from_nginx.header("content-type") == from_app.header("content-type"), path
+
+
+def test_gzip_static_serves_the_published_gzip_and_pages_are_compressed_too(both):
+    _settings, app, nginx = both
+    for path in ("/atom.xml", "/rss.xml", "/feed.json", "/tags/" + quote("ai芯片") + "/atom.xml", "/"):
+        a = fetch(app, path, headers={"Accept-Encoding": "gzip"})
+        n = fetch(nginx, path, headers={"Accept-Encoding": "gzip"})
+        assert n.header("content-encoding") == "gzip" == a.header("content-encoding"), path
+        assert gzip.decompress(n.body) == gzip.decompress(a.body)
+        assert "Accept-Encoding" in (n.header("vary") or "")
+
+
+def test_feed_headers(both):
+    _settings, _app, nginx = both
+    reply = fetch(nginx, "/atom.xml")
+    assert reply.header("access-control-allow-origin") == "*"
+    assert reply.header("cache-control") == "public, max-age=300"
+    assert reply.header("etag") and reply.header("last-modified")
+    assert fetch(nginx, "/atom.xml", headers={"If-None-Match": reply.header("etag")}).status == 304
+
+
+def test_what_nginx_cannot_answer_goes_to_the_app(both):
+    _settings, _app, nginx = both
+    health = fetch(nginx, "/healthz")
+    assert health.status == 200 and b'"status"' in health.body
+    redirect = fetch(nginx, "/tags/" + quote("ＡＩ芯片") + "/atom.xml")
+    assert redirect.status == 301 and redirect.header("location").endswith(
+        "/tags/" + quote("ai芯片") + "/atom.xml"
+    )
+    assert fetch(nginx, "/no/such/feed.xml").status == 404
+    for legacy, target in (  # jekyll-feed's and Hugo's feed URLs: the app knows the term slugs
+        ("/feed.xml", "/atom.xml"),
+        ("/feed/by_tag/" + quote("AI芯片") + ".xml", "/tags/" + quote("ai芯片") + "/atom.xml"),
+        ("/index.xml", "/rss.xml"),
+        ("/tags/" + quote("AI芯片") + "/index.xml", "/tags/" + quote("ai芯片") + "/rss.xml"),
+        ("/categories/cailianshe/index.xml", "/categories/cailianshe/rss.xml"),
+    ):
+        moved = fetch(nginx, legacy)
+        assert moved.status == 301 and moved.header("location").endswith(target), legacy
+        assert fetch(nginx, target).status == 200
+    assert fetch(nginx, "/manifest.json").status == 404
+    assert fetch(nginx, "/atom.xml.gz").status == 404
+    assert fetch(nginx, "/%2e%2e/%2e%2e/etc/passwd").status in (400, 404)

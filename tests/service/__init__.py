@@ -1,0 +1,1 @@
+"""Tests of src/feedpub/service/: the long-running publisher, scheduler, visibility, WebSub, failures."""
