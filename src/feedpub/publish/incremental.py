@@ -7,7 +7,7 @@ Everything else in feeds/ stays as it is, so an edit costs what its scopes cost,
 from __future__ import annotations
 
 from feedpub.model import FeedKey, Post, Scope
-from feedpub.render.pages import post_page_path
+from feedpub.render.page_parts import post_page_path
 from feedpub.render.site import File, SiteRenderer
 from feedpub.render.taxonomy import Taxonomy
 

@@ -13,88 +13,30 @@ tests/render/test_pages_fast.py holds the code to what those templates render, b
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
-from urllib.parse import urlsplit
 
-import jinja2
 from markupsafe import Markup
 
 from feedpub.config import Settings
 from feedpub.model import FeedKey, Post, Scope
-from feedpub.render.feed_spec import url_path
-from feedpub.render.formats import FORMATS
+from feedpub.render.page_parts import (
+    Links,
+    dates,
+    discovery,
+    environment,
+    escape,
+    feed_links,
+    labels_for,
+    post_page_path,
+    post_terms,
+)
 from feedpub.render.taxonomy import Taxonomy
 
-LABELS = {
-    "en": {
-        "categories": "Categories",
-        "tags": "Tags",
-        "category": "Category",
-        "tag": "Tag",
-        "subscribe": "Subscribe",
-        "recent": "Recent posts",
-        "posts": "posts",
-    },
-    "zh": {
-        "categories": "分类",
-        "tags": "标签",
-        "category": "分类",
-        "tag": "标签",
-        "subscribe": "订阅",
-        "recent": "最新文章",
-        "posts": "篇",
-    },
-}
 RECENT_ON_INDEX = 30
 
 
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("feedpub.render", "templates"),
-        autoescape=True,
-        trim_blocks=False,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-        auto_reload=False,  # else every render stats each template file: 50 000 stats a cold build
-    )
-
-
-def post_page_path(post: Post) -> str:
-    """Where a post's readable page lives under feeds/."""
-    return f"posts/{post.slug}/index.html"
-
-
-@dataclass(frozen=True)
-class _Links:
-    settings: Settings
-
-    @property
-    def root(self) -> str:
-        return urlsplit(self.settings.site.base_url).path or "/"
-
-    def page(self, path: str) -> str:
-        return self.root + url_path(path)
-
-    def feeds(self, key: FeedKey, title: str) -> list[dict[str, str]]:
-        return [
-            {
-                "href": self.page(key.path + FORMATS[fmt].file_name),
-                "type": FORMATS[fmt].media_type,
-                "label": FORMATS[fmt].label,
-                "title": f"{title} ({FORMATS[fmt].label})",
-            }
-            for fmt in self.settings.feeds.formats
-        ]
-
-
-def _labels(settings: Settings) -> dict[str, str]:
-    return LABELS["zh" if settings.site.language.lower().startswith("zh") else "en"]
-
-
-def _post_view(post: Post, links: _Links) -> dict[str, Any]:
+def _post_view(post: Post, links: Links) -> dict[str, Any]:
     """A post as the index page's list sees it."""
     return {
         "title": post.title,
@@ -106,7 +48,7 @@ def _post_view(post: Post, links: _Links) -> dict[str, Any]:
 
 
 def _term_views(
-    taxonomy: Taxonomy, scope: Scope, links: _Links, site_title: str, label: str
+    taxonomy: Taxonomy, scope: Scope, links: Links, site_title: str, label: str
 ) -> list[dict[str, Any]]:
     return [
         {
@@ -125,9 +67,9 @@ class PageRenderer:
     def __init__(self, taxonomy: Taxonomy, settings: Settings) -> None:
         self.taxonomy = taxonomy
         self.settings = settings
-        self.env = _environment()
-        self.links = _Links(settings)
-        self.labels = _labels(settings)
+        self.env = environment()
+        self.links = Links(settings)
+        self.labels = labels_for(settings)
         self.common = {"site": settings.site, "labels": self.labels}
         self.site_feeds = self.links.feeds(FeedKey(Scope.SITE), settings.site.title)
         self._items: dict[str, tuple[Post, str]] = {}
@@ -181,19 +123,19 @@ class PageRenderer:
         site = self.settings.site
         label = self._label(key.scope)
         feeds = self.links.feeds(key, f"{site.title} · {label}: {key.name}")
-        heading = _escape(f"{label}: {key.name}")
+        heading = escape(f"{label}: {key.name}")
         main = "".join(
             (
                 '\n<nav class="crumbs"><a href="',
-                _escape(self.links.page(f"{key.scope.value}/")),
+                escape(self.links.page(f"{key.scope.value}/")),
                 '">',
-                _escape(self._heading(key.scope)),
+                escape(self._heading(key.scope)),
                 "</a></nav>\n<h1>",
                 heading,
                 "</h1>\n<p>",
                 self._subscribe,
                 ": ",
-                _feed_links(feeds),
+                feed_links(feeds),
                 ' <span class="count">',
                 str(len(members)),
                 " ",
@@ -203,27 +145,27 @@ class PageRenderer:
                 "\n</ul>\n",
             )
         )
-        page = self._page(f"{label}: {key.name} · {site.title}", _discovery(feeds), main)
+        page = self._page(f"{label}: {key.name} · {site.title}", discovery(feeds), main)
         return key.path + "index.html", page
 
     def post_page(self, post: Post) -> tuple[str, bytes]:
         """post.html, written in code: ten thousand post pages spent most of their time in Jinja's
         attribute lookups and escaping (test_pages_fast holds both to the same bytes)."""
-        iso, day = _dates(post)
+        iso, day = dates(post)
         image = post.image
         main = "".join(
             (
                 "\n<article>\n<h1>",
-                _escape(post.title),
+                escape(post.title),
                 '</h1>\n<p class="meta"><time datetime="',
                 iso,
                 '">',
                 day,
                 "</time>",
-                " · " + _escape(post.author.name) if post.author and post.author.name else "",
-                *map(self._term_link, _post_terms(post)),
+                " · " + escape(post.author.name) if post.author and post.author.name else "",
+                *map(self._term_link, post_terms(post)),
                 "</p>\n",
-                f'<p><img src="{_escape(image)}" alt=""></p>' if image else "",
+                f'<p><img src="{escape(image)}" alt=""></p>' if image else "",
                 "\n",
                 post.content_html,
                 "\n</article>\n",
@@ -232,10 +174,10 @@ class PageRenderer:
         page = self._page(f"{post.title} · {self.settings.site.title}", self._site_discovery, main)
         return post_page_path(post), page
 
-    def _page(self, title: str, discovery: str, main: str) -> bytes:
+    def _page(self, title: str, links: str, main: str) -> bytes:
         """base.html around `main`, with this page's title and discovery links."""
         head, top, bottom = self._shell
-        return "".join((head, _escape(title), "</title>", discovery, top, main, bottom)).encode("utf-8")
+        return "".join((head, escape(title), "</title>", links, top, main, bottom)).encode("utf-8")
 
     @cached_property
     def _shell(self) -> tuple[str, str, str]:
@@ -254,15 +196,15 @@ class PageRenderer:
 
     @cached_property
     def _site_discovery(self) -> str:
-        return _discovery(self.site_feeds)
+        return discovery(self.site_feeds)
 
     @cached_property
     def _subscribe(self) -> str:
-        return _escape(self.labels["subscribe"])
+        return escape(self.labels["subscribe"])
 
     @cached_property
     def _posts_label(self) -> str:
-        return _escape(self.labels["posts"])
+        return escape(self.labels["posts"])
 
     def _post_item(self, post: Post) -> str:
         """A post's <li> in term pages' post_list: made once per post, as a post is listed on
@@ -272,19 +214,19 @@ class PageRenderer:
         found = self._items.get(post.id)
         if found is not None and found[0] is post:
             return found[1]
-        iso, day = _dates(post)
+        iso, day = dates(post)
         item = "".join(
             (
                 '\n<li><a href="',
-                _escape(self.links.page(f"posts/{post.slug}/")),
+                escape(self.links.page(f"posts/{post.slug}/")),
                 '">',
-                _escape(post.title),
+                escape(post.title),
                 '</a><br><span class="meta"><time datetime="',
                 iso,
                 '">',
                 day,
                 "</time></span>",
-                "<br>" + _escape(post.summary) if post.summary else "",
+                "<br>" + escape(post.summary) if post.summary else "",
                 "</li>",
             )
         )
@@ -299,52 +241,7 @@ class PageRenderer:
             slug = self.taxonomy.slugs.get(term)
             link = ""
             if slug is not None:
-                href = _escape(self.links.page(f"{term[0].value}/{slug}/"))
-                link = f' · <a href="{href}">{_escape(self.taxonomy.names[term])}</a>'
+                href = escape(self.links.page(f"{term[0].value}/{slug}/"))
+                link = f' · <a href="{href}">{escape(self.taxonomy.names[term])}</a>'
             self._term_links[term] = link
         return link
-
-
-def _escape(text: str) -> str:
-    """markupsafe's escape (Jinja's autoescape) of a str, as a plain str: pages written in code
-    stay byte for byte what the templates render."""
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&#34;")
-        .replace("'", "&#39;")
-    )
-
-
-def _dates(post: Post) -> tuple[str, str]:
-    """The post's `datetime` attribute and shown day; the day is the ISO text's date part except
-    before year 1000, where strftime's %Y (as the templates had it) is not zero-padded."""
-    published = post.published
-    iso = published.isoformat()
-    return iso, iso[:10] if published.year >= 1000 else published.strftime("%Y-%m-%d")
-
-
-def _post_terms(post: Post) -> Iterator[tuple[Scope, str]]:
-    """The post's categories, then its tags, as taxonomy keys."""
-    for term in post.categories:
-        yield Scope.CATEGORY, term.key
-    for term in post.tags:
-        yield Scope.TAG, term.key
-
-
-def _discovery(feeds: list[dict[str, str]]) -> str:
-    """base.html's <link rel="alternate"> tags for these feeds."""
-    return "".join(
-        f'\n<link rel="alternate" type="{_escape(f["type"])}" title="{_escape(f["title"])}"'
-        f' href="{_escape(f["href"])}">'
-        for f in feeds
-    )
-
-
-def _feed_links(feeds: list[dict[str, str]]) -> str:
-    """_macros.html's feed_links."""
-    links = "".join(
-        f'<a href="{_escape(f["href"])}" type="{_escape(f["type"])}">{_escape(f["label"])}</a>' for f in feeds
-    )
-    return f'<span class="feeds">{links}</span>'

@@ -1,0 +1,128 @@
+"""The pieces HTML pages share: labels in the site's language, root-relative links, Jinja's
+environment, and the escaping and fragments the pages written in code use (each the same bytes
+as what the templates render: tests/render/test_pages_fast.py holds them to it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import jinja2
+
+from feedpub.config import Settings
+from feedpub.model import FeedKey, Post, Scope
+from feedpub.render.feed_spec import url_path
+from feedpub.render.formats import FORMATS
+
+LABELS = {
+    "en": {
+        "categories": "Categories",
+        "tags": "Tags",
+        "category": "Category",
+        "tag": "Tag",
+        "subscribe": "Subscribe",
+        "recent": "Recent posts",
+        "posts": "posts",
+    },
+    "zh": {
+        "categories": "分类",
+        "tags": "标签",
+        "category": "分类",
+        "tag": "标签",
+        "subscribe": "订阅",
+        "recent": "最新文章",
+        "posts": "篇",
+    },
+}
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("feedpub.render", "templates"),
+        autoescape=True,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # else every render stats each template file: 50 000 stats a cold build
+    )
+
+
+def post_page_path(post: Post) -> str:
+    """Where a post's readable page lives under feeds/."""
+    return f"posts/{post.slug}/index.html"
+
+
+@dataclass(frozen=True)
+class Links:
+    settings: Settings
+
+    @property
+    def root(self) -> str:
+        return urlsplit(self.settings.site.base_url).path or "/"
+
+    def page(self, path: str) -> str:
+        return self.root + url_path(path)
+
+    def feeds(self, key: FeedKey, title: str) -> list[dict[str, str]]:
+        return [
+            {
+                "href": self.page(key.path + FORMATS[fmt].file_name),
+                "type": FORMATS[fmt].media_type,
+                "label": FORMATS[fmt].label,
+                "title": f"{title} ({FORMATS[fmt].label})",
+            }
+            for fmt in self.settings.feeds.formats
+        ]
+
+
+def labels_for(settings: Settings) -> dict[str, str]:
+    return LABELS["zh" if settings.site.language.lower().startswith("zh") else "en"]
+
+
+def escape(text: str) -> str:
+    """markupsafe's escape (Jinja's autoescape) of a str, as a plain str: pages written in code
+    stay byte for byte what the templates render."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
+
+
+def dates(post: Post) -> tuple[str, str]:
+    """The post's `datetime` attribute and shown day; the day is the ISO text's date part except
+    before year 1000, where strftime's %Y (as the templates had it) is not zero-padded."""
+    published = post.published
+    iso = published.isoformat()
+    return iso, iso[:10] if published.year >= 1000 else published.strftime("%Y-%m-%d")
+
+
+def post_terms(post: Post) -> Iterator[tuple[Scope, str]]:
+    """The post's categories, then its tags, as taxonomy keys."""
+    for term in post.categories:
+        yield Scope.CATEGORY, term.key
+    for term in post.tags:
+        yield Scope.TAG, term.key
+
+
+def discovery(feeds: list[dict[str, str]]) -> str:
+    """base.html's <link rel="alternate"> tags for these feeds."""
+    return "".join(
+        f'\n<link rel="alternate" type="{escape(f["type"])}" title="{escape(f["title"])}"'
+        f' href="{escape(f["href"])}">'
+        for f in feeds
+    )
+
+
+def feed_links(feeds: list[dict[str, str]]) -> str:
+    """_macros.html's feed_links."""
+    links = "".join(
+        f'<a href="{escape(f["href"])}" type="{escape(f["type"])}">{escape(f["label"])}</a>' for f in feeds
+    )
+    return f'<span class="feeds">{links}</span>'
