@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -19,7 +19,7 @@ import feedparser
 import yaml
 
 from feedpub.config import Settings
-from feedpub.model import Post, Problem
+from feedpub.model import Post, Problem, Status
 from feedpub.publish.cold_build import build
 from feedpub.publish.manifest import MANIFEST
 from feedpub.publish.precompress import GZIP_SUFFIX
@@ -206,3 +206,27 @@ def titles(base: str, path: str = TAG_FEED) -> list[str]:
 
 def post_text(title: str, date: datetime, body: str = "body") -> str:
     return f"---\ntitle: {title}\ndate: {date.strftime('%Y-%m-%dT%H:%M:%SZ')}\ntags: [e2e]\n---\n{body}\n"
+
+
+def make_post(source: str, **fields: object) -> Post:
+    """A published Hugo post made in memory for `source` (`p.md` → slug `p`), `fields` replaced."""
+    slug = source.removesuffix(".md")
+    when = datetime(2025, 1, 1, tzinfo=UTC)
+    values: dict[str, object] = {
+        "id": f"https://example.org/{slug}/",
+        "url": f"https://example.org/{slug}/",
+        "slug": slug,
+        "title": slug,
+        "published": when,
+        "updated": when,
+        "categories": (),
+        "tags": (),
+        "summary": "",
+        "body": "",
+        "image": None,
+        "author": None,
+        "status": Status.PUBLISHED,
+        "source": source,
+        "dialect": "hugo",
+    }
+    return Post(**{**values, **fields})  # type: ignore[arg-type]

@@ -5,35 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from feedpub.model import Post, Status
 from feedpub.service.plan import plan_publish
 from feedpub.service.state import Published
+
+from ..helpers import make_post
 
 WHEN = datetime(2025, 1, 1, tzinfo=UTC)
 
 
-def make_post(source: str, title: str = "T") -> Post:
-    slug = source.removesuffix(".md")
-    return Post(
-        id=f"https://example.org/{slug}/",
-        url=f"https://example.org/{slug}/",
-        slug=slug,
-        title=title,
-        published=WHEN,
-        updated=WHEN,
-        categories=(),
-        tags=(),
-        summary="",
-        body="<p>x</p>",
-        image=None,
-        author=None,
-        status=Status.PUBLISHED,
-        source=source,
-        dialect="hugo",
-    )
-
-
-A, B, C = make_post("a.md"), make_post("b.md"), make_post("c.md")
+A, B, C = (make_post(s, title="T", body="<p>x</p>") for s in ("a.md", "b.md", "c.md"))
 ALL = frozenset({A.id, B.id, C.id})
 PUBLISHED = Published({"a.md": A, "b.md": B, "c.md": C}, ALL)
 
@@ -62,7 +42,7 @@ def test_only_touched_sources_are_compared_while_visibility_holds():
 
 
 def test_a_deleted_and_an_added_post_are_found_without_being_named():
-    now = {"a.md": A, "b.md": B, "d.md": (d := make_post("d.md"))}
+    now = {"a.md": A, "b.md": B, "d.md": (d := make_post("d.md", title="T", body="<p>x</p>"))}
     plan = plan_publish(PUBLISHED, now, frozenset({A.id, B.id, d.id}), set())
     assert plan.pairs == ((C, None), (None, d))
     assert plan.leaving == [C] and plan.joining == [d]

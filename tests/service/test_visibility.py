@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from feedpub.model import Post, Status, statuses
 from feedpub.service.visibility import Visibility, next_moment
 
+from ..helpers import make_post
+
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -17,22 +19,15 @@ def _post(rng: random.Random, index: int) -> Post:
         return T0 + timedelta(hours=rng.randint(-48, 48))
 
     published = moment()
-    return Post(
+    return make_post(
+        f"p{index}.md",
         id=f"urn:post:{index}:{rng.randint(0, 3)}",  # ids change on some edits
         url=f"https://e.example/{index}/",
         slug=str(index),
         title=str(index),
         published=published,
         updated=published,
-        categories=(),
-        tags=(),
-        summary="",
-        body="",
-        image=None,
-        author=None,
         status=Status.DRAFT if rng.random() < 0.1 else Status.PUBLISHED,
-        source=f"p{index}.md",
-        dialect="hugo",
         expires=moment() if rng.random() < 0.3 else None,
         available=moment() if rng.random() < 0.3 else None,
     )
