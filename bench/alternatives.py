@@ -1252,9 +1252,10 @@ def main() -> None:
         parser.error(f"unknown parts: {', '.join(unknown)}")
     with tempfile.TemporaryDirectory(prefix="feedpub-alternatives-") as tmp:
         results = measure_all(args, Path(tmp))
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1))
-    print(table(results))
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=1))
+        print(table(results), flush=True)  # before the folders go (deleting them takes minutes)
+        log("removing the build folders…")
 
 
 if __name__ == "__main__":
