@@ -1185,6 +1185,8 @@ def table(results: dict) -> str:
                 f" CPU {cpu['hand']:.1f} → {cpu['lib']:.1f} s: {_pct(cpu['share'])} ({_range(cpu)})"
             )
             output = same.get(part, "not checked")
+            if part.startswith("gzip") and output == "same bytes":
+                output = "same files (their .gz differ, as they must)"
             if part == "fork_map":
                 hand = f"render+write phase {primary['hand']:.2f} s"
                 lib = f"{primary['lib']:.2f} s"
@@ -1276,9 +1278,10 @@ def main() -> None:
         parser.error(f"unknown parts: {', '.join(unknown)}")
     with tempfile.TemporaryDirectory(prefix="feedpub-alternatives-") as tmp:
         results = measure_all(args, Path(tmp))
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1))
-    print(table(results))
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=1))
+        print(table(results), flush=True)  # before the folders go (deleting them takes minutes)
+        log("removing the build folders…")
 
 
 if __name__ == "__main__":
