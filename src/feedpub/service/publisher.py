@@ -190,8 +190,10 @@ class Publisher:
 
     def _taxonomy_of(self, published: Published | None, problems: list[Problem]) -> Taxonomy | None:
         """The taxonomy feeds/ was rendered from; made (with its renderer) after a warm start."""
-        if published is None or published.taxonomy is not None:
-            return published.taxonomy if published is not None else None
+        if published is None:
+            return None
+        if published.taxonomy is not None:
+            return published.taxonomy
         taxonomy = build_taxonomy(list(published.posts.values()), visible_ids=published.visible)
         self.renderer = SiteRenderer(self.settings, taxonomy, problems, ENTRY_CACHE_BYTES)
         return taxonomy
