@@ -16,7 +16,7 @@ from .conftest import ROOT
 
 PACKAGE = ROOT / "src" / "feedpub"
 # lowest first: a module may import from its own stage and the ones before it
-STAGES = ["base", "read", "render", "publish", "service", "serve", "cli"]
+STAGES = ["base", "sites", "read", "render", "publish", "service", "serve", "cli"]
 MAX_FUNCTION_LINES = 50
 
 

@@ -232,46 +232,23 @@ def test_a_huge_publish_does_not_hold_more_than_the_limit(tmp_path, monkeypatch)
             os.close(fd)
 
 
-@pytest.mark.parametrize("tmpfile", [True, False])
-def test_new_files_appear_whole_with_or_without_o_tmpfile(tmp_path, monkeypatch, tmpfile):
-    """A new file is linked in whole (O_TMPFILE) or renamed in; one that exists after all is
-    replaced; both ways leave no other name behind and the same mode."""
+def test_files_appear_whole_with_no_other_name_left(tmp_path):
+    """A new file (its folder made on the way) and a replaced one: whole, mode 0644 under umask
+    022, and no temporary name left beside them."""
     from feedpub.publish import atomic
 
-    monkeypatch.setattr(atomic, "_no_tmpfile", not tmpfile)
     old_umask = os.umask(0o022)
     try:
-        atomic.write_atomic(tmp_path / "a" / "new.xml", b"<new/>", new=True)
+        atomic.write_atomic(tmp_path / "a" / "new.xml", b"<new/>")
         (tmp_path / "b").mkdir()
         (tmp_path / "b" / "there.xml").write_bytes(b"old")
-        atomic.write_atomic(tmp_path / "b" / "there.xml", b"<replaced/>", new=True)
+        atomic.write_atomic(tmp_path / "b" / "there.xml", b"<replaced/>")
     finally:
         os.umask(old_umask)
     assert (tmp_path / "a" / "new.xml").read_bytes() == b"<new/>"
     assert (tmp_path / "b" / "there.xml").read_bytes() == b"<replaced/>"
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["new.xml", "there.xml"]
     assert stat.S_IMODE((tmp_path / "a" / "new.xml").stat().st_mode) == 0o644
-    assert atomic._no_tmpfile is (not tmpfile)  # the way asked for worked, and stayed in use
-    assert atomic._link_new(str(tmp_path / "a" / "linked.xml"), b"<l/>") is tmpfile  # linked, not renamed
-    assert (tmp_path / "a" / "linked.xml").exists() is tmpfile
-
-
-def test_a_forked_child_links_through_its_own_proc_fd(tmp_path):
-    """/proc/self/fd opened by the parent names the parent's descriptors: a child that used it
-    would link the parent's file (or none) in place of its own."""
-    from feedpub.publish import atomic
-
-    atomic.write_atomic(tmp_path / "parent.xml", b"parent", new=True)  # opens the parent's /proc dir
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            atomic.write_atomic(tmp_path / "child.xml", b"child", new=True)
-            code = 2 if atomic._no_tmpfile else 0  # 2: it had to give up on O_TMPFILE
-        finally:
-            os._exit(code)
-    assert os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
-    assert (tmp_path / "child.xml").read_bytes() == b"child"
 
 
 def test_a_page_is_compressed_once_per_version_when_asked_for_gzip(tmp_path):

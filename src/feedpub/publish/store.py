@@ -2,8 +2,8 @@
 manifest.
 
 A reader (the app, nginx, a feed reader) sees either the old or the new bytes of a file, never a
-mix: a changed file is written to a temporary name in its directory and renamed over the old
-one; a new one is written unnamed (O_TMPFILE) and linked in whole (`atomic`). Feeds get a .gz
+mix: each file is written to a temporary name in its directory and renamed over the old one
+(`atomic`). Feeds get a .gz
 beside them (`precompress`). The manifest (`manifest`) is written next, renamed in like a changed
 file, and records path → sha256, size (and the .gz's) and when the bytes last changed; feeds that
 disappeared are listed as gone (for 410s), then deleted.
@@ -194,10 +194,9 @@ class Store:
         self._journal.record([pending.journal_line() for pending in batch])
         for path, data, packed, record, previous in batch:
             target = os.path.join(self._root, path)
-            new = previous is None  # then linked in, not renamed over
             if packed is not None:
-                write_atomic(target + GZIP_SUFFIX, packed, keep_old=self._held, new=new)
-            write_atomic(target, data, keep_old=self._held, new=new)
+                write_atomic(target + GZIP_SUFFIX, packed, keep_old=self._held)
+            write_atomic(target, data, keep_old=self._held)
             if packed is None and lists_gzip(previous):
                 with contextlib.suppress(FileNotFoundError):  # from before pages went without
                     os.unlink(target + GZIP_SUFFIX)

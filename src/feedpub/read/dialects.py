@@ -40,9 +40,6 @@ from feedpub.read.terms import post_slug
 JEKYLL, HUGO = "jekyll", "hugo"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-# `[^\S\n]*`, not `\s*`: from every line start `\s*` ran across all the blank lines after it, so a
-# summary of many blank lines cost time quadratic in their number.
-_MARKUP = re.compile(r"[<>&*_`\[\]!\\#~|]|^[^\S\n]*[-+>=]|^[^\S\n]*\d+[.)]", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -277,8 +274,6 @@ def _summary(
     for key in rules.summary:
         given = given_text(meta, key)
         if given is not None:
-            if not _MARKUP.search(given):  # plain text, as summaries usually are: nothing to render
-                return cut_summary(given, length * 4)
             rendered = render_body(given, is_markdown, url, settings.limits.max_html_depth)
             return cut_summary(html_to_text(rendered), length * 4)
     if more_html:

@@ -36,7 +36,7 @@ Scopes = list[tuple[FeedKey, tuple[Post, ...]]]
 
 
 class FileGroup(NamedTuple):
-    """A piece of a cold build's files, and the lane (see `parallel.fork_map`) it belongs to."""
+    """A piece of a cold build's files, and the lane (see `workers.fork_map`) it belongs to."""
 
     lane: str | None
     files: Callable[[], Iterator[File]]
