@@ -23,8 +23,7 @@ A cold build on this shared two-core machine varies by a third from run to run, 
 each read- or render-side part's calls in a cold build are recorded while reading and rendering the
 corpus in one process (counted, not guessed) and replayed both ways in alternating chunks (CPU time
 of the thread, as a share of the build's CPU time: the build's reading and rendering run on every
-core, so a CPU second there is the same share of its wall time); fork_map's render-and-write phase
-runs both ways in turn in one process; the edit-path parts switch edit by edit in one service, each
+core, so a CPU second there is the same share of its wall time); the edit-path parts switch edit by edit in one service, each
 post edited once each way. The whole builds and whole service runs are printed beside as the
 cross-check.
 
@@ -37,12 +36,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import importlib
 import json
 import multiprocessing
 import os
-import re
 import resource
 import shutil
 import signal
@@ -50,11 +47,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -73,15 +68,11 @@ TARGETS: dict[str, str] = {
     "simple_yaml": "feedpub.read.front_matter:read_simple",
     "pages": "feedpub.render.pages:PageRenderer.post_page feedpub.render.pages:PageRenderer.term_page",
     "reaper": "feedpub.service.publisher:Reaper",
-    "tmpfile": "feedpub.publish.atomic:_TMPFILE",
-    "fork_map": "feedpub.publish.cold_build:fork_map",
     "manifest_text": "feedpub.publish.store:Store._serialize feedpub.publish.store:Store.prepare",
     "fastpath": "feedpub.serve.fastpath:application feedpub.serve.app:create_app",
     "urls": "feedpub.read.urls:absolute_url feedpub.read.urls:safe_url feedpub.read.sanitize:safe_url "
     "feedpub.read.fields:safe_url feedpub.read.sanitize:_filter_attribute",
     "xml": "feedpub.render.atom:render_entry feedpub.render.rss:render_entry",
-    "hidden": "feedpub.read.hidden:_drop_simple_hidden",
-    "summary": "feedpub.read.dialects:_MARKUP",
     "gzip6": "feedpub.publish.store:gzip_bytes",
     "gzip1": "feedpub.publish.store:gzip_bytes",
 }
@@ -91,14 +82,10 @@ PARTS: dict[str, tuple[str, str, str]] = {
     "simple_yaml": ("libyaml for plain front matter", "cold", "PyYAML CSafeLoader for every post"),
     "pages": ("Jinja for post and term pages", "cold", "post.html / term.html through Jinja"),
     "reaper": ("closing replaced files at once", "edit", "os.replace, no held descriptors"),
-    "tmpfile": ("temp name + rename for new files", "cold", "temp name + os.replace"),
-    "fork_map": ("concurrent.futures process pool", "cold", "ProcessPoolExecutor(fork), a task per lane"),
     "manifest_text": ("json.dumps of the manifest", "edit", "json.dumps of the whole manifest"),
     "fastpath": ("the Flask app alone", "serve", "Flask app (create_app) under Granian"),
     "urls": ("urllib.parse.urljoin for every URL", "cold", "urljoin + scheme check for every URL"),
     "xml": ("lxml.etree for entries", "cold", "Atom and RSS entries built with lxml.etree"),
-    "hidden": ("lxml.html for hidden elements", "cold", "lxml.html parse of every hinted fragment"),
-    "summary": ("markdown + nh3 for summaries", "cold", "every given summary rendered and cleaned"),
     "gzip6": ("stdlib zlib, level 6 (isal is a library)", "cold", "gzip.compress level 6"),
     "gzip1": ("stdlib zlib, level 1 (isal is a library)", "cold", "gzip.compress level 1"),
 }
@@ -106,14 +93,10 @@ ROWS = {
     "simple_yaml": "1. `read_simple` (plain YAML front matter)",
     "pages": "2. post/term pages built in code",
     "reaper": "3. `Reaper` thread",
-    "tmpfile": "4. O_TMPFILE + link for new files",
-    "fork_map": "5. `fork_map` with lanes",
     "manifest_text": "6. `manifest_text` (manifest patched per block)",
     "fastpath": "7. `fastpath` (ready answers before Flask)",
     "urls": "8. URL shortcuts around `urljoin`",
     "xml": "9. entries as escaped text (`xml.text/attr/finish`)",
-    "hidden": "10. `_drop_simple_hidden` (regex cut, no parser)",
-    "summary": "11. plain summaries not rendered (`_MARKUP` check)",
     "gzip6": "12. ISA-L gzip level 2 (vs zlib 6)",
     "gzip1": "13. ISA-L gzip level 2 (vs zlib 1)",
 }
@@ -127,10 +110,6 @@ METHOD = {
     "appended to one of the EDITS newest posts at a time, 1 s apart (inotify), each `rescan()` timed; "
     "lib: "
     "`Reaper` → None, i.e. `Store(feeds_dir, None)`",
-    "tmpfile": "calls counted: `write_atomic(new=True)` for every file and .gz the build writes, into a new folder per pass and way; lib: `_TMPFILE = 0`, so new files take the temporary name + os.replace way",
-    "fork_map": "the render-and-write phase (`fork_map(task, …)` of `build_and_publish`) in one process that read the posts once, each run into a new folder; lib: `fork_map` → ProcessPoolExecutor(mp_context=fork), one task per lane "
-    "(biggest first) then one per lane-less group, the task callable passed by `initializer`, "
-    "gc.freeze kept; peak RSS (main / largest child) from the whole builds",
     "manifest_text": "edit path as for the Reaper; lib: `Store._serialize` → json.dumps of the whole manifest "
     "on each publish (same bytes), `Store.prepare` → nothing",
     "fastpath": "Granian, 1 worker, 16 threads, as `feedpub serve` runs it, on a cold-built feeds/; wrk -t2 "
@@ -141,16 +120,12 @@ METHOD = {
     "footnote shortcut",
     "xml": "calls counted: `site._render_entry` for Atom, Atom-archive and RSS entries (JSON Feed items are json.dumps either way); lib: Atom (incl. archive) and RSS entries built as lxml.etree trees and "
     "serialised (tests/test_render_text.py's oracle); feed heads stay text",
-    "hidden": "calls counted: `content.drop_hidden`, one per sanitised fragment; lib: `_drop_simple_hidden` does nothing, so every fragment with a hiding "
-    "hint is parsed with lxml.html and re-serialised",
-    "summary": "calls counted: `dialects._summary`, one per post; lib: `_MARKUP` matches everything, so every given summary is rendered "
-    "(markdown-it + nh3) and turned into text",
     "gzip6": "calls counted: `gzip_bytes`, one per precompressed file; lib: `gzip_bytes` → stdlib gzip.compress(level 6, mtime 0); a library "
     "replaced by a library (isal), measured because the rule asks dependencies to earn their place",
     "gzip1": "as gzip6, with zlib level 1 (about the size isal's level 2 makes)",
 }
-# parts whose calls `step_counted` records and replays (the others: `step_phase`, `step_edit_pairs`)
-COUNTED = ("simple_yaml", "pages", "tmpfile", "urls", "xml", "hidden", "summary", "gzip6", "gzip1")
+# parts whose calls `step_counted` records and replays (the others: `step_edit_pairs`)
+COUNTED = ("simple_yaml", "pages", "urls", "xml", "gzip6", "gzip1")
 THRESHOLD = 5.0  # % of a cold build or of the edit path
 
 
@@ -256,59 +231,6 @@ def _lib_pages() -> list[Any]:
 
 def _lib_reaper() -> list[Any]:
     return [lambda: None]  # Store(feeds_dir, None): replaced files are freed inside os.replace
-
-
-def _lib_tmpfile() -> list[Any]:
-    return [0]  # no O_TMPFILE: every new file goes through a temporary name and os.replace
-
-
-_TASK: Callable[[int], Any] | None = None
-
-
-def _set_task(task: Callable[[int], Any]) -> None:
-    """The executor's initializer: a fork context hands `task` over without pickling it."""
-    global _TASK
-    _TASK = task
-
-
-def _run_tasks(indices: list[int]) -> list[tuple[int, Any]]:
-    assert _TASK is not None
-    return [(index, _TASK(index)) for index in indices]
-
-
-def executor_map(
-    task: Callable[[int], Any], count: int, workers: int | None = None, lanes: Any = None
-) -> list[Any]:
-    """fork_map's contract with concurrent.futures: one task per lane (its indices in order, in
-    one worker), then one per lane-less index; the callable reaches the workers through the
-    initializer. gc.freeze as fork_map does (a line either way)."""
-    workers = min(workers or os.cpu_count() or 1, count)
-    if workers <= 1 or threading.active_count() > 1:
-        return [task(index) for index in range(count)]
-    members: dict[Any, list[int]] = {}
-    for index, lane in enumerate(lanes if lanes is not None else [None] * count):
-        members.setdefault(lane, []).append(index)
-    free = members.pop(None, [])
-    results: list[Any] = [None] * count
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork"), initializer=_set_task, initargs=(task,)
-        ) as pool:
-            futures = [
-                pool.submit(_run_tasks, indices) for indices in sorted(members.values(), key=len)[::-1]
-            ]
-            futures += [pool.submit(_run_tasks, [index]) for index in free]
-            for future in futures:
-                for index, value in future.result():
-                    results[index] = value
-    finally:
-        gc.unfreeze()
-    return results
-
-
-def _lib_fork_map() -> list[Any]:
-    return [executor_map]
 
 
 def _lib_manifest_text() -> list[Any]:
@@ -422,14 +344,6 @@ def _lib_xml() -> list[Any]:
     return [atom_entry, rss_entry]
 
 
-def _lib_hidden() -> list[Any]:
-    return [lambda fragment_html, lowered: fragment_html]  # every hinted fragment to lxml.html
-
-
-def _lib_summary() -> list[Any]:
-    return [re.compile("")]  # every given summary "has markup": rendered, cleaned, made text
-
-
 def _lib_gzip(level: int) -> Callable[[], list[Any]]:
     def way() -> list[Any]:
         import gzip
@@ -447,14 +361,10 @@ LIBRARY_WAY: dict[str, Callable[[], list[Any]]] = {
     "simple_yaml": _lib_simple_yaml,
     "pages": _lib_pages,
     "reaper": _lib_reaper,
-    "tmpfile": _lib_tmpfile,
-    "fork_map": _lib_fork_map,
     "manifest_text": _lib_manifest_text,
     "fastpath": _lib_fastpath,
     "urls": _lib_urls,
     "xml": _lib_xml,
-    "hidden": _lib_hidden,
-    "summary": _lib_summary,
     "gzip6": _lib_gzip(6),
     "gzip1": _lib_gzip(1),
 }
@@ -614,18 +524,16 @@ def replay(
 def _record_reads(settings: Any) -> tuple[list[Any], dict[str, list[Any]]]:
     """Read every post in this process (as the cold build's reader pool does, one file once),
     recording the calls that reach the read-side parts."""
-    from feedpub.read import dialects, fields, front_matter
+    from feedpub.read import fields, front_matter
     from feedpub.read import sanitize as content
     from feedpub.read.load import load_posts
     from feedpub.read.scan import scan
 
-    calls: dict[str, list[Any]] = {"yaml": [], "filter": [], "dialect_url": [], "hidden": [], "summary": []}
+    calls: dict[str, list[Any]] = {"yaml": [], "filter": [], "dialect_url": []}
     saved = {
         (front_matter, "_load_yaml"): front_matter._load_yaml,
         (content, "_filter_attribute"): content._filter_attribute,
         (fields, "safe_url"): fields.safe_url,
-        (content, "drop_hidden"): content.drop_hidden,
-        (dialects, "_summary"): dialects._summary,
     }
 
     def recorder(key: str, function: Any, extra: Callable[[], tuple[Any, ...]] = tuple) -> Any:
@@ -638,8 +546,6 @@ def _record_reads(settings: Any) -> tuple[list[Any], dict[str, list[Any]]]:
     front_matter._load_yaml = recorder("yaml", front_matter._load_yaml)
     content._filter_attribute = recorder("filter", content._filter_attribute, lambda: (content._Base.url,))
     fields.safe_url = recorder("dialect_url", fields.safe_url)
-    content.drop_hidden = recorder("hidden", content.drop_hidden)
-    dialects._summary = recorder("summary", dialects._summary)
     content._cleaner.cache_clear()  # built anew around the recording filter
     try:
         loaded = load_posts(scan(settings.posts_dir), settings, workers=1)
@@ -691,7 +597,7 @@ def step_counted(config: Path, part: str, variant: str, args: argparse.Namespace
     """Per part: its calls in a cold build, counted, and what they cost each way."""
     from feedpub.config import load_settings
     from feedpub.publish import store
-    from feedpub.read import dialects, fields, front_matter
+    from feedpub.read import fields, front_matter
     from feedpub.read import sanitize as content
     from feedpub.render import site
     from feedpub.render.pages import PageRenderer
@@ -720,14 +626,6 @@ def step_counted(config: Path, part: str, variant: str, args: argparse.Namespace
                 fields.safe_url(*call[1:])
         content._Base.set("")
 
-    def hidden(chunk: list[Any], _variant: str, _pass: int) -> None:
-        for (fragment,) in chunk:
-            content.drop_hidden(fragment)
-
-    def summary(chunk: list[Any], _variant: str, _pass: int) -> None:
-        for call in chunk:
-            dialects._summary(*call)
-
     pages_by_pass: dict[int, Any] = {}
 
     def pages(chunk: list[Any], _variant: str, pass_: int) -> None:
@@ -750,15 +648,6 @@ def step_counted(config: Path, part: str, variant: str, args: argparse.Namespace
         (path, data, store.gzip_bytes(data) if store.precompressed(path) else None)
         for path, data in renders["files"]
     ]
-    roots = settings.feeds_dir.parent
-
-    def tmpfile(chunk: list[Any], variant: str, pass_: int) -> None:
-        root = os.path.join(roots, f"replay-{pass_}-{variant}")
-        for path, data, packed in chunk:
-            target = os.path.join(root, path)
-            if packed is not None:
-                store.write_atomic(target + store.GZIP_SUFFIX, packed, new=True)
-            store.write_atomic(target, data, new=True)
 
     workloads: dict[str, tuple[list[Any], Callable[[list[Any], str, int], None], int]] = {
         "simple_yaml": (reads["yaml"], yaml, 250),
@@ -767,13 +656,10 @@ def step_counted(config: Path, part: str, variant: str, args: argparse.Namespace
             urls,
             2000,
         ),
-        "hidden": (reads["hidden"], hidden, 250),
-        "summary": (reads["summary"], summary, 250),
         "pages": (renders["pages"], pages, 250),
         "xml": ([c for c in renders["entries"] if c[0] != "json"], xml, 500),
         "gzip6": ([data for path, data in renders["files"] if store.precompressed(path)], gzip, 100),
         "gzip1": ([data for path, data in renders["files"] if store.precompressed(path)], gzip, 100),
-        "tmpfile": (written, tmpfile, 250),
     }
     for name in parts:
         calls, run, chunk = workloads[name]
@@ -781,43 +667,6 @@ def step_counted(config: Path, part: str, variant: str, args: argparse.Namespace
         out[name] = replay(Switch(name), calls, run, passes, chunk)
     out["files"] = len(written) + sum(packed is not None for _p, _d, packed in written)
     return out
-
-
-def step_phase(config: Path, part: str, variant: str, args: argparse.Namespace) -> dict:
-    """fork_map against the executor on the render-and-write phase of a cold build, taken in turn
-    in one process that read the posts and made the taxonomy once; each run writes a new folder."""
-    from datetime import UTC, datetime
-
-    from feedpub.config import load_settings
-    from feedpub.publish import cold_build
-    from feedpub.publish.store import Store, new_stamp
-    from feedpub.read.load import load_posts
-    from feedpub.read.scan import scan
-    from feedpub.render.site import SiteRenderer
-    from feedpub.render.taxonomy import build_taxonomy
-
-    settings = load_settings(config, {})
-    posts = load_posts(scan(settings.posts_dir), settings).posts
-    renderer = SiteRenderer(settings, build_taxonomy(posts, datetime.now(UTC)))
-    switch = Switch(part)
-    seconds: dict[str, list[float]] = {"hand": [], "lib": []}
-    for round_ in range(args.rounds):
-        for way in ("hand", "lib") if round_ % 2 == 0 else ("lib", "hand"):
-            switch.use(way)
-            store = Store(settings.feeds_dir.parent / f"phase-{round_}-{way}")
-            stamp = new_stamp()
-            store.manifest  # noqa: B018 - as build_and_publish: read once, before the workers
-            groups = renderer.file_groups()
-
-            def task(index: int, store: Any = store, stamp: str = stamp, groups: Any = groups) -> Any:
-                renderer.problems.clear()
-                return store.write(groups[index].files(), stamp), list(renderer.problems)
-
-            os.sync()
-            t0 = time.perf_counter()
-            cold_build.fork_map(task, len(groups), None, [group.lane for group in groups])
-            seconds[way].append(time.perf_counter() - t0)
-    return {part: paired(seconds["hand"], seconds["lib"])}
 
 
 def step_edit_pairs(config: Path, part: str, variant: str, args: argparse.Namespace) -> dict:
@@ -870,7 +719,6 @@ STEPS = {
     "edit": step_edit,
     "prime": step_prime,
     "counted": step_counted,
-    "phase": step_phase,
     "edit-pairs": step_edit_pairs,
 }
 
@@ -1105,18 +953,6 @@ def measure_all(args: argparse.Namespace, work: Path) -> dict:
                 "high": max(shares),
             }
         log(f"  {json.dumps(figures)}")
-    if "fork_map" in cold_parts:
-        log("fork_map: the render-and-write phase, both ways in one process…")
-        f = run_step("phase", folders.config("phase"), "fork_map", rounds=args.rounds)["fork_map"]
-        build = results["build"]["seconds"]
-        shares = [(b - a) / build * 100 for a, b in zip(f["hand_all"], f["lib_all"], strict=True)]
-        results["fork_map"]["primary"] = {
-            **f,
-            "share": statistics.median(shares),
-            "low": min(shares),
-            "high": max(shares),
-        }
-        log(f"  {json.dumps(f)}")
     if edit_parts:
         log(f"edit path, switched edit by edit in one service: {', '.join(edit_parts)}…")
         figures = run_step("edit-pairs", service, counted=",".join(edit_parts), edits=args.edits)
@@ -1187,15 +1023,7 @@ def table(results: dict) -> str:
             output = same.get(part, "not checked")
             if part.startswith("gzip") and output == "same bytes":
                 output = "same files (their .gz differ, as they must)"
-            if part == "fork_map":
-                hand = f"render+write phase {primary['hand']:.2f} s"
-                lib = f"{primary['lib']:.2f} s"
-                whole += (
-                    f"; peak RSS main / largest worker {figures['rss'][0]:.0f} / {figures['worker_rss'][0]:.0f}"
-                    f" → {figures['rss'][1]:.0f} / {figures['worker_rss'][1]:.0f} MB"
-                )
-                diff = f"{_pct(primary['share'])} of the build's wall time ({_range(primary)})"
-            elif primary is not None:
+            if primary is not None:
                 hand = _per_call(primary["hand"], primary["calls"])
                 lib = _per_call(primary["lib"], primary["calls"])
                 diff = f"{_pct(primary['share'])} of the build's CPU time ({_range(primary)})"
@@ -1235,8 +1063,7 @@ def table(results: dict) -> str:
     lines.append(
         "The shares decide: each part's calls in a cold build, recorded and counted, replayed both ways in"
         f" alternating chunks in one process ({rounds} passes; CPU seconds of one thread, as % of the build's"
-        " CPU seconds; range over passes); fork_map: the render-and-write phase both ways in turn in one"
-        " process, as % of the build's wall time; the Reaper and manifest_text: one service, each post edited"
+        " CPU seconds; range over passes); the Reaper and manifest_text: one service, each post edited"
         " twice, once each way. The whole-build column (fresh processes taken in turn, medians) is the"
         " cross-check: on this shared machine a build varies by a third between runs."
     )
