@@ -34,11 +34,17 @@ class AuthorSettings:
 @dataclass(frozen=True)
 class SiteSettings:
     title: str = "feedpub"
-    base_url: str = "http://127.0.0.1:8080/"
+    base_url: str = "http://127.0.0.1:8080/"  # where feedpub serves feeds/ (and, standalone, the posts)
     description: str = ""
     language: str = "en"
     timezone: str = "UTC"
     author: AuthorSettings = field(default_factory=AuthorSettings)
+    # where the posts are published when that is another site (a Jekyll or Hugo site beside
+    # feedpub): entry links point there and feedpub makes no post pages; None: at base_url
+    url: str | None = None
+    # a Jekyll or Hugo site's root folder: its own config, permalinks and posts are read
+    source: str | None = None
+    configs: tuple[str, ...] = ()  # Jekyll's extra config files (`jekyll --config a,b`), in order
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,10 @@ class Settings:
     # feed URLs of the tools a site moved from, answered with 301s (see legacy.py)
     legacy_urls: tuple[str, ...] = ()
     root: Path = field(default=Path("."), compare=False)
+    # not config.yaml keys: the generator's view of `site.source` (a sites.jekyll.JekyllSite or
+    # sites.hugo.HugoSite, read by sites.load), and where each effective setting came from
+    profile: Any = field(default=None, compare=False, repr=False)
+    origins: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def posts_dir(self) -> Path:
@@ -127,6 +137,11 @@ class Settings:
     @property
     def cache_dir(self) -> Path:
         return self.root / self.paths.cache
+
+    @property
+    def post_base(self) -> str:
+        """The URL posts' permalinks are relative to: the site's own, else feedpub's."""
+        return self.site.url or self.site.base_url
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -185,6 +200,7 @@ def _check_legacy_urls(value: tuple[str, ...], where: str) -> tuple[str, ...]:
 # Extra checks beyond the type, keyed by dotted path.
 _CHECKS: dict[str, Callable[[Any, str], Any]] = {
     "site.base_url": _check_base_url,
+    "site.url": lambda value, where: None if value is None else _check_base_url(value, where),
     "site.timezone": _check_timezone,
     "feeds.formats": _check_formats,
     "feeds.content": _check_content,
@@ -204,6 +220,9 @@ _POSITIVE = {
     "limits.max_entry_content",
     "websub.lease_seconds",
 }
+
+
+_NOT_KEYS = ("root", "profile", "origins")  # Settings fields config.yaml cannot set
 
 
 def _coerce(value: Any, default: Any, where: str) -> Any:
@@ -241,7 +260,7 @@ def _build(cls: type, data: Any, prefix: str) -> Any:
         data = {}
     if not isinstance(data, Mapping):
         raise ConfigError(f"{prefix or 'config'}: expected a mapping, got {data!r}")
-    known = {f.name: f for f in fields(cls) if f.name != "root"}
+    known = {f.name: f for f in fields(cls) if f.name not in _NOT_KEYS}
     values: dict[str, Any] = {}
     defaults = cls()
     for key, value in data.items():
@@ -266,16 +285,25 @@ def settings_from_mapping(data: Any, root: Path = Path(".")) -> Settings:
 def load_settings(
     path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
 ) -> Settings:
-    """Read the config named by `path`, else $FEEDPUB_CONFIG, else ./config.yaml; defaults if absent."""
+    """Read the config named by `path`, else $FEEDPUB_CONFIG, else ./config.yaml; defaults if absent.
+    (With a `site.source`, `sites.load.load_site_settings` adds the site's own config.)"""
+    data, root = read_config(path, env)
+    return settings_from_mapping(data, root=root)
+
+
+def read_config(
+    path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> tuple[Any, Path]:
+    """config.yaml's parsed mapping (None when there is no file) and the folder paths are relative to."""
     env = os.environ if env is None else env
     explicit = path is not None or bool(env.get(CONFIG_ENV))
     config_path = Path(path if path is not None else env.get(CONFIG_ENV) or "config.yaml")
     if not config_path.exists():
         if explicit:
             raise ConfigError(f"{config_path}: config file not found")
-        return settings_from_mapping({}, root=Path.cwd())
+        return None, Path.cwd()
     try:
         data = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{config_path}: cannot read config: {exc}") from exc
-    return settings_from_mapping(data, root=config_path.resolve().parent)
+    return data, config_path.resolve().parent

@@ -45,8 +45,9 @@ def _post_pages(renderer: SiteRenderer, new: Taxonomy, affected: list[Post]) -> 
     visible_now = {p.id: p for p in new.scopes[FeedKey(Scope.SITE)]}
     pages = {}
     for post in affected:
-        if visible_now.get(post.id) is post:
-            path, data = renderer.pages.post_page(post)
-            pages[path] = data
-    gone = [path for post in affected if (path := post_page_path(post)) not in pages]
+        page = renderer.pages.post_page(post) if visible_now.get(post.id) is post else None
+        if page is not None:
+            pages[page[0]] = page[1]
+    base = renderer.settings.site.base_url
+    gone = [path for post in affected if (path := post_page_path(post, base)) and path not in pages]
     return sorted(pages.items()), gone

@@ -34,7 +34,7 @@ def settings_fingerprint(settings: Settings) -> str:
     """What a parsed post depends on: the feedpub version and every setting except paths and server."""
     parts = [__version__, str(SCHEMA_VERSION)]
     for item in fields(settings):
-        if item.name not in ("root", "server", "scan", "paths", "legacy_urls"):
+        if item.name not in ("root", "server", "scan", "paths", "legacy_urls", "origins"):
             parts.append(repr(getattr(settings, item.name)))
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 

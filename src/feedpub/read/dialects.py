@@ -117,7 +117,7 @@ def normalise(
     draft = _is_draft(meta)
     slug, title = _slug_and_title(meta, name_slug, slug_override, settings)
     categories, tags = _categories_and_tags(meta, dialect, rules, settings)
-    url = _url(meta, rules, slug, dates.published, categories, settings.site.base_url)
+    url = _url(meta, rules, slug, dates.published, categories, settings.post_base)
     post_id = _post_id(meta, url)
     is_markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
     content_html, more_html = _render(front_matter.body, meta, is_markdown, url, settings)
@@ -133,7 +133,7 @@ def normalise(
         summary=_summary(meta, rules, is_markdown, content_html, more_html, url, settings),
         body=content_html,
         image=first_image(meta, rules.image, url),
-        author=first_author(meta, settings.site.base_url),
+        author=first_author(meta, settings.post_base),
         status=Status.DRAFT if draft else Status.PUBLISHED,
         source=source,
         dialect=dialect,

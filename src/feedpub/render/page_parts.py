@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import jinja2
 
@@ -51,9 +51,22 @@ def environment() -> jinja2.Environment:
     )
 
 
-def post_page_path(post: Post) -> str:
-    """Where a post's readable page lives under feeds/."""
-    return f"posts/{post.slug}/index.html"
+def post_page_path(post: Post, base_url: str) -> str | None:
+    """Where a post's readable page lives under feeds/: at its permalink's path, when feedpub
+    serves that URL (standalone); None when the post lives on another site (its own page is there).
+
+    `/a/b/` is `a/b/index.html`, `/a/b.html` itself, and a path without an extension gets
+    `.html` (Jekyll's `permalink: none` and `:title` without a slash, which the site's server
+    answers at the bare path): the file name on disk is the decoded path, as servers map it.
+    """
+    url = post.url.split("#", 1)[0].split("?", 1)[0]
+    if not url.startswith(base_url):
+        return None
+    path = unquote(url[len(base_url) :])
+    if not path or path.endswith("/"):
+        return path + "index.html"
+    last = path.rsplit("/", 1)[-1]
+    return path if "." in last.lstrip(".") else path + ".html"
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,11 @@ class Links:
 
     def page(self, path: str) -> str:
         return self.root + url_path(path)
+
+    def post(self, post: Post) -> str:
+        """A link to the post's page: root-relative on feedpub's own host, else its absolute URL."""
+        base = self.settings.site.base_url
+        return self.root + post.url[len(base) :] if post.url.startswith(base) else post.url
 
     def feeds(self, key: FeedKey, title: str) -> list[dict[str, str]]:
         return [

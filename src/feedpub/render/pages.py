@@ -40,7 +40,7 @@ def _post_view(post: Post, links: Links) -> dict[str, Any]:
     """A post as the index page's list sees it."""
     return {
         "title": post.title,
-        "page": links.page(f"posts/{post.slug}/"),
+        "page": links.post(post),
         "iso": post.published.isoformat(),
         "day": post.published.strftime("%Y-%m-%d"),
         "summary": post.summary,
@@ -148,9 +148,13 @@ class PageRenderer:
         page = self._page(f"{label}: {key.name} · {site.title}", discovery(feeds), main)
         return key.path + "index.html", page
 
-    def post_page(self, post: Post) -> tuple[str, bytes]:
+    def post_page(self, post: Post) -> tuple[str, bytes] | None:
         """post.html, written in code: ten thousand post pages spent most of their time in Jinja's
-        attribute lookups and escaping (test_pages_fast holds both to the same bytes)."""
+        attribute lookups and escaping (test_pages_fast holds both to the same bytes). None for a
+        post published on another site (`post_page_path`)."""
+        path = post_page_path(post, self.settings.site.base_url)
+        if path is None:
+            return None
         iso, day = dates(post)
         image = post.image
         main = "".join(
@@ -172,7 +176,7 @@ class PageRenderer:
             )
         )
         page = self._page(f"{post.title} · {self.settings.site.title}", self._site_discovery, main)
-        return post_page_path(post), page
+        return path, page
 
     def _page(self, title: str, links: str, main: str) -> bytes:
         """base.html around `main`, with this page's title and discovery links."""
@@ -218,7 +222,7 @@ class PageRenderer:
         item = "".join(
             (
                 '\n<li><a href="',
-                escape(self.links.page(f"posts/{post.slug}/")),
+                escape(self.links.post(post)),
                 '">',
                 escape(post.title),
                 '</a><br><span class="meta"><time datetime="',

@@ -236,7 +236,9 @@ class SiteRenderer:
             )
 
         def post_pages(chunk: tuple[Post, ...]) -> FileGroup:
-            return FileGroup(None, lambda: (self.pages.post_page(post) for post in chunk))
+            return FileGroup(
+                None, lambda: (page for post in chunk if (page := self.pages.post_page(post)) is not None)
+            )
 
         groups = [feeds(fmt, chunk) for fmt in settings.feeds.formats for chunk in chunks]
         if archive_page_size(settings):
