@@ -184,7 +184,8 @@ def test_pages_equal_the_templates(site_posts, title, path, language, formats, l
     )
     # even posts live on feedpub's own host (a page each), odd ones on another site (none)
     site_posts = [
-        replace(p, url=config.site.base_url + f"p/{i}/") if i % 2 == 0 else p for i, p in enumerate(site_posts)
+        replace(p, url=config.site.base_url + f"p/{i}/") if i % 2 == 0 else p
+        for i, p in enumerate(site_posts)
     ]
     if packed:
         site_posts = [p.packed() for p in site_posts]
