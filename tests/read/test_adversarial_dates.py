@@ -185,6 +185,15 @@ def test_empty_date_falls_back_to_the_file_name(site, write_post, now):
     assert_problem(site, now, "c.md", "no date")
 
 
+def test_one_digit_months_and_days_in_file_names_as_jekyll_reads_them(site, write_post, now):
+    """A real Chinese blog names its posts `2024-8-21-eslint-plugin.md`: Jekyll publishes them."""
+    write_post("2024-8-21-eslint-plugin.md", "---\nlayout: post\ntitle: ESLint 插件\n---\nx\n")
+    write_post("2024-12-3-x.md", "---\nlayout: post\ntitle: X\n---\nx\n")
+    got = post(site, "2024-8-21-eslint-plugin.md")
+    assert (got.published, got.slug) == (datetime(2024, 8, 21, tzinfo=CST), "eslint-plugin")
+    assert post(site, "2024-12-3-x.md").published == datetime(2024, 12, 3, tzinfo=CST)
+
+
 @pytest.mark.parametrize("name", ["2023-02-29-not-leap.md", "0000-01-01-zero.md", "2022-03-18-.md"])
 def test_impossible_file_name_dates_are_problems(site, write_post, now, name):
     write_post(name, "---\nlayout: post\ntitle: X\n---\nx\n")

@@ -25,7 +25,7 @@ _DATE_TIME = re.compile(
     re.VERBOSE,
 )
 
-_FILE_NAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_FILE_NAME_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")  # Jekyll takes `2024-8-21-slug` too
 
 
 class DateError(ValueError):
