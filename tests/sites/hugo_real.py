@@ -215,5 +215,8 @@ def our_view(site_dir: Path, now: datetime | None = None) -> dict[str, Any]:
     ordered = sorted(listed, key=lambda p: p.file)
     ordered.sort(key=lambda p: p.title)
     ordered.sort(key=lambda p: p.dates.date or datetime.min.replace(tzinfo=UTC), reverse=True)
-    rss = [{"link": permalink(site, p), "guid": permalink(site, p), "pubDate": _rss_date(p.dates.publish_date)} for p in ordered]
+    rss = [
+        {"link": permalink(site, p), "guid": permalink(site, p), "pubDate": _rss_date(p.dates.publish_date)}
+        for p in ordered
+    ]
     return {"mainSections": list(main_sections(site, pages)), "pages": view, "rss": rss}

@@ -24,7 +24,9 @@ def golden_path(name: str) -> Path:
 
 
 @pytest.fixture(scope="module", params=SITES)
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
+def built(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, dict[str, Any]]:
     """(fixture name, Hugo's view of it), one hugo run per fixture for the whole module."""
     name = request.param
     build = build_with_hugo(FIXTURES / name, tmp_path_factory.mktemp(name))
@@ -63,7 +65,9 @@ def test_golden_file_is_what_hugo_prints(built: tuple[str, dict[str, Any]]) -> N
     path = golden_path(name)
     if os.environ.get("UPDATE_GOLDEN") == "1" or not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(theirs, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+        path.write_text(
+            json.dumps(theirs, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+        )
     assert json.loads(path.read_text(encoding="utf-8")) == theirs
 
 
