@@ -92,7 +92,8 @@ class _Checker:
 
     def flag(self, key: str) -> bool:
         """Ruby truthiness: everything but nil and false (so the string "false" is true)."""
-        return self.config.get(key) not in (None, False)
+        value = self.config.get(key)
+        return value is not None and value is not False
 
 
 def _template(check: _Checker) -> tuple[str, str]:
