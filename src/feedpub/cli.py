@@ -13,12 +13,13 @@ from typing import Any
 import click
 
 from feedpub import __version__
-from feedpub.config import CONFIG_ENV, Settings, load_settings
+from feedpub.config import CONFIG_ENV, Settings
 from feedpub.errors import FeedpubError
 from feedpub.model import Post, Scope, status_at
 from feedpub.publish.cold_build import BuildResult, build_and_publish, load_site
 from feedpub.read.dates import rfc3339
 from feedpub.read.load import Hashed, Progress
+from feedpub.sites.load import SITE_ENV, effective_settings, load_site_settings
 
 PROGRESS_THRESHOLD = 200
 
@@ -27,9 +28,9 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _settings(config: str | None, **overrides: Any) -> Settings:
+def _settings(config: str | None, site: str | None = None, **overrides: Any) -> Settings:
     try:
-        return load_settings(config).with_overrides(**overrides)
+        return load_site_settings(config, site_dir=site).with_overrides(**overrides)
     except FeedpubError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -59,6 +60,13 @@ config_option = click.option(
     default=None,
     help="Config file (default: $FEEDPUB_CONFIG, else ./config.yaml).",
 )
+site_option = click.option(
+    "--site",
+    "site",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="A Jekyll or Hugo site's root: its config, permalinks and posts (site.source).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -72,18 +80,24 @@ def main() -> None:
 
 @main.command("build")
 @config_option
+@site_option
 @click.option("--posts", "posts_dir", type=click.Path(file_okay=False), help="Posts directory.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output directory (feeds/).")
 @click.option("--base-url", help="Public URL of the site, e.g. https://news.example.org/.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any post has a problem.")
 def build_command(
-    config: str | None, posts_dir: str | None, out_dir: str | None, base_url: str | None, strict: bool
+    config: str | None,
+    site: str | None,
+    posts_dir: str | None,
+    out_dir: str | None,
+    base_url: str | None,
+    strict: bool,
 ) -> None:
     """Read every post and write changed feeds to the output directory.
 
-    Example: feedpub build --posts posts --out feeds --base-url https://news.example.org/
+    Example: feedpub build --site ~/blog --out ~/blog/_site/feeds
     """
-    settings = _settings(config, posts=_abs(posts_dir), feeds=_abs(out_dir), base_url=base_url)
+    settings = _settings(config, site, posts=_abs(posts_dir), feeds=_abs(out_dir), base_url=base_url)
     now = _now()
     try:
         result, report = build_and_publish(settings, now, progress=_progress("Reading posts"))
@@ -116,13 +130,14 @@ def _echo_problems(result: BuildResult) -> None:
 
 @main.command("check")
 @config_option
+@site_option
 @click.option("--json", "as_json", is_flag=True, help="Print problems as a JSON array.")
-def check_command(config: str | None, as_json: bool) -> None:
+def check_command(config: str | None, site: str | None, as_json: bool) -> None:
     """List every problem in the posts; exit 1 if there is any.
 
     Example: feedpub check --json
     """
-    settings = _settings(config)
+    settings = _settings(config, site)
     result = load_site(settings, _now())
     if as_json:
         rows = [{"source": p.source, "line": p.line, "message": p.message} for p in result.problems]
@@ -155,13 +170,14 @@ def post_record(post: Post, now: datetime, names: dict[tuple[Scope, str], str]) 
 
 @main.command("posts")
 @config_option
+@site_option
 @click.option("--json", "as_json", is_flag=True, help="Print posts as a JSON array.")
-def posts_command(config: str | None, as_json: bool) -> None:
+def posts_command(config: str | None, site: str | None, as_json: bool) -> None:
     """List the normalised posts with their status.
 
     Example: feedpub posts --json
     """
-    settings = _settings(config)
+    settings = _settings(config, site)
     now = _now()
     result = load_site(settings, now)
     records = [post_record(p, now, result.taxonomy.names) for p in result.posts]
@@ -176,8 +192,29 @@ def posts_command(config: str | None, as_json: bool) -> None:
         click.echo(f"problem: {problem}", err=True)
 
 
+@main.command("config")
+@config_option
+@site_option
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as a JSON object.")
+def config_command(config: str | None, site: str | None, as_json: bool) -> None:
+    """Print every effective setting and where it came from: config.yaml, the site's own
+    config (file, line and key), or feedpub's default.
+
+    Example: feedpub config --site ~/blog
+    """
+    settings = _settings(config, site)
+    rows = effective_settings(settings)
+    if as_json:
+        click.echo(json.dumps({k: {"value": v, "from": o} for k, v, o in rows}, ensure_ascii=False, indent=2))
+        return
+    width = max(len(k) for k, _v, _o in rows)
+    for key, value, origin in rows:
+        click.echo(f"{key:<{width}}  {json.dumps(value, ensure_ascii=False)}  ({origin})")
+
+
 @main.command("serve")
 @config_option
+@site_option
 @click.option("--host", default=None, help="Address to listen on (default: server.host).")
 @click.option("--port", type=int, default=None, help="Port to listen on (default: server.port).")
 @click.option("--no-scheduler", is_flag=True, help="Only serve; another process scans and publishes.")
@@ -193,6 +230,7 @@ def posts_command(config: str | None, as_json: bool) -> None:
 @click.option("--workers", type=int, default=1, show_default=True, help="Granian worker processes.")
 def serve_command(
     config: str | None,
+    site: str | None,
     host: str | None,
     port: int | None,
     no_scheduler: bool,
@@ -206,7 +244,9 @@ def serve_command(
     """
     from feedpub.serve.server import run_service
 
-    settings = _settings(config)
+    settings = _settings(config, site)
+    if site is not None:  # Granian's worker processes read the same site
+        os.environ[SITE_ENV] = str(Path(site).resolve())
     try:
         code = run_service(
             settings,

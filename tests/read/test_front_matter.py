@@ -8,8 +8,8 @@ import time
 import pytest
 
 from feedpub.errors import PostError
+from feedpub.read.decode import decode
 from feedpub.read.front_matter import split
-from feedpub.read.post_file import decode
 
 from ..helpers import post, problem
 

@@ -15,6 +15,7 @@ from feedpub.publish.manifest import new_stamp
 from feedpub.publish.store import PublishReport, Store, Written
 from feedpub.read.load import Progress, load_posts
 from feedpub.read.scan import scan
+from feedpub.read.site_posts import scan_rules
 from feedpub.render.site import SiteRenderer
 from feedpub.render.taxonomy import Taxonomy, build_taxonomy
 from feedpub.workers import fork_map
@@ -38,7 +39,7 @@ def _prepare(
     settings: Settings, now: datetime, progress: Progress | None
 ) -> tuple[BuildResult, SiteRenderer]:
     problems: list[Problem] = []
-    sources = scan(settings.posts_dir, problems)
+    sources = scan(settings.posts_dir, problems, scan_rules(settings))
     loaded = load_posts(sources, settings, progress=progress)
     problems += loaded.problems
     taxonomy = build_taxonomy(loaded.posts, now)

@@ -21,6 +21,7 @@ from feedpub.errors import PostError
 from feedpub.model import Post, Status, Term
 from feedpub.read.body import render_body, render_parts
 from feedpub.read.dates import file_name_date
+from feedpub.read.facts import PostFacts
 from feedpub.read.fields import (
     date_value,
     expand_permalink,
@@ -101,12 +102,20 @@ def detect_dialect(front_matter: FrontMatter, file_name: str) -> str:
 
 
 def normalise(
-    front_matter: FrontMatter, source: str, settings: Settings, slug_override: str | None = None
+    front_matter: FrontMatter,
+    source: str,
+    settings: Settings,
+    slug_override: str | None = None,
+    facts: PostFacts | None = None,
 ) -> Post:
     """Turn one parsed file into a Post, or raise PostError saying which key is wrong and why.
 
     `slug_override` is how the scan gives a post a free slug when its own is already taken.
+    `facts`, for a post of a Jekyll or Hugo site, are what its generator decided (permalink,
+    dates, draft, terms, front matter with defaults): taken as given (`_normalise_site_post`).
     """
+    if facts is not None:
+        return _normalise_site_post(front_matter, source, settings, facts)
     path = PurePosixPath(source)  # once: four of them were a tenth of a post's normalising
     dialect = detect_dialect(front_matter, path.name)
     rules = RULES[dialect]
@@ -139,6 +148,45 @@ def normalise(
         dialect=dialect,
         expires=dates.expires,
         available=dates.available,
+    )
+
+
+def _normalise_site_post(
+    front_matter: FrontMatter, source: str, settings: Settings, facts: PostFacts
+) -> Post:
+    """A site's post: the generator's facts, and feedpub's own reading of the rest (title,
+    summary, image, author, body)."""
+    path = PurePosixPath(source)
+    rules = RULES[facts.dialect]
+    meta = facts.meta
+    name_slug, _name_date = _name_slug_and_date(path, settings.tz)
+    slug, title = _slug_and_title(meta, name_slug, None, settings)
+    updated = facts.updated or first_date(meta, rules.updated, settings) or facts.published
+    terms = {"categories": list(facts.categories), "tags": list(facts.tags)}
+    url = facts.url
+    is_markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
+    content_html, more_html = render_parts(
+        front_matter.body, is_markdown, url, settings.limits.max_html_depth, facts.excerpt_separator
+    )
+    legacy = facts.dialect in settings.legacy_urls
+    return Post(
+        id=_post_id(meta, facts.generator_id if legacy else url),
+        url=url,
+        slug=slug,
+        title=title,
+        published=facts.published,
+        updated=max(updated, facts.published),
+        categories=term_list(terms, ("categories",), frozenset(), settings),
+        tags=term_list(terms, ("tags",), frozenset(), settings),
+        summary=_summary(meta, rules, is_markdown, content_html, more_html, url, settings),
+        body=content_html,
+        image=first_image(meta, rules.image, url),
+        author=first_author(meta, settings.post_base),
+        status=Status.DRAFT if facts.draft else Status.PUBLISHED,
+        source=source,
+        dialect=facts.dialect,
+        expires=facts.expires,
+        available=facts.available,
     )
 
 

@@ -11,14 +11,18 @@ import hashlib
 import itertools
 import multiprocessing
 import os
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
 from feedpub.config import Settings
 from feedpub.model import Post, Problem
+from feedpub.read.facts import PostFacts
 from feedpub.read.post_file import file_digest, read_hashed, read_post
 from feedpub.read.scan import SourceFile
+from feedpub.read.site_posts import HugoFacts
+from feedpub.sites.hugo import HugoSite
 from feedpub.workers import fork_safe
 
 PARALLEL_THRESHOLD = 256
@@ -28,17 +32,27 @@ Entry = tuple[tuple[int, int, int], str, Post | Problem]
 
 
 def read_all(
-    files: list[SourceFile], settings: Settings, workers: int | None = None, progress: Progress | None = None
+    files: list[SourceFile],
+    settings: Settings,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    facts: Mapping[str, PostFacts] | None = None,
 ) -> list[Hashed]:
-    """Read files in order; across a process pool when there are many (same results, any worker count)."""
+    """Read files in order; across a process pool when there are many (same results, any worker
+    count). `facts`: a Hugo site's, by source."""
     workers = workers or os.cpu_count() or 1
+    given = [facts.get(f.source) for f in files] if facts else [None] * len(files)
     if len(files) < PARALLEL_THRESHOLD or workers == 1:
-        results: Iterator[Hashed] = (read_hashed(f, settings) for f in files)
+        results: Iterator[Hashed] = (
+            read_hashed(f, settings, None, g) for f, g in zip(files, given, strict=True)
+        )
         return list(progress(results, len(files)) if progress else results)
     # fork is cheapest, but is unsafe once threads run (the service): then use a fork server
     method = "fork" if fork_safe() else "forkserver"
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        mapped = pool.map(read_hashed, files, itertools.repeat(settings), chunksize=32)
+        mapped = pool.map(
+            read_hashed, files, itertools.repeat(settings), itertools.repeat(None), given, chunksize=32
+        )
         return list(progress(mapped, len(files)) if progress else mapped)
 
 
@@ -63,6 +77,7 @@ def load_posts(
     pack: bool = False,
     keep_last_good: bool = False,
     changed: Collection[str] | None = None,
+    site: HugoFacts | None = None,
 ) -> Loaded:
     """Read every file whose stat signature differs from `cache` (updated in place) unless its bytes
     hash the same; resolve slug and id collisions deterministically (first source in path order wins).
@@ -70,7 +85,10 @@ def load_posts(
     With `keep_last_good`, a file that made a post and now makes a Problem keeps its last good
     post published, with the problem reported (the service: an editor's half-saved file must not
     drop an entry from every reader). `changed` names the only sources whose signature may
-    differ from `cache` (what inotify reported), so the others are not compared one by one."""
+    differ from `cache` (what inotify reported), so the others are not compared one by one.
+    For a Hugo site, `site` keeps every content file's front matter between calls (a new one
+    is made when None): which files are posts, and their facts, are decided site-wide first."""
+    files, facts, site_problems = _site_posts(files, settings, site)
     by_source = {f.source: f for f in files}
     cache = {} if cache is None else cache
     deleted = sorted(cache.keys() - by_source.keys())
@@ -78,8 +96,10 @@ def load_posts(
         del cache[source]
     candidates = by_source.values() if changed is None else [by_source[s] for s in changed if s in by_source]
     stale, resigned = _stale_files(candidates, cache)
+    if facts:
+        stale += _new_facts(facts, cache, by_source, {f.source for f in stale})
     for source_file, (digest, result) in zip(
-        stale, read_all(stale, settings, workers, progress), strict=True
+        stale, read_all(stale, settings, workers, progress, facts), strict=True
     ):
         if pack and isinstance(result, Post):
             result = result.packed()
@@ -87,8 +107,9 @@ def load_posts(
             result = _with_last_good(result, cache.get(source_file.source))
         cache[source_file.source] = (source_file.signature, digest, result)
     posts, problems = _in_source_order(sorted(by_source), cache)
+    problems += site_problems
     # `posts` is in source order from here on, which the two checks below rely on
-    renamed = _unique_slugs(posts)
+    renamed = {} if settings.profile is not None else _unique_slugs(posts)  # a site's slugs are its own
     if renamed:
         _read_renamed(posts, renamed, by_source, settings, pack)
     posts, duplicates = _unique_ids(posts)
@@ -112,7 +133,7 @@ def _stale_files(
                 stale.append(source_file)
             continue
         try:  # touched, but perhaps not changed (a checkout, `touch`): the hash decides
-            same = known[1] != "" and file_digest(source_file.path) == known[1]
+            same = known[1] != "" and file_digest(source_file.path) == known[1].split(":", 1)[0]
         except OSError:
             same = False
         if same:
@@ -121,6 +142,35 @@ def _stale_files(
         else:
             stale.append(source_file)
     return stale, resigned
+
+
+def _site_posts(
+    files: Iterable[SourceFile], settings: Settings, site: HugoFacts | None
+) -> tuple[Iterable[SourceFile], dict[str, PostFacts], list[Problem]]:
+    """For a Hugo site: only the files that are posts, their facts, and the content files Hugo
+    could not read. Anything else: the files as they are."""
+    if not isinstance(settings.profile, HugoSite):
+        return files, {}, []
+    files = list(files)
+    facts, errors = (site or HugoFacts()).update(files, settings, datetime.now(UTC))
+    problems = [Problem(source, error.message, error.line) for source, error in sorted(errors.items())]
+    return [f for f in files if f.source in facts], facts, problems
+
+
+def _new_facts(
+    facts: Mapping[str, PostFacts], cache: dict[str, Entry], by_source: dict[str, SourceFile], stale: set[str]
+) -> list[SourceFile]:
+    """Cached posts whose facts changed though their file did not (the digest carries the
+    facts' fingerprint): read again."""
+    again = []
+    for source, known in cache.items():
+        if (
+            source not in stale
+            and source in facts
+            and not known[1].endswith(":" + facts[source].fingerprint())
+        ):
+            again.append(by_source[source])
+    return again
 
 
 def _in_source_order(sources: list[str], cache: dict[str, Entry]) -> tuple[list[Post], list[Problem]]:

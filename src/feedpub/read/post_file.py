@@ -7,7 +7,6 @@ file, the line where it can be found, and the reason.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import os
 import re
@@ -15,38 +14,14 @@ import re
 from feedpub.config import Settings
 from feedpub.errors import PostError
 from feedpub.model import Post, Problem
+from feedpub.read.decode import decode
 from feedpub.read.dialects import normalise
-from feedpub.read.front_matter import split
+from feedpub.read.facts import PostFacts
+from feedpub.read.front_matter import FrontMatter, split
 from feedpub.read.markdown import is_panic
 from feedpub.read.scan import SourceFile
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (BOM or not) or BOM-marked UTF-16/32 → text with LF line endings; else PostError."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF32_LE, "utf-32-le"),
-        (codecs.BOM_UTF32_BE, "utf-32-be"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if data.startswith(bom):
-            data, chosen = data[len(bom) :], encoding
-            break
-    else:
-        chosen = "utf-8"
-    try:
-        text = data.decode(chosen)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1 if chosen == "utf-8" else None
-        raise PostError(
-            f"not {chosen.upper()} text (byte {exc.start}); save the file as UTF-8", line=line
-        ) from exc
-    if "\x00" in text:
-        raise PostError(
-            "contains NUL characters: not a text file", line=text[: text.index("\x00")].count("\n") + 1
-        )
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+from feedpub.read.site_posts import jekyll_facts
+from feedpub.sites.jekyll import JekyllSite
 
 
 def _key_line(text: str, message: str) -> int | None:
@@ -60,9 +35,11 @@ def _key_line(text: str, message: str) -> int | None:
     return text.count("\n", 0, found.start()) + 1 if found else None
 
 
-def read_post(source_file: SourceFile, settings: Settings, slug: str | None = None) -> Post | Problem:
+def read_post(
+    source_file: SourceFile, settings: Settings, slug: str | None = None, facts: PostFacts | None = None
+) -> Post | Problem:
     """Read and normalise one file; any failure becomes a Problem, never an exception."""
-    return read_hashed(source_file, settings, slug)[1]
+    return read_hashed(source_file, settings, slug, facts)[1]
 
 
 def file_digest(path: str) -> str:
@@ -71,9 +48,11 @@ def file_digest(path: str) -> str:
 
 
 def read_hashed(
-    source_file: SourceFile, settings: Settings, slug: str | None = None
+    source_file: SourceFile, settings: Settings, slug: str | None = None, facts: PostFacts | None = None
 ) -> tuple[str, Post | Problem]:
-    """(sha256 of the bytes read, the Post or Problem they make); never raises."""
+    """(sha256 of the bytes read, the Post or Problem they make); never raises. A post of a Hugo
+    site comes with its `facts` (decided site-wide); a Jekyll site's post has them made here. The
+    facts' fingerprint is part of the digest, so new facts read the file again."""
     source = source_file.source
     text, digest = "", ""
     try:
@@ -85,8 +64,16 @@ def read_hashed(
             data = handle.read()
         digest = hashlib.sha256(data).hexdigest()
         text = decode(data)
-        front_matter = split(text, settings.limits.max_yaml_nodes)
-        return digest, normalise(front_matter, source, settings, slug)
+        jekyll_site = isinstance(settings.profile, JekyllSite)
+        if jekyll_site and not text.startswith(("---\n", "--- ")):
+            front_matter = FrontMatter("yaml", {}, text, 1)  # Jekyll publishes a post without one too
+        else:
+            front_matter = split(text, settings.limits.max_yaml_nodes)
+        if facts is None and jekyll_site:
+            facts = jekyll_facts(settings, source, text, source_file.path)
+        if facts is not None:
+            digest += ":" + facts.fingerprint()
+        return digest, normalise(front_matter, source, settings, slug, facts)
     except PostError as exc:
         return digest, Problem(source, exc.message, exc.line or _key_line(text, exc.message))
     except OSError as exc:

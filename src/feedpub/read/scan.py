@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -45,16 +46,39 @@ def _skip_dir(name: str) -> bool:
     return name.startswith(".") or (name.startswith("_") and name != "_posts")
 
 
-def is_post_path(source: str) -> bool:
+class ScanRules(NamedTuple):
+    """Which folders a walk enters and which files it lists: feedpub's own rules for a folder
+    of posts, or a generator's for a whole site (`read.site_rules`)."""
+
+    enter: Callable[[str], bool]  # a folder's path relative to posts/ ("a/b", no slash at the end)
+    accept: Callable[[str], bool]  # a file's path relative to posts/
+
+
+def _default_enter(folder: str) -> bool:
+    return not _skip_dir(folder.rsplit("/", 1)[-1])
+
+
+def _default_accept(source: str) -> bool:
+    name = source.rsplit("/", 1)[-1]
+    return not _skip_name(name) and name.lower().endswith(POST_SUFFIXES)
+
+
+DEFAULT_RULES = ScanRules(_default_enter, _default_accept)
+
+
+def is_post_path(source: str, rules: ScanRules = DEFAULT_RULES) -> bool:
     """Whether a path relative to posts/ is one `scan` would list (ignoring symbolic links)."""
-    *folders, name = source.split("/")
-    if any(_skip_dir(folder) for folder in folders) or _skip_name(name):
+    *folders, _name = source.split("/")
+    if not all(rules.enter("/".join(folders[: i + 1])) for i in range(len(folders))):
         return False
-    return name.lower().endswith(POST_SUFFIXES)
+    return rules.accept(source)
 
 
 def update_sources(
-    posts_dir: Path, known: dict[str, tuple[int, int, int]], changed: set[str]
+    posts_dir: Path,
+    known: dict[str, tuple[int, int, int]],
+    changed: set[str],
+    rules: ScanRules = DEFAULT_RULES,
 ) -> tuple[dict[str, tuple[int, int, int]], set[str]] | None:
     """`known` signatures with the `changed` files (absolute paths) stat'ed again, and the sources
     those paths are; None when one of them is something only a full `scan` judges correctly (a
@@ -66,7 +90,7 @@ def update_sources(
         if not path.startswith(root):
             return None
         source = path[len(root) :].replace(os.sep, "/")
-        if not is_post_path(source):
+        if not is_post_path(source, rules):
             continue
         touched.add(source)
         try:
@@ -85,13 +109,15 @@ def update_sources(
     return updated, touched
 
 
-def scan(posts_dir: Path, problems: list[Problem] | None = None) -> list[SourceFile]:
+def scan(
+    posts_dir: Path, problems: list[Problem] | None = None, rules: ScanRules = DEFAULT_RULES
+) -> list[SourceFile]:
     """Every post file below `posts_dir`, sorted by relative path; links leaving it are refused.
 
     A posts directory that is missing, not a directory or unreadable raises FeedpubError: feeds
     made from "no posts" would unpublish every entry because of a moved folder or a bad mount.
     A subfolder that cannot be read is a Problem whose source is its path with a trailing '/'."""
-    walk = _Walk(posts_dir, [] if problems is None else problems)
+    walk = _Walk(posts_dir, [] if problems is None else problems, rules)
     if not walk.root.is_dir():
         raise FeedpubError(f"posts directory {posts_dir} is missing or not a directory; nothing published")
     walk.folder(walk.root, "")
@@ -102,8 +128,9 @@ class _Walk:
     """One `scan`: the files found and the problems met, depth first in name order; each real
     folder is entered once, so links between folders cannot loop."""
 
-    def __init__(self, posts_dir: Path, problems: list[Problem]) -> None:
+    def __init__(self, posts_dir: Path, problems: list[Problem], rules: ScanRules) -> None:
         self.posts_dir = posts_dir
+        self.rules = rules
         self.root = posts_dir.resolve()
         self.problems = problems
         self.found: list[SourceFile] = []
@@ -139,7 +166,7 @@ class _Walk:
 
     def subfolder(self, entry: os.DirEntry[str], source: str) -> None:
         """Walk a folder (or a link to one inside posts/) unless it is skipped or already walked."""
-        if _skip_dir(entry.name):
+        if not self.rules.enter(source):
             return
         real = Path(entry.path).resolve()
         if entry.is_symlink() and not self.inside(real):
@@ -150,7 +177,7 @@ class _Walk:
 
     def add_file(self, entry: os.DirEntry[str], source: str) -> None:
         """Add a regular post file (or a link to one inside posts/) with its stat signature."""
-        if _skip_name(entry.name) or not entry.name.lower().endswith(POST_SUFFIXES):
+        if not self.rules.accept(source):
             return
         if entry.is_symlink():
             if not self.inside(Path(entry.path).resolve()):

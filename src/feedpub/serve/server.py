@@ -23,12 +23,13 @@ from types import FrameType
 
 from cheroot import wsgi
 
-from feedpub.config import CONFIG_ENV, Settings, load_settings
+from feedpub.config import CONFIG_ENV, Settings
 from feedpub.render.feed_spec import hub_url
 from feedpub.serve.fastpath import application
 from feedpub.service.publisher import Publisher
 from feedpub.service.scheduler import Scheduler
 from feedpub.service.websub import Notifier
+from feedpub.sites.load import SITE_ENV, load_site_settings
 
 log = logging.getLogger("feedpub")
 SHUTDOWN_SECONDS = 4
@@ -68,7 +69,9 @@ def granian_app() -> object:
     """The WSGI app in a Granian worker: settings from the config file the main process chose."""
     _die_with_service()
     configure_logging()
-    return application(load_settings(os.environ.get(CONFIG_ENV) or None, {}))
+    return application(
+        load_site_settings(os.environ.get(CONFIG_ENV) or None, {}, os.environ.get(SITE_ENV) or None)
+    )
 
 
 def run_service(

@@ -29,6 +29,7 @@ from feedpub.publish.store import PublishReport, Store
 from feedpub.read.cache import PostCache
 from feedpub.read.load import Entry, load_posts
 from feedpub.read.scan import SourceFile
+from feedpub.read.site_posts import HugoFacts, scan_rules
 from feedpub.render.site import SiteRenderer
 from feedpub.render.taxonomy import Taxonomy, build_taxonomy, update_taxonomy
 from feedpub.service.plan import Plan, plan_publish
@@ -77,7 +78,8 @@ class Publisher:
         self.db = PostCache(settings.cache_dir, settings)
         self.cache: dict[str, Entry] = self.db.load()
         self.store = Store(settings.feeds_dir, Reaper())
-        self.sources = Sources(settings.posts_dir, watch)
+        self.sources = Sources(settings.posts_dir, watch, scan_rules(settings))
+        self.site_facts = HugoFacts()  # a Hugo site's front matter, kept between scans
         self.warm_start = WarmStart(settings, self.db)
         self.visibility = Visibility()  # statuses, and the next moment a post appears or expires
         self.renderer: SiteRenderer | None = None
@@ -120,7 +122,13 @@ class Publisher:
         problems = list(self.sources.walk_problems)  # links, unreadable folders: since the last walk
         before = {} if state.published is not None else dict(self.cache)  # what a first publish compares
         loaded = load_posts(
-            sources, self.settings, self.cache, pack=True, keep_last_good=True, changed=self.sources.touched
+            sources,
+            self.settings,
+            self.cache,
+            pack=True,
+            keep_last_good=True,
+            changed=self.sources.touched,
+            site=self.site_facts,
         )
         self.db.save({s: self.cache[s] for s in loaded.updated}, set(loaded.deleted))
         problems += loaded.problems

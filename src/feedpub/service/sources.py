@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from feedpub.model import Problem
-from feedpub.read.scan import UNREADABLE_FOLDER, SourceFile, scan, update_sources
+from feedpub.read.scan import DEFAULT_RULES, UNREADABLE_FOLDER, ScanRules, SourceFile, scan, update_sources
 from feedpub.service.state import Signatures
 from feedpub.service.watcher import PostsWatcher
 
@@ -19,8 +19,9 @@ from feedpub.service.watcher import PostsWatcher
 class Sources:
     """posts/'s files by source, the problems of the last walk, and what the last scan compared."""
 
-    def __init__(self, posts_dir: Path, watch: bool) -> None:
+    def __init__(self, posts_dir: Path, watch: bool, rules: ScanRules = DEFAULT_RULES) -> None:
         self.posts_dir = posts_dir
+        self.rules = rules
         self.watcher = PostsWatcher(posts_dir) if watch and posts_dir.is_dir() else None
         self.known: dict[str, SourceFile] = {}  # as of the last scan
         self.walk_problems: list[Problem] = []  # links, unreadable folders: known since the last walk
@@ -38,7 +39,7 @@ class Sources:
             return None
         if not changed:
             return []
-        updated = update_sources(self.posts_dir, last, changed)
+        updated = update_sources(self.posts_dir, last, changed, self.rules)
         if updated is None:
             return None
         signatures, touched = updated
@@ -57,7 +58,7 @@ class Sources:
         """Stat every file under posts/ (raises FeedpubError when the folder is gone)."""
         self.touched = None
         self.walk_problems = []
-        found = scan(self.posts_dir, self.walk_problems)
+        found = scan(self.posts_dir, self.walk_problems, self.rules)
         found += self._unreadable_kept(found)
         self.known = {f.source: f for f in found}
         return found

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from feedpub.errors import PostError
 from feedpub.sites.hugo_cascade import BuildOptions, CascadeRule, decode_build, decode_cascade
@@ -24,6 +25,7 @@ from feedpub.sites.hugo_config import lower_keys
 from feedpub.sites.hugo_dates import HugoDates, hugo_dates
 from feedpub.sites.hugo_site import HugoSite
 
+T = TypeVar("T")
 CONTENT_EXTENSIONS = frozenset(
     ["md", "mdown", "markdown", "html", "htm", "adoc", "asciidoc", "ad", "pandoc", "pdc", "rst", "org"]
 )
@@ -112,8 +114,16 @@ def _ignored(site: HugoSite, rel: str) -> bool:
     return any(re.search(p, full) for p in site.ignore_files)
 
 
-def hugo_pages(site: HugoSite, files: Iterable[ContentFile], now: datetime | None = None) -> list[HugoPage]:
-    """Every regular page among `files`, with section, bundle, dates and publish/list state."""
+def hugo_pages(
+    site: HugoSite,
+    files: Iterable[ContentFile],
+    now: datetime | None = None,
+    errors: dict[str, PostError] | None = None,
+) -> list[HugoPage]:
+    """Every regular page among `files`, with section, bundle, dates and publish/list state.
+
+    A page (or an `_index` cascade) Hugo would fail on raises PostError; with `errors`, it is
+    recorded there by file instead and left out, so one bad file does not hide the others."""
     now = now or datetime.now(UTC)
     kept = [f for f in files if not _ignored(site, f.path.strip("/"))]
     parsed = [
@@ -123,13 +133,29 @@ def hugo_pages(site: HugoSite, files: Iterable[ContentFile], now: datetime | Non
     ]
     leaves = sorted({p.dir for p in parsed if p.kind == "leaf"})
     pages = [p for p in parsed if p.kind != "branch" and not _inside_leaf(p, leaves)]
-    cascades = {
-        _norm(p.dir): _branch_cascade(p) for p in parsed if p.kind == "branch" and not _inside_leaf(p, leaves)
-    }
-    out = [_page(site, p, cascades, now, _resources(p, kept, leaves)) for p in pages]
+    cascades: dict[str, tuple[CascadeRule, ...]] = {}
+    for p in parsed:
+        if p.kind == "branch" and not _inside_leaf(p, leaves):
+            cascades[_norm(p.dir)] = _isolated(errors, p, partial(_branch_cascade, p)) or ()
+    made = [
+        _isolated(errors, p, partial(_page, site, p, cascades, now, _resources(p, kept, leaves)))
+        for p in pages
+    ]
+    out = [page for page in made if page is not None]
     branches = set(cascades) | {"/" + p.section for p in out if p.section} | {""}
     keys = branches | {p.path for p in out if p.published}
     return [_with_section(p, keys, branches) for p in out]
+
+
+def _isolated(errors: dict[str, PostError] | None, p: _Parsed, make: Callable[[], T]) -> T | None:
+    """make(), or (with `errors`) None with the error recorded under the file's path."""
+    if errors is None:
+        return make()
+    try:
+        return make()
+    except PostError as exc:
+        errors[p.file.path] = exc
+        return None
 
 
 def _inside_leaf(p: _Parsed, leaves: Sequence[str]) -> bool:

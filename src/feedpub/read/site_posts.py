@@ -1,0 +1,181 @@
+"""A Jekyll or Hugo site's posts as its generator sees them: which files are posts, and for each
+the facts the generator decides (permalink, dates, draft, terms, front matter with defaults or
+cascade applied), handed to `dialects.normalise` as PostFacts.
+
+Jekyll decides each post from its own file and the site's config, so `jekyll_facts` runs per
+file in the reader pool. Hugo needs the whole content folder (sections, bundles, `_index.md`
+cascades, which sections hold the posts), so `HugoFacts.update` reads every content file's front
+matter first (kept between rescans by stat signature), then decides every page at once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from feedpub.config import Settings
+from feedpub.errors import PostError
+from feedpub.read.decode import decode
+from feedpub.read.facts import HUGO, JEKYLL, PostFacts
+from feedpub.read.front_matter import FrontMatter, split
+from feedpub.read.scan import DEFAULT_RULES, ScanRules, SourceFile
+from feedpub.sites import hugo, jekyll
+from feedpub.sites.jekyll_data import truthy
+from feedpub.sites.jekyll_posts import filtered_out
+
+HUGO_CONTENT = (".md", ".markdown", ".mdown", ".html", ".htm")
+
+
+def scan_rules(settings: Settings) -> ScanRules:
+    """feedpub's own rules, or the site generator's: which folders and files hold posts."""
+    site = settings.profile
+    if isinstance(site, jekyll.JekyllSite):
+        return _jekyll_rules(site)
+    if isinstance(site, hugo.HugoSite):
+        return ScanRules(_hugo_enter, lambda source: source.lower().endswith(HUGO_CONTENT))
+    return DEFAULT_RULES
+
+
+def _jekyll_rules(site: jekyll.JekyllSite) -> ScanRules:
+    def enter(folder: str) -> bool:
+        base, _, name = folder.rpartition("/")
+        return name in ("_posts", "_drafts") or filtered_out(site, "/" + base if base else "", name) is None
+
+    return ScanRules(enter, lambda source: isinstance(jekyll.post_name(site, source), jekyll.PostName))
+
+
+def _hugo_enter(folder: str) -> bool:
+    name = folder.rsplit("/", 1)[-1]
+    return not name.startswith((".", "#")) and not name.endswith("~")
+
+
+# ---- Jekyll: one file at a time ----------------------------------------------------------------
+
+
+def jekyll_facts(settings: Settings, source: str, text: str, path: str) -> PostFacts:
+    """The post a file of a Jekyll site is, as Jekyll computes it (PostError when it is none)."""
+    site = settings.profile
+    assert isinstance(site, jekyll.JekyllSite)
+    name = jekyll.post_name(site, source)
+    if not isinstance(name, jekyll.PostName):
+        raise PostError(f"not a post to Jekyll: {name.reason}")
+    try:
+        front_matter = jekyll.load_front_matter(text)  # typed as Jekyll's Psych types it
+    except Exception as exc:  # feedpub's own reading of the same block passed: report, never crash
+        raise PostError(f"YAML front matter, read as Jekyll reads it: {exc}"[:300]) from exc
+    mtime = datetime.fromtimestamp(os.stat(path).st_mtime, UTC) if name.date is None else None
+    post = jekyll.jekyll_post(site, name, front_matter, mtime)
+    data = post.data
+    draft = "published" in data and not truthy(data["published"]) and not site.unpublished
+    return PostFacts(
+        dialect=JEKYLL,
+        meta=data,
+        url=settings.post_base + post.url.lstrip("/"),
+        published=post.date,
+        updated=None,
+        available=None,
+        expires=None,
+        draft=draft or (name.draft and not site.show_drafts),
+        categories=tuple(str(c) for c in post.categories),
+        tags=tuple(str(t) for t in post.tags),
+        generator_id=jekyll.absolute_url(post.id, site.url or "", site.baseurl or ""),
+        excerpt_separator=str(data.get("excerpt_separator") or site.excerpt_separator),
+    )
+
+
+# ---- Hugo: the whole content folder at once ----------------------------------------------------
+
+
+class HugoFacts:
+    """Every Hugo page's facts, kept up to date scan by scan: front matter is read again only for
+    files whose stat signature changed."""
+
+    def __init__(self) -> None:
+        self.metas: dict[str, tuple[tuple[int, int, int], Mapping[str, Any] | None]] = {}
+
+    def update(
+        self, files: Iterable[SourceFile], settings: Settings, now: datetime
+    ) -> tuple[dict[str, PostFacts], dict[str, PostError]]:
+        """(facts of every post Hugo publishes, keyed by source; why each other readable file is
+        not a post, for the ones that are errors to Hugo)."""
+        site = settings.profile
+        assert isinstance(site, hugo.HugoSite)
+        files = list(files)
+        present = {f.source for f in files}
+        for source in [s for s in self.metas if s not in present]:
+            del self.metas[source]
+        errors: dict[str, PostError] = {}
+        content = [self._content_file(f, settings, errors) for f in files]
+        pages = hugo.hugo_pages(site, [c for c in content if c is not None], now, errors)
+        mains = set(hugo.main_sections(site, pages))
+        # drafts and future pages too (feedpub counts drafts and schedules the future ones)
+        posts = [p for p in pages if p.build.list == "always" and p.section in mains]
+        return {page.file: _hugo_post_facts(settings, site, page) for page in posts}, errors
+
+    def _content_file(
+        self, file: SourceFile, settings: Settings, errors: dict[str, PostError]
+    ) -> hugo.ContentFile | None:
+        known = self.metas.get(file.source)
+        if known is None or known[0] != file.signature:
+            known = (file.signature, _front_matter_of(file, settings, errors))
+            self.metas[file.source] = known
+        if known[1] is None:
+            return None
+        mtime = datetime.fromtimestamp(file.signature[0] / 1e9, UTC)
+        return hugo.ContentFile(file.source, known[1], mtime)
+
+
+def _front_matter_of(
+    file: SourceFile, settings: Settings, errors: dict[str, PostError]
+) -> Mapping[str, Any] | None:
+    """The file's front matter (None when it cannot be read: the post's own read reports why)."""
+    try:
+        with open(file.path, "rb") as handle:
+            data = handle.read(settings.limits.max_file_bytes + 1)
+        if len(data) > settings.limits.max_file_bytes:
+            return None
+        front: FrontMatter = split(decode(data), settings.limits.max_yaml_nodes)
+    except PostError as exc:
+        errors[file.source] = exc
+        return None
+    except OSError as exc:
+        errors[file.source] = PostError(f"cannot read: {exc.strerror or exc}")
+        return None
+    return front.metadata
+
+
+def _hugo_post_facts(settings: Settings, site: hugo.HugoSite, page: hugo.HugoPage) -> PostFacts:
+    dates = page.dates
+    published = dates.date or dates.publish_date or dates.lastmod
+    if published is None:
+        published = datetime(1, 1, 1, tzinfo=UTC)  # Hugo's zero time: listed, dated nowhere
+    terms = hugo.page_terms(site, page)
+    categories = tuple(v for key in _plurals(site, "category", settings) for v in terms.get(key, ()))
+    tags = tuple(v for key in _plurals(site, "tag", settings) for v in terms.get(key, ()))
+    relative = hugo.page_url(site, page).removeprefix(site.base_path).lstrip("/")
+    return PostFacts(
+        dialect=HUGO,
+        meta=page.meta,
+        url=settings.post_base + relative,
+        published=published,
+        updated=dates.lastmod,
+        available=dates.publish_date if dates.publish_date and dates.publish_date > published else None,
+        expires=None if site.build_expired else dates.expiry_date,
+        draft=page.draft and not site.build_drafts,
+        categories=categories,
+        tags=tags,
+        generator_id=hugo.permalink(site, page),
+    )
+
+
+def _plurals(site: hugo.HugoSite, singular: str, settings: Settings) -> tuple[str, ...]:
+    """The taxonomies that feed feedpub's categories (or tags): Hugo's own, plus the front-matter
+    keys config.yaml's `taxonomies` names that the site declares as taxonomies too."""
+    wanted = settings.taxonomies.categories if singular == "category" else settings.taxonomies.tags
+    own = site.taxonomies.get(singular)
+    declared = set(site.taxonomies.values())
+    return tuple(
+        dict.fromkeys([*([own] if own else []), *(k.lower() for k in wanted if k.lower() in declared)])
+    )
