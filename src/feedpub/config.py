@@ -207,19 +207,8 @@ _CHECKS: dict[str, Callable[[Any, str], Any]] = {
     "feeds.archive_content": _check_content,
     "legacy_urls": _check_legacy_urls,
 }
-_POSITIVE = {
-    "feeds.limit",
-    "feeds.summary_length",
-    "scan.interval_seconds",
-    "limits.max_file_bytes",
-    "limits.max_terms_per_post",
-    "limits.max_term_length",
-    "limits.max_title_length",
-    "limits.max_yaml_nodes",
-    "limits.max_html_depth",
-    "limits.max_entry_content",
-    "websub.lease_seconds",
-}
+# numbers that must be > 0: these, and every `limits.*`
+_POSITIVE = {"feeds.limit", "feeds.summary_length", "scan.interval_seconds", "websub.lease_seconds"}
 
 
 _NOT_KEYS = ("root", "profile", "origins")  # Settings fields config.yaml cannot set
@@ -268,7 +257,7 @@ def _build(cls: type, data: Any, prefix: str) -> Any:
         if key not in known:
             raise ConfigError(f"{where}: unknown key (expected one of: {', '.join(sorted(known))})")
         value = _coerce(value, getattr(defaults, key), where)
-        if where in _POSITIVE and value <= 0:
+        if (where in _POSITIVE or where.startswith("limits.")) and value <= 0:
             raise ConfigError(f"{where}: expected a number > 0, got {value!r}")
         if where in _CHECKS:
             value = _CHECKS[where](value, where)

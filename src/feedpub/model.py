@@ -6,7 +6,7 @@ import enum
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from isal import isal_zlib
 
@@ -127,13 +127,22 @@ def _restore_post(*values: object) -> Post:
     return Post(*fields)  # type: ignore[arg-type]
 
 
+ALWAYS = datetime.min.replace(tzinfo=UTC)  # `available` of a post shown whatever its date
+
+
+def appears_at(post: Post) -> datetime:
+    """When the post enters feeds: `available` when set (Hugo's publishDate after its date, or
+    ALWAYS for a site that publishes future-dated posts at once), else its date."""
+    return post.available if post.available is not None else post.published
+
+
 def status_at(post: Post, now: datetime) -> Status:
     """The post's status at `now`; scheduled and expired depend on the clock, drafts do not."""
     if post.status is Status.DRAFT:
         return Status.DRAFT
     if post.expires is not None and post.expires <= now:
         return Status.EXPIRED
-    if max(post.published, post.available or post.published) > now:
+    if appears_at(post) > now:
         return Status.SCHEDULED
     return Status.PUBLISHED
 

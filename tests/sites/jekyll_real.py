@@ -1,6 +1,6 @@
 """Build a fixture site with the real Jekyll and read back what it published.
 
-The site is copied to a temp dir with `refjson.json` (../shared/reference) beside its config, so
+The site is copied to a temp dir with `refjson.json` (jekyll_refjson.json here) beside its config, so
 Jekyll prints every post's url, id, date, categories and tags as JSON; jekyll-feed writes
 `feed.xml`, whose entries give the link and id feeds use. TZ=UTC stands for the build machine's
 zone (what Jekyll uses when `timezone` is unset); the tests read such sites with local_zone=UTC.
@@ -22,10 +22,9 @@ from ..tools import require
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN = ROOT / "tests" / "golden" / "sites"
-REFJSON_CANDIDATES = (
-    ROOT.parent / "shared" / "reference" / "jekyll" / "refjson.json",
-    Path("/work/shared/reference/jekyll/refjson.json"),
-)
+# the shared reference template (../shared/reference/jekyll/refjson.json), kept here so that the
+# repository alone runs its tests: Jekyll renders it into every post's fields as JSON
+REFJSON = Path(__file__).resolve().parent / "jekyll_refjson.json"
 ATOM = "{http://www.w3.org/2005/Atom}"
 # the fields of refjson.json the comparison uses
 POST_FIELDS = ("relative_path", "url", "id", "date", "title", "slug", "categories", "tags", "draft")
@@ -45,10 +44,7 @@ class RealBuild:
 
 
 def refjson_template() -> Path:
-    for candidate in REFJSON_CANDIDATES:
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError("refjson.json not found under ../shared/reference/jekyll/")
+    return REFJSON
 
 
 def parse_feed(xml: bytes) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ Everything else in feeds/ stays as it is, so an edit costs what its scopes cost,
 from __future__ import annotations
 
 from feedpub.model import FeedKey, Post, Scope
+from feedpub.render.assets import asset_bytes, asset_files
 from feedpub.render.page_parts import post_page_path
 from feedpub.render.site import File, SiteRenderer
 from feedpub.render.taxonomy import Taxonomy
@@ -50,4 +51,8 @@ def _post_pages(renderer: SiteRenderer, new: Taxonomy, affected: list[Post]) -> 
             pages[page[0]] = page[1]
     base = renderer.settings.site.base_url
     gone = [path for post in affected if (path := post_page_path(post, base)) and path not in pages]
+    # the files the changed posts link to (an asset no post links to any more stays until the
+    # next full build: another post may still link to it)
+    visible = [post for post in affected if visible_now.get(post.id) is post]
+    pages.update(asset_bytes(sorted(asset_files(renderer.settings, visible).items())))
     return sorted(pages.items()), gone

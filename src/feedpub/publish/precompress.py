@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from isal import igzip
 
+from feedpub.render.assets import asset_type
+
 GZIP_SUFFIX = ".gz"
 # ISA-L's level 2 packs feeds about as tightly as zlib's level 1 (nginx's default) and runs seven
 # times faster than zlib's level 6 (files about 15 % larger): on a cold build of ten thousand
@@ -21,4 +23,4 @@ def precompressed(path: str) -> bool:
     and aggregators poll all day. HTML pages, two thirds of a site's files but visited now and
     then by people following a link, are compressed when asked for (the app keeps the result;
     nginx has `gzip on`): writing them compressed as well cost a cold build a tenth of its time."""
-    return not path.endswith(".html")
+    return not path.endswith(".html") and asset_type(path) is None  # media files come compressed

@@ -232,19 +232,23 @@ def _unique_slugs(posts: list[Post]) -> dict[str, str]:
 
 
 def _unique_ids(posts: list[Post]) -> tuple[list[Post], list[Problem]]:
-    """Two posts with one id would be one entry to every reader: keep the first (in source order,
-    the order `posts` come in), report the rest."""
-    if len({post.id for post in posts}) == len(posts):
-        return posts, []  # every id once: the common case, without the walk below
+    """Two posts with one id (or one permalink) would be one entry to every reader, and one page:
+    keep the first (in source order, the order `posts` come in), and report both, so that
+    neither wins silently."""
+    if len({post.id for post in posts}) == len(posts) and len({post.url for post in posts}) == len(posts):
+        return posts, []  # every id and URL once: the common case, without the walk below
     seen: dict[str, str] = {}
     kept: list[Post] = []
     problems: list[Problem] = []
     for post in posts:
-        if post.id in seen:
+        clash = next((seen[key] for key in (post.id, post.url) if key in seen), None)
+        if clash is not None:
+            what = f"same id or permalink as {clash} ({post.url})"
+            problems.append(Problem(post.source, f"{what}; left out"))
             problems.append(
-                Problem(post.source, f"same id/permalink as {seen[post.id]} ({post.id}); left out")
+                Problem(clash, f"same id or permalink as {post.source} ({post.url}); this one kept")
             )
             continue
-        seen[post.id] = post.source
+        seen[post.id] = seen[post.url] = post.source
         kept.append(post)
     return kept, problems

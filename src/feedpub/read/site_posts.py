@@ -17,6 +17,7 @@ from typing import Any
 
 from feedpub.config import Settings
 from feedpub.errors import PostError
+from feedpub.model import ALWAYS
 from feedpub.read.decode import decode
 from feedpub.read.facts import HUGO, JEKYLL, PostFacts
 from feedpub.read.front_matter import FrontMatter, split
@@ -75,7 +76,7 @@ def jekyll_facts(settings: Settings, source: str, text: str, path: str) -> PostF
         url=settings.post_base + post.url.lstrip("/"),
         published=post.date,
         updated=None,
-        available=None,
+        available=ALWAYS if site.future else None,  # `future: true` publishes future dates at once
         expires=None,
         draft=draft or (name.draft and not site.show_drafts),
         categories=tuple(str(c) for c in post.categories),
@@ -161,13 +162,22 @@ def _hugo_post_facts(settings: Settings, site: hugo.HugoSite, page: hugo.HugoPag
         url=settings.post_base + relative,
         published=published,
         updated=dates.lastmod,
-        available=dates.publish_date if dates.publish_date and dates.publish_date > published else None,
+        available=_hugo_available(site, published, dates.publish_date),
         expires=None if site.build_expired else dates.expiry_date,
         draft=page.draft and not site.build_drafts,
         categories=categories,
         tags=tags,
         generator_id=hugo.permalink(site, page),
     )
+
+
+def _hugo_available(
+    site: hugo.HugoSite, published: datetime, publish_date: datetime | None
+) -> datetime | None:
+    """`buildFuture` publishes every page at once; else a publishDate after the date holds it back."""
+    if site.build_future:
+        return ALWAYS
+    return publish_date if publish_date and publish_date > published else None
 
 
 def _plurals(site: hugo.HugoSite, singular: str, settings: Settings) -> tuple[str, ...]:

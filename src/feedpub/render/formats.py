@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Protocol, cast
 
 from feedpub.model import Post
+from feedpub.render.assets import asset_type
 
 if TYPE_CHECKING:
     from feedpub.render.feed_spec import EntryContext, FeedSpec
@@ -97,4 +98,4 @@ def media_type(path: str) -> str:
         return OPML_TYPE
     if is_archive(path):
         return ATOM_FORMAT.served_type
-    return HTML_TYPE if name.endswith(".html") else "application/octet-stream"
+    return HTML_TYPE if name.endswith(".html") else asset_type(path) or "application/octet-stream"

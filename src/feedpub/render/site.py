@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import NamedTuple
 
 from feedpub.config import Settings
 from feedpub.model import FeedKey, Post, Problem, Scope
 from feedpub.render import atom, opml
+from feedpub.render.assets import asset_bytes, asset_files
 from feedpub.render.feed_spec import EntryContext, FeedSpec, archive_page_size, feed_spec
 from feedpub.render.formats import FORMATS, OPML_PATH
 from feedpub.render.pages import RECENT_ON_INDEX, PageRenderer
@@ -247,6 +249,10 @@ class SiteRenderer:
         groups.append(FileGroup(None, self.shared_files))
         posts = self.taxonomy.scopes[FeedKey(Scope.SITE)]
         groups += [post_pages(posts[i : i + size]) for i in range(0, len(posts), size)]
+        assets = sorted(asset_files(settings, posts).items())
+        groups += [
+            FileGroup(None, partial(asset_bytes, assets[i : i + size])) for i in range(0, len(assets), size)
+        ]
         return groups
 
     def same_archived_entry(self, old: Post, new: Post) -> bool:
@@ -287,9 +293,6 @@ def changed_archive_pages(
 def _differs(
     old: tuple[Post, ...], new: tuple[Post, ...], same_entry: Callable[[Post, Post], bool] | None
 ) -> bool:
-    if len(old) != len(new):
-        return True
-    for a, b in zip(old, new, strict=True):
-        if a is not b and (same_entry is None or not same_entry(a, b)):
-            return True
-    return False
+    return len(old) != len(new) or any(
+        a is not b and (same_entry is None or not same_entry(a, b)) for a, b in zip(old, new, strict=True)
+    )

@@ -123,6 +123,8 @@ def _path_response(files: FeedFiles, path: str, settings: Settings) -> Response:
         return _moved("/" + quote(path) + "/")
     if files.exists(path):
         return _file_response(files, path, settings)
+    if files.exists(path + ".html"):  # a permalink without an extension (Jekyll's `none` style)
+        return _file_response(files, path + ".html", settings)
     target = _canonical_redirect(files, path)
     if target is not None:
         if target.endswith("/index.html") and not request.path.endswith("index.html"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from feedpub.model import Post, Status, status_at
+from feedpub.model import Post, Status, appears_at, status_at
 
 
 def next_moment(post: Post, now: datetime) -> datetime | None:
@@ -17,7 +17,7 @@ def next_moment(post: Post, now: datetime) -> datetime | None:
     if post.status is Status.DRAFT:
         return None
     moments = []
-    appears = max(post.published, post.available or post.published)
+    appears = appears_at(post)
     if appears > now:
         moments.append(appears)
     if post.expires is not None and post.expires > now:

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from feedpub.errors import PostError
 from feedpub.sites.hugo_cascade import BuildOptions, CascadeRule, decode_build, decode_cascade
+from feedpub.sites.hugo_cast import draft_flag, go_bool, go_string
 from feedpub.sites.hugo_config import lower_keys
 from feedpub.sites.hugo_dates import HugoDates, hugo_dates
 from feedpub.sites.hugo_site import HugoSite
@@ -208,13 +209,13 @@ def _page(
                 meta.setdefault(key, value)
     base_name = raw_path.rsplit("/", 1)[-1]
     dates = hugo_dates(meta, site.frontmatter, site.timezone, base_name, p.file.mtime)
-    url = _text(meta.get("url"))
+    url = go_string(meta.get("url"))
     if url.startswith(("http://", "https://")):
         raise PostError(f"url: URLs with protocol (http*) are not supported: {url!r}")
-    draft = _draft(meta)
+    draft = draft_flag(meta)
     if "_build" in meta:  # deprecated in 0.145, an error since: the whole build fails
         raise PostError('the "_build" front matter key was removed from Hugo: use "build"')
-    build = decode_build(meta.get("build"), _to_bool(meta.get("headless")))
+    build = decode_build(meta.get("build"), go_bool(meta.get("headless")))
     published = "page" not in site.disable_kinds and _should_build(site, draft, dates, now)
     section = (
         ""
@@ -230,8 +231,8 @@ def _page(
         current_section="/",
         lang=p.lang,
         meta=meta,
-        title=_text(meta.get("title")),
-        slug=_text(meta.get("slug")).strip("-") if "slug" in meta else (dates.filename_slug or ""),
+        title=go_string(meta.get("title")),
+        slug=go_string(meta.get("slug")).strip("-") if "slug" in meta else (dates.filename_slug or ""),
         url=url,
         dates=dates,
         draft=draft,
@@ -240,32 +241,6 @@ def _page(
         listed=published and build.list == "always",
         resources=resources,
     )
-
-
-def _text(value: Any) -> str:
-    """`cast.ToString`: None is empty, numbers print as Go would."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _to_bool(value: Any) -> bool:
-    """`cast.ToBool`: true/1/"true"/"1"/"t" (any case) are true."""
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "t", "true")
-    return bool(value) if isinstance(value, bool | int | float) else False
-
-
-def _draft(meta: Mapping[str, Any]) -> bool:
-    """`draft` wins over the undocumented `published` (a bool; a date there is a date)."""
-    if "draft" in meta:
-        return _to_bool(meta["draft"])
-    published = meta.get("published")
-    if isinstance(published, bool) or (isinstance(published, str) and published.lower() in ("true", "false")):
-        return not _to_bool(published)
-    return False
 
 
 def _should_build(site: HugoSite, draft: bool, dates: HugoDates, now: datetime) -> bool:

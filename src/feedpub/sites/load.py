@@ -47,12 +47,16 @@ def generator_of(root: Path) -> str:
 
 
 def read_site(root: Path, config_files: Sequence[str] = ()) -> Site:
-    """The site at `root`, read as its generator reads it."""
+    """The site at `root`, read as its generator reads it; `config_files` are read after the
+    site's own `_config.yml`, later ones winning (`jekyll --config _config.yml,a,b`)."""
     if generator_of(root) == "hugo":
         if config_files:
             raise ConfigError("site.configs: extra config files are read for Jekyll sites only")
         return read_hugo_site(root)
-    return read_jekyll_site(root, [root / name for name in config_files])
+    if not config_files:
+        return read_jekyll_site(root)
+    own = next((root / name for name in JEKYLL_CONFIGS if (root / name).is_file()), None)
+    return read_jekyll_site(root, [*([own] if own else []), *(root / name for name in config_files)])
 
 
 def load_site_settings(
