@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from feedpub.errors import ConfigError
+from feedpub.sites.calendar_names import DAYS, MONTHS
 from feedpub.sites.hugo_paths import glob_match
 
 KINDS = ("page", "home", "section", "taxonomy", "term")
@@ -39,21 +40,6 @@ KNOWN = [
     "contentbasename",
     "slugorcontentbasename",
 ]
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _REFERENCE = datetime(2019, 11, 9, 23, 1, 42)
 
 
@@ -191,10 +177,10 @@ def _date_attribute(attr: str, date: datetime | None) -> str:
     named = {
         "year": str(d.year),
         "month": f"{d.month:02d}",
-        "monthname": _MONTHS[d.month - 1],
+        "monthname": MONTHS[d.month - 1],
         "day": f"{d.day:02d}",
         "weekday": str((d.weekday() + 1) % 7),
-        "weekdayname": _DAYS[d.weekday()],
+        "weekdayname": DAYS[d.weekday()],
         "yearday": str(d.timetuple().tm_yday),
     }
     return named[attr] if attr in named else go_time_format(d, attr)
@@ -227,10 +213,10 @@ def _atoi(s: str) -> int:
 
 
 _GO_TOKENS: tuple[tuple[str, Callable[[datetime], str]], ...] = (
-    ("January", lambda d: _MONTHS[d.month - 1]),
-    ("Jan", lambda d: _MONTHS[d.month - 1][:3]),
-    ("Monday", lambda d: _DAYS[d.weekday()]),
-    ("Mon", lambda d: _DAYS[d.weekday()][:3]),
+    ("January", lambda d: MONTHS[d.month - 1]),
+    ("Jan", lambda d: MONTHS[d.month - 1][:3]),
+    ("Monday", lambda d: DAYS[d.weekday()]),
+    ("Mon", lambda d: DAYS[d.weekday()][:3]),
     ("2006", lambda d: f"{d.year:04d}"),
     ("002", lambda d: f"{d.timetuple().tm_yday:03d}"),
     ("01", lambda d: f"{d.month:02d}"),

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Final
 
+from feedpub.sites.calendar_names import DAYS, MONTHS
+
 # Configuration::STYLE_TO_PERMALINK: the built-in names, matched exactly (case-sensitive)
 STYLES: Final = {
     "none": "/:categories/:title:output_ext",
@@ -57,21 +59,6 @@ _SAFE = re.compile(r"[a-zA-Z0-9./-]+")
 _UNRESERVED: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _SUB_DELIMS: Final = frozenset("!$&'()*+,;=")
 PCHAR: Final = _UNRESERVED | _SUB_DELIMS | frozenset(":@")
-_MONTHS: Final = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_DAYS: Final = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 def expand_style(permalink: str) -> str:
@@ -179,14 +166,14 @@ def date_values(moment: datetime) -> dict[str, str]:
         "second": f"{moment.second:02d}",
         "i_day": str(moment.day),
         "i_month": str(moment.month),
-        "short_month": _MONTHS[moment.month - 1][:3],
-        "long_month": _MONTHS[moment.month - 1],
+        "short_month": MONTHS[moment.month - 1][:3],
+        "long_month": MONTHS[moment.month - 1],
         "short_year": f"{moment.year % 100:02d}",
         "w_year": f"{iso_year:04d}",
         "week": f"{iso_week:02d}",
         "w_day": str(iso_day),
-        "short_day": _DAYS[iso_day - 1][:3],
-        "long_day": _DAYS[iso_day - 1],
+        "short_day": DAYS[iso_day - 1][:3],
+        "long_day": DAYS[iso_day - 1],
         "y_day": f"{moment.timetuple().tm_yday:03d}",
     }
 
