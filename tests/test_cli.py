@@ -67,8 +67,30 @@ def test_check_json(project):
     result = run(["check", "--json"], project, check=False)
     assert result.returncode == 1
     rows = json.loads(result.stdout)
-    assert rows == [{"source": "broken.md", "line": 3, "message": rows[0]["message"]}]
+    assert rows == [{"source": "broken.md", "line": 3, "message": rows[0]["message"], "severity": "problem"}]
     assert "date" in rows[0]["message"]
+
+
+def test_check_reports_warnings_apart_and_strict_fails_on_them(project, monkeypatch):
+    """A post published with a warning (here a site's own Liquid tag; any warning the read meets)
+    is listed as a warning: check exits 0, and 1 with --strict."""
+    from feedpub.model import Problem
+    from feedpub.publish import cold_build
+
+    warned = Problem("a.md", "unknown Liquid tag `seo`: left out", 4, warning=True)
+    monkeypatch.setattr(cold_build.BuildResult, "warnings", property(lambda self: [warned]))
+    from click.testing import CliRunner
+
+    from feedpub.cli import main
+
+    monkeypatch.chdir(project)
+    loose = CliRunner().invoke(main, ["check", "--json"])
+    assert loose.exit_code == 0, loose.output
+    assert json.loads(loose.output) == [
+        {"source": "a.md", "line": 4, "message": "unknown Liquid tag `seo`: left out", "severity": "warning"}
+    ]
+    assert CliRunner().invoke(main, ["check", "--strict"]).exit_code == 1
+    assert "a.md:4: warning: unknown Liquid tag" in CliRunner().invoke(main, ["check"]).output
 
 
 def test_posts_json(project):

@@ -84,7 +84,7 @@ def main() -> None:
 @click.option("--posts", "posts_dir", type=click.Path(file_okay=False), help="Posts directory.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output directory (feeds/).")
 @click.option("--base-url", help="Public URL of the site, e.g. https://news.example.org/.")
-@click.option("--strict", is_flag=True, help="Exit 1 when any post has a problem.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any post has a problem or a warning.")
 def build_command(
     config: str | None,
     site: str | None,
@@ -113,7 +113,7 @@ def build_command(
         f"{len(report.removed)} removed → {settings.feeds_dir}"
     )
     _echo_problems(result)
-    if strict and result.problems:
+    if strict and (result.problems or result.warnings):
         sys.exit(1)
 
 
@@ -123,31 +123,45 @@ def _abs(path: str | None) -> str | None:
 
 
 def _echo_problems(result: BuildResult) -> None:
-    click.echo(f"problems: {len(result.problems)}")
-    for problem in result.problems:
+    click.echo(
+        f"problems: {len(result.problems)}"
+        + (f", warnings: {len(result.warnings)}" if result.warnings else "")
+    )
+    for problem in [*result.problems, *result.warnings]:
         click.echo(f"  {problem}", err=True)
 
 
 @main.command("check")
 @config_option
 @site_option
-@click.option("--json", "as_json", is_flag=True, help="Print problems as a JSON array.")
-def check_command(config: str | None, site: str | None, as_json: bool) -> None:
-    """List every problem in the posts; exit 1 if there is any.
+@click.option("--json", "as_json", is_flag=True, help="Print problems and warnings as a JSON array.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+def check_command(config: str | None, site: str | None, as_json: bool, strict: bool) -> None:
+    """List every problem (a post not published) and warning (published, but something in it
+    could not be done, such as a template tag); exit 1 if there is any problem.
 
     Example: feedpub check --json
     """
     settings = _settings(config, site)
     result = load_site(settings, _now())
+    found = [*result.problems, *result.warnings]
     if as_json:
-        rows = [{"source": p.source, "line": p.line, "message": p.message} for p in result.problems]
+        rows = [
+            {
+                "source": p.source,
+                "line": p.line,
+                "message": p.message,
+                "severity": "warning" if p.warning else "problem",
+            }
+            for p in found
+        ]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-    elif result.problems:
-        for problem in result.problems:
+    elif found:
+        for problem in found:
             click.echo(str(problem))
     else:
         click.echo(f"no problems in {len(result.posts)} posts")
-    sys.exit(1 if result.problems else 0)
+    sys.exit(1 if result.problems or (strict and result.warnings) else 0)
 
 
 def post_record(post: Post, now: datetime, names: dict[tuple[Scope, str], str]) -> dict[str, Any]:

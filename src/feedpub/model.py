@@ -86,6 +86,9 @@ class Post:
     dialect: str
     expires: datetime | None = None
     available: datetime | None = None
+    # what reading the post met that did not stop it (a Liquid tag or shortcode feedpub cannot
+    # run, an include not found): Problems with warning=True, for `feedpub check`
+    warnings: tuple[Problem, ...] = ()
 
     def __reduce__(self) -> tuple[Callable[..., Post], tuple[object, ...]]:
         # the status travels as its text: unpickling ten thousand enum members one by one
@@ -173,10 +176,11 @@ class Problem:
     message: str
     line: int | None = None
     kept: Post | None = field(default=None, compare=False, repr=False)
+    warning: bool = False  # the post is published all the same; `check --strict` fails on it too
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
-        return f"{where}: {self.message}"
+        return f"{where}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 def statuses(posts: Iterable[Post], now: datetime) -> tuple[dict[str, int], frozenset[str]]:

@@ -30,6 +30,11 @@ class BuildResult:
     problems: list[Problem]
     taxonomy: Taxonomy
 
+    @property
+    def warnings(self) -> list[Problem]:
+        """What reading the posts met that did not stop them (see Post.warnings)."""
+        return [warning for post in self.posts for warning in post.warnings]
+
     def counts(self, now: datetime) -> dict[str, int]:
         """Posts by status at `now`."""
         return statuses(self.posts, now)[0]

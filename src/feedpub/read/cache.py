@@ -25,8 +25,9 @@ from feedpub.read.load import Entry
 
 log = logging.getLogger("feedpub")
 
-# 2: posts pickled through their own __reduce__; 3: bodies may be packed; 4: status as text
-SCHEMA_VERSION = 4
+# 2: posts pickled through their own __reduce__; 3: bodies may be packed; 4: status as text;
+# 5: posts carry their warnings
+SCHEMA_VERSION = 5
 DB_NAME = "cache.sqlite3"
 
 

@@ -67,6 +67,11 @@ class Loaded:
     updated: list[str] = field(default_factory=list)  # sources whose cache entry was replaced
     deleted: list[str] = field(default_factory=list)  # sources dropped from the cache (files gone)
 
+    @property
+    def warnings(self) -> list[Problem]:
+        """What reading the published posts met that did not stop them, in source order."""
+        return [warning for post in self.posts for warning in post.warnings]
+
 
 def load_posts(
     files: Iterable[SourceFile],
