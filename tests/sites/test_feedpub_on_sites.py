@@ -180,3 +180,56 @@ def test_the_service_follows_a_hugo_cascade_change_into_posts_whose_files_did_no
         assert 'term="archived"' in after and 'term="notes"' not in after
     finally:
         publisher.close()
+
+
+def _append_to_config(tmp_path: Path, text: str) -> None:
+    config = tmp_path / "site" / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_a_default_only_feedpub_would_read_is_a_warning_not_a_lost_post(tmp_path):
+    """A real Chirpy blog sets `lastmod: true` for every post (its theme's switch): Jekyll and
+    jekyll-feed ignore it, and so does feedpub; a `last_modified_at` feedpub cannot read is a
+    warning on a post that stays published."""
+    settings = site_settings(tmp_path, "jekyll-zh")
+    before = len(load_site(settings, NOW).posts)
+    _append_to_config(tmp_path, "\n  - scope: {type: posts}\n    values: {lastmod: true}\n")
+    result = load_site(load_site_settings(tmp_path / "config.yaml", {}), NOW)
+    assert len(result.posts) == before and not result.problems and not result.warnings
+    _append_to_config(tmp_path, "  - scope: {path: 随笔}\n    values: {last_modified_at: soon}\n")
+    result = load_site(load_site_settings(tmp_path / "config.yaml", {}), NOW)
+    assert len(result.posts) == before and not result.problems
+    assert [w.source for w in result.warnings] == ["随笔/_posts/2022-03-18-财联社.md"]
+    assert "last_modified_at" in result.warnings[0].message and "ignored" in result.warnings[0].message
+
+
+def test_a_hugo_content_file_without_front_matter_is_no_problem(tmp_path):
+    settings = site_settings(tmp_path, "hugo-blog")
+    (tmp_path / "site" / "content" / "search").mkdir()
+    (tmp_path / "site" / "content" / "search" / "_index.md").write_text("", encoding="utf-8")
+    (tmp_path / "site" / "content" / "posts" / "bare.md").write_text("Just text.\n", encoding="utf-8")
+    result = load_site(settings, NOW)
+    assert not result.problems
+    assert "posts/bare.md" in {post.source for post in result.posts}  # a page without front matter
+
+
+def test_links_and_ids_take_the_host_as_jekyll_feed_writes_it(tmp_path):
+    shutil.copytree(FIXTURES / "jekyll-en", tmp_path / "site")
+    config = tmp_path / "site" / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("notes.example.org", "Notes.Example.ORG"))
+    (tmp_path / "config.yaml").write_text("site: {source: site}\nlegacy_urls: [jekyll]\n", encoding="utf-8")
+    result = load_site(load_site_settings(tmp_path / "config.yaml", {}), NOW)
+    assert all(p.url.startswith("https://notes.example.org/blog/") for p in result.posts)
+    assert all(p.id.startswith("https://notes.example.org/blog/") for p in result.posts)
+
+
+def test_a_site_without_url_still_gives_absolute_ids(tmp_path):
+    shutil.copytree(FIXTURES / "jekyll-en", tmp_path / "site")
+    config = tmp_path / "site" / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace('url: "https://notes.example.org"', ""))
+    (tmp_path / "config.yaml").write_text(
+        "site: {source: site, base_url: 'https://feeds.example.net/'}\nlegacy_urls: [jekyll]\n",
+        encoding="utf-8",
+    )
+    result = load_site(load_site_settings(tmp_path / "config.yaml", {}), NOW)
+    assert result.posts and all(p.id.startswith("https://feeds.example.net/") for p in result.posts)

@@ -21,7 +21,7 @@ from feedpub.model import Post, Status, Term
 from feedpub.read.body import render_body, render_parts
 from feedpub.read.dates import file_name_date
 from feedpub.read.dialect_rules import MARKDOWN_SUFFIXES, RULES, DialectRules, detect_dialect
-from feedpub.read.facts import HUGO, PostFacts
+from feedpub.read.facts import HUGO
 from feedpub.read.fields import (
     date_value,
     expand_permalink,
@@ -49,28 +49,24 @@ def normalise(
     source: str,
     settings: Settings,
     slug_override: str | None = None,
-    facts: PostFacts | None = None,
 ) -> Post:
     """Turn one parsed file into a Post, or raise PostError saying which key is wrong and why.
 
     `slug_override` is how the scan gives a post a free slug when its own is already taken.
-    `facts`, for a post of a Jekyll or Hugo site, are what its generator decided (permalink,
-    dates, draft, terms, front matter with defaults): taken as given (`_normalise_site_post`).
+    (A post of a Jekyll or Hugo site is read by `read.site_normalise` instead.)
     """
-    if facts is not None:
-        return _normalise_site_post(front_matter, source, settings, facts)
     path = PurePosixPath(source)  # once: four of them were a tenth of a post's normalising
     dialect = detect_dialect(front_matter, path.name)
     rules = RULES[dialect]
     raw = front_matter.metadata
     meta: Mapping[str, Any] = {k.lower(): v for k, v in raw.items()} if dialect == HUGO else raw
-    name_slug, name_date = _name_slug_and_date(path, settings.tz)
+    name_slug, name_date = name_slug_and_date(path, settings.tz)
     dates = _dates(meta, dialect, rules, settings, name_date)
     draft = _is_draft(meta)
-    slug, title = _slug_and_title(meta, name_slug, slug_override, settings)
+    slug, title = slug_and_title(meta, name_slug, slug_override, settings)
     categories, tags = _categories_and_tags(meta, dialect, rules, settings)
     url = _url(meta, rules, slug, dates.published, categories, settings.post_base)
-    post_id = _post_id(meta, url)
+    post_id = entry_id(meta, url)
     is_markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
     content_html, more_html = _render(front_matter.body, meta, is_markdown, url, settings)
     return Post(
@@ -82,7 +78,7 @@ def normalise(
         updated=dates.updated,
         categories=categories,
         tags=tags,
-        summary=_summary(meta, rules, is_markdown, content_html, more_html, url, settings),
+        summary=summary(meta, rules, is_markdown, content_html, more_html, url, settings),
         body=content_html,
         image=first_image(meta, rules.image, url),
         author=first_author(meta, settings.post_base),
@@ -94,46 +90,7 @@ def normalise(
     )
 
 
-def _normalise_site_post(
-    front_matter: FrontMatter, source: str, settings: Settings, facts: PostFacts
-) -> Post:
-    """A site's post: the generator's facts, and feedpub's own reading of the rest (title,
-    summary, image, author, body)."""
-    path = PurePosixPath(source)
-    rules = RULES[facts.dialect]
-    meta = facts.meta
-    name_slug, _name_date = _name_slug_and_date(path, settings.tz)
-    slug, title = _slug_and_title(meta, name_slug, None, settings)
-    updated = facts.updated or first_date(meta, rules.updated, settings) or facts.published
-    terms = {"categories": list(facts.categories), "tags": list(facts.tags)}
-    url = facts.url
-    is_markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
-    content_html, more_html = render_parts(
-        front_matter.body, is_markdown, url, settings.limits.max_html_depth, facts.excerpt_separator
-    )
-    legacy = facts.dialect in settings.legacy_urls
-    return Post(
-        id=_post_id(meta, facts.generator_id if legacy else url),
-        url=url,
-        slug=slug,
-        title=title,
-        published=facts.published,
-        updated=max(updated, facts.published),
-        categories=term_list(terms, ("categories",), frozenset(), settings),
-        tags=term_list(terms, ("tags",), frozenset(), settings),
-        summary=_summary(meta, rules, is_markdown, content_html, more_html, url, settings),
-        body=content_html,
-        image=first_image(meta, rules.image, url),
-        author=first_author(meta, settings.post_base),
-        status=Status.DRAFT if facts.draft else Status.PUBLISHED,
-        source=source,
-        dialect=facts.dialect,
-        expires=facts.expires,
-        available=facts.available,
-    )
-
-
-def _name_slug_and_date(path: PurePosixPath, tz: tzinfo) -> tuple[str, datetime | None]:
+def name_slug_and_date(path: PurePosixPath, tz: tzinfo) -> tuple[str, datetime | None]:
     """The slug and date a file's name gives (`2024-05-01-slug.md`, or a bundle's `slug/index.md`)."""
     stem = path.stem
     if stem in ("index", "README") and path.parent.name:
@@ -181,7 +138,7 @@ def _is_draft(meta: Mapping[str, Any]) -> bool:
     return draft
 
 
-def _slug_and_title(
+def slug_and_title(
     meta: Mapping[str, Any], name_slug: str, slug_override: str | None, settings: Settings
 ) -> tuple[str, str]:
     """The slug (the scan's free one, else `slug`, else the file name's) and the title (else one
@@ -220,7 +177,7 @@ def _url(
     return base + "posts/" + quote(slug, safe="") + "/"
 
 
-def _post_id(meta: Mapping[str, Any], url: str) -> str:
+def entry_id(meta: Mapping[str, Any], url: str) -> str:
     """`id` or `guid` (a URN unless it has a scheme), else the post's URL."""
     for key in ("id", "guid"):
         given = given_text(meta, key)
@@ -251,7 +208,7 @@ def _looks_like_date(value: Any) -> bool:
     return isinstance(value, str) and re.match(r"\s*\d{4}-\d{1,2}-\d{1,2}", value) is not None
 
 
-def _summary(
+def summary(
     meta: Mapping[str, Any],
     rules: DialectRules,
     is_markdown: bool,

@@ -67,6 +67,14 @@ class FrontMatter:
     body_line: int
 
 
+def has_front_matter(text: str, yaml_only: bool = False) -> bool:
+    """Whether `text` opens with a front-matter delimiter: YAML `---`, and unless `yaml_only`
+    (Jekyll knows no other), TOML `+++` or JSON `{`."""
+    if _YAML_OPEN.match(text):
+        return True
+    return not yaml_only and bool(_TOML_OPEN.match(text) or text.startswith("{"))
+
+
 def split(text: str, max_nodes: int = 20_000) -> FrontMatter:
     """Return the front matter of `text` (BOM and CRLF already removed) or raise PostError."""
     if _YAML_OPEN.match(text):

@@ -17,9 +17,10 @@ from feedpub.model import Post, Problem
 from feedpub.read.decode import decode
 from feedpub.read.dialects import normalise
 from feedpub.read.facts import PostFacts
-from feedpub.read.front_matter import FrontMatter, split
+from feedpub.read.front_matter import FrontMatter, has_front_matter, split
 from feedpub.read.markdown import is_panic
 from feedpub.read.scan import SourceFile
+from feedpub.read.site_normalise import normalise_site_post
 from feedpub.read.site_posts import jekyll_facts
 from feedpub.sites.jekyll import JekyllSite
 
@@ -65,15 +66,17 @@ def read_hashed(
         digest = hashlib.sha256(data).hexdigest()
         text = decode(data)
         jekyll_site = isinstance(settings.profile, JekyllSite)
-        if jekyll_site and not text.startswith(("---\n", "--- ")):
-            front_matter = FrontMatter("yaml", {}, text, 1)  # Jekyll publishes a post without one too
+        if settings.profile is not None and not has_front_matter(text, yaml_only=jekyll_site):
+            front_matter = FrontMatter("yaml", {}, text, 1)  # both generators publish a file without one
         else:
             front_matter = split(text, settings.limits.max_yaml_nodes)
         if facts is None and jekyll_site:
             facts = jekyll_facts(settings, source, text, source_file.path)
         if facts is not None:
             digest += ":" + facts.fingerprint()
-        return digest, normalise(front_matter, source, settings, slug, facts)
+        if facts is not None:
+            return digest, normalise_site_post(front_matter, source, settings, facts)
+        return digest, normalise(front_matter, source, settings, slug)
     except PostError as exc:
         return digest, Problem(source, exc.message, exc.line or _key_line(text, exc.message))
     except OSError as exc:

@@ -20,7 +20,7 @@ from feedpub.errors import PostError
 from feedpub.model import ALWAYS
 from feedpub.read.decode import decode
 from feedpub.read.facts import HUGO, JEKYLL, PostFacts
-from feedpub.read.front_matter import FrontMatter, split
+from feedpub.read.front_matter import FrontMatter, has_front_matter, split
 from feedpub.read.scan import DEFAULT_RULES, ScanRules, SourceFile
 from feedpub.sites import hugo, jekyll
 from feedpub.sites.jekyll_data import truthy
@@ -137,7 +137,10 @@ def _front_matter_of(
             data = handle.read(settings.limits.max_file_bytes + 1)
         if len(data) > settings.limits.max_file_bytes:
             return None
-        front: FrontMatter = split(decode(data), settings.limits.max_yaml_nodes)
+        text = decode(data)
+        if not has_front_matter(text):
+            return {}  # Hugo reads a content file without front matter as a page with none
+        front: FrontMatter = split(text, settings.limits.max_yaml_nodes)
     except PostError as exc:
         errors[file.source] = exc
         return None

@@ -92,11 +92,12 @@ def load_site_settings(
 def _from_site(site: Site, root: Path) -> tuple[dict[str, Any], dict[str, str]]:
     """The settings the site's config gives, in config.yaml's shape, and where each came from."""
     basics: SiteBasics = site.basics
+    url = _site_url(basics)
     values: dict[str, Any] = {
         "site.title": basics.title,
         "site.description": basics.description,
-        "site.url": basics.url,
-        "site.base_url": basics.url + FEEDS_FOLDER if basics.url else None,
+        "site.url": url,
+        "site.base_url": url + FEEDS_FOLDER if url else None,
         "site.language": basics.language,
         "site.timezone": basics.timezone,
         "site.author.name": basics.author_name,
@@ -132,6 +133,17 @@ _ORIGIN_KEYS: dict[str, tuple[str, ...]] = {
     "site.author.url": ("author_url", "author.url", "params.author.url", "author"),
     "paths.posts": ("contentDir", "contentdir", "collections_dir"),
 }
+
+
+def _site_url(basics: SiteBasics) -> str | None:
+    """The site's URL as its generator's feed writes it: jekyll-feed's `absolute_url` lower-cases
+    the scheme and host (`https://Harry-hhj.github.io` → `https://harry-hhj.github.io`)."""
+    url = basics.url
+    if url is None or basics.generator != "jekyll":
+        return url
+    scheme, _, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    return f"{scheme.lower()}://{host.lower()}{slash}{path}"
 
 
 def posts_folder(site: Site, root: Path) -> Path:
