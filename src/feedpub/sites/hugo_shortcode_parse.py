@@ -136,7 +136,7 @@ class _Lexer:
         if text.startswith("/*", pos):
             close = text.find("*/" + right, pos + 2)
             if close < 0:
-                raise TagError("comment must be closed", pos)
+                raise TagError("comment must be closed", pos + 1)
             return text[start:pos] + text[pos + 2 : close] + right, close + 5
         return self.fields(start, pos, right, markup)
 

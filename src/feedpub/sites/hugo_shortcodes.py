@@ -101,9 +101,8 @@ def render_shortcodes(
     parsed = parse(body)
     env = _env(site, page, resolve, markdown)
     env.problems.extend(parsed.problems)
-    prefix = PREFIX
-    while prefix in body:
-        prefix += "X"
+    taken = [len(m.group(1)) for m in re.finditer(PREFIX + "(X*)", body)]
+    prefix = PREFIX + "X" * (max(taken) + 1 if taken else 0)
     renderer = _Renderer(env, site_templates(site), prefix)
     text = "".join(renderer.top(node) for node in parsed.nodes)
     problems = sorted(env.problems, key=lambda p: p[0])
