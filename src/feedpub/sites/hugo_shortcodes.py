@@ -24,14 +24,17 @@ What the caller does, in order (Hugo's own pipeline, `hugolib/shortcode.go`):
   1. rendered = render_shortcodes(...); 2. html = markdown(rendered.text);
   3. html = rendered.restore(html), before sanitising or rewriting URLs.
 A top-level `{{< >}}` becomes a placeholder (`FEEDPUBSC<n>E`, letters and digits only, so no
-Markdown construct touches it) and its HTML is put back after Markdown, unwrapped from a
+Markdown construct touches it; more X after the prefix when the body holds it already) and its HTML is put back after Markdown, unwrapped from a
 `<p>` that holds nothing else (Hugo #1148). Placeholders work anywhere, code blocks and link
 destinations included: Hugo runs shortcodes there too (`[a]({{< ref "b" >}})`). A top-level
 `{{% %}}` is replaced by its output in the Markdown itself. A nested shortcode's output goes into
 its parent's inner content as Hugo does. The site's own shortcodes (`layouts/shortcodes/`,
 `layouts/_shortcodes/`, a theme's) and unknown names are Go templates feedpub cannot run: their
 inner content stays in the page as Markdown, with a warning. Escaped tags `{{</* x */>}}` print
-`{{< x >}}`. A body without `{{<` or `{{%` is returned as it is.
+`{{< x >}}`. Where Hugo would stop the build (a missing id, a closing tag on a shortcode that
+takes none, REF_NOT_FOUND, a missing param) the page still renders and a warning says why.
+Without `markdown`, `details` is left as HTML blocks around its Markdown in the page's text.
+A body without `{{<` or `{{%` is returned as it is.
 """
 
 from __future__ import annotations
