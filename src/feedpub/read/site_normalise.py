@@ -23,6 +23,7 @@ from feedpub.read.dialects import entry_id, name_slug_and_date, slug_and_title, 
 from feedpub.read.facts import JEKYLL, PostFacts
 from feedpub.read.fields import first_author, first_date, first_image, term_list
 from feedpub.read.front_matter import FrontMatter
+from feedpub.read.templates import expand
 from feedpub.read.urls import absolute_url
 
 T = TypeVar("T")
@@ -50,8 +51,15 @@ def normalise_site_post(front_matter: FrontMatter, source: str, settings: Settin
     terms = {"categories": list(facts.categories), "tags": list(facts.tags)}
     url = facts.url
     is_markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
+    expanded = expand(front_matter, source, settings, facts)
+    warnings += expanded.warnings
     content_html, more_html = render_parts(
-        front_matter.body, is_markdown, url, settings.limits.max_html_depth, facts.excerpt_separator
+        expanded.text,
+        is_markdown,
+        url,
+        settings.limits.max_html_depth,
+        facts.excerpt_separator,
+        expanded.restore,
     )
     legacy = facts.dialect in settings.legacy_urls
     image: str | None = lenient(lambda: first_image(meta, rules.image, url), None)
