@@ -51,16 +51,7 @@ def normalise_site_post(front_matter: FrontMatter, source: str, settings: Settin
     terms = {"categories": list(facts.categories), "tags": list(facts.tags)}
     url = facts.url
     is_markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
-    expanded = expand(front_matter, source, settings, facts)
-    warnings += expanded.warnings
-    content_html, more_html = render_parts(
-        expanded.text,
-        is_markdown,
-        url,
-        settings.limits.max_html_depth,
-        facts.excerpt_separator,
-        expanded.restore,
-    )
+    content_html, more_html = _content(front_matter, source, settings, facts, is_markdown, warnings)
     legacy = facts.dialect in settings.legacy_urls
     image: str | None = lenient(lambda: first_image(meta, rules.image, url), None)
     author: Author | None = lenient(lambda: first_author(meta, settings.post_base), None)
@@ -85,6 +76,24 @@ def normalise_site_post(front_matter: FrontMatter, source: str, settings: Settin
         expires=facts.expires,
         available=facts.available,
         warnings=tuple(warnings),
+    )
+
+
+def _content(
+    front_matter: FrontMatter,
+    source: str,
+    settings: Settings,
+    facts: PostFacts,
+    is_markdown: bool,
+    warnings: list[Problem],
+) -> tuple[str, str | None]:
+    """The body as safe HTML, template code run first (its warnings added to `warnings`), and
+    the part before the excerpt marker."""
+    expanded = expand(front_matter, source, settings, facts)
+    warnings += expanded.warnings
+    depth = settings.limits.max_html_depth
+    return render_parts(
+        expanded.text, is_markdown, facts.url, depth, facts.excerpt_separator, expanded.restore
     )
 
 
