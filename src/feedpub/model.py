@@ -89,6 +89,9 @@ class Post:
     # what reading the post met that did not stop it (a Liquid tag or shortcode feedpub cannot
     # run, an include not found): Problems with warning=True, for `feedpub check`
     warnings: tuple[Problem, ...] = ()
+    # paths under feeds/ of the media files the post links to on feedpub's own host, when
+    # feedpub is the site (published beside the pages: render.assets)
+    media: tuple[str, ...] = ()
 
     def __reduce__(self) -> tuple[Callable[..., Post], tuple[object, ...]]:
         # the status travels as its text: unpickling ten thousand enum members one by one

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from isal import igzip
 
-from feedpub.render.assets import asset_type
+from feedpub.read.media import asset_type
 
 GZIP_SUFFIX = ".gz"
 # ISA-L's level 2 packs feeds about as tightly as zlib's level 1 (nginx's default) and runs seven

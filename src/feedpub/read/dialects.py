@@ -34,6 +34,7 @@ from feedpub.read.fields import (
     term_list,
 )
 from feedpub.read.front_matter import FrontMatter
+from feedpub.read.media import media_paths
 from feedpub.read.sanitize import strip_xml_forbidden
 from feedpub.read.summary import cut_summary, first_paragraph_text, html_to_text
 from feedpub.read.terms import post_slug
@@ -80,7 +81,8 @@ def normalise(
         tags=tags,
         summary=summary(meta, rules, is_markdown, content_html, more_html, url, settings),
         body=content_html,
-        image=first_image(meta, rules.image, url),
+        image=(image := first_image(meta, rules.image, url)),
+        media=own_media(content_html, image, settings),
         author=first_author(meta, settings.post_base),
         status=Status.DRAFT if draft else Status.PUBLISHED,
         source=source,
@@ -229,3 +231,9 @@ def summary(
     if rules.summary_from_first_paragraph:
         return cut_summary(first_paragraph_text(content_html), length)
     return cut_summary(html_to_text(content_html), length)
+
+
+def own_media(content_html: str, image: str | None, settings: Settings) -> tuple[str, ...]:
+    """The media the post links to on feedpub's host, when feedpub is the site (else none)."""
+    base = settings.site.base_url
+    return media_paths(content_html, image, base) if settings.post_base == base else ()

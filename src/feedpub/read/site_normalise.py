@@ -19,7 +19,7 @@ from feedpub.errors import PostError
 from feedpub.model import Author, Post, Problem, Status
 from feedpub.read.body import render_parts
 from feedpub.read.dialect_rules import MARKDOWN_SUFFIXES, RULES
-from feedpub.read.dialects import entry_id, name_slug_and_date, slug_and_title, summary
+from feedpub.read.dialects import entry_id, name_slug_and_date, own_media, slug_and_title, summary
 from feedpub.read.facts import JEKYLL, PostFacts
 from feedpub.read.fields import first_author, first_date, first_image, term_list
 from feedpub.read.front_matter import FrontMatter
@@ -69,6 +69,7 @@ def normalise_site_post(front_matter: FrontMatter, source: str, settings: Settin
         ),
         body=content_html,
         image=image,
+        media=own_media(content_html, image, settings),
         author=author,
         status=Status.DRAFT if facts.draft else Status.PUBLISHED,
         source=source,

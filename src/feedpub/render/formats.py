@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Protocol, cast
 
 from feedpub.model import Post
-from feedpub.render.assets import asset_type
+from feedpub.read.media import asset_type
 
 if TYPE_CHECKING:
     from feedpub.render.feed_spec import EntryContext, FeedSpec
