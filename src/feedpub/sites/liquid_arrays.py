@@ -74,9 +74,10 @@ def find(value: object, prop: object = None, target: object = None) -> object:
     return next((item for item in items if matches(item_property(item, prop), target)), None)
 
 
-def _expression(context: Any, source: str) -> Any:
-    if any(mark in source for mark in ("{%", "%}", "{{", "}}")):
+def _expression(context: Any, expression: str, wrap: str) -> Any:
+    if any(mark in expression for mark in ("{%", "%}", "{{", "}}")):
         return None
+    source = wrap.format(expression)
     hooks = hooks_of(context.env)
     template = hooks.expressions.get(source)
     if template is None:
@@ -85,10 +86,10 @@ def _expression(context: Any, source: str) -> Any:
     return template
 
 
-def _evaluate(context: Any, variable: object, item: object, source: str) -> str:
-    template = _expression(context, source)
+def _evaluate(context: Any, variable: object, item: object, expression: object, wrap: str) -> str:
+    template = _expression(context, text(expression), wrap)
     if template is None:
-        state().warn(f"invalid expression '{source}'")
+        state().warn(f"invalid expression '{text(expression)}'")
         return ""
     buffer = StringIO()
     with context.extend({text(variable): item}):
@@ -97,7 +98,7 @@ def _evaluate(context: Any, variable: object, item: object, source: str) -> str:
 
 
 def _condition(context: Any, variable: object, item: object, expression: object) -> bool:
-    return _evaluate(context, variable, item, f"{{% if {text(expression)} %}}1{{% endif %}}") == "1"
+    return _evaluate(context, variable, item, expression, "{{% if {} %}}1{{% endif %}}") == "1"
 
 
 @with_context
@@ -133,8 +134,7 @@ def group_by_exp(value: object, variable: object, expression: object, *, context
     items = _items(value)
     if items is None:
         return value
-    source = f"{{{{ {text(expression)} }}}}"
-    return _grouped(items, lambda item: _evaluate(context, variable, item, source))
+    return _grouped(items, lambda item: _evaluate(context, variable, item, expression, "{{{{ {} }}}}"))
 
 
 def _compare(a: object, b: object) -> int:

@@ -3,7 +3,9 @@ filters need from the site (root, URLs, zone, the caller's resolver and Markdown
 
 `highlight` gives Jekyll's HTML with Rouge's structure but no colouring spans: the code text is
 exact and escaped as Rouge escapes it (`&`, `<`, `>`); `linenos` gives Rouge's table, line numbers
-in a gutter cell, as a reader of the site sees it.
+in a gutter cell, as a reader of the site sees it. Newlines inside the figure are written as
+`&#10;` so that the figure stays one line: a Markdown renderer ends an HTML block at a blank
+line, which code often has (kramdown does not; the text shown is the same).
 """
 
 from __future__ import annotations
@@ -102,7 +104,8 @@ def highlight_html(code: str, lang: str | None, linenos: bool) -> str:
             f'{numbers}</pre></td><td class="code"><pre>{body}\n</pre></td></tr></tbody></table>'
         )
     attributes = f' class="language-{lang.replace("+", "-")}" data-lang="{lang}"' if lang else ""
-    return f'<figure class="highlight"><pre><code{attributes}>{body.rstrip(chr(10))}</code></pre></figure>'
+    body = body.rstrip("\n").replace("\n", "&#10;")
+    return f'<figure class="highlight"><pre><code{attributes}>{body}</code></pre></figure>'
 
 
 class HighlightNode(Node):
