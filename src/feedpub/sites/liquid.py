@@ -163,9 +163,9 @@ def _render(liquid: LiquidSite, body: str, page: Mapping[str, Any], state: Rende
     if repaired is None:
         state.warn("Liquid markup that cannot be read (too many unclosed '{{' or '{%')", line=1)
         return _failed(body, state.warnings)
-    for message, index in repaired.problems:
-        state.warn(message, line=body.count("\n", 0, index) + 1)
-    state.source, state.to_original = repaired.source, repaired.to_original
+    for message, line in repaired.problems:
+        state.warn(message, line=line)
+    state.source, state.original, state.to_original = repaired.source, repaired.lexed, repaired.to_original
     template = liquid.env.from_string(repaired.source)
     page_value = liquid_value(
         {**page, "date": page.get("date")} if isinstance(page.get("date"), date) else page

@@ -10,6 +10,7 @@ different threads do not mix.
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -81,22 +82,29 @@ class RenderState:
     deadline: float = 0.0
     operations: int = 0
     include_line: int = 0  # the body line of the outermost include being rendered
-    seed: str = ""  # the post's id: `sample` picks the same items every build
+    seed: str = ""
+    newlines: list[int] | None = None  # positions in `original`, for lines
+    newlines_of: str | None = None  # the post's id: `sample` picks the same items every build
 
     def __post_init__(self) -> None:
         self.deadline = time.monotonic() + self.limits.seconds
 
     def line_of(self, token: Token | None) -> int:
         if token is not None and token.source is self.source and token.start_index >= 0:
-            index = self.to_original(token.start_index)
-            return (self.original or self.source).count("\n", 0, index) + 1
+            if self.newlines is None or self.newlines_of is not self.original:
+                text = self.original or self.source
+                self.newlines = [i for i, char in enumerate(text) if char == "\n"]
+                self.newlines_of = self.original
+            return bisect_right(self.newlines, self.to_original(token.start_index) - 1) + 1
         return self.include_line or 1
 
     def warn(self, message: str, token: Token | None = None, line: int | None = None) -> None:
+        if len(self.warnings) >= MAX_WARNINGS:
+            return
         if token is not None and token.source is not self.source and self.include_line:
             message = f"{message} (in an include)"
         found = LiquidWarning(message, line if line is not None else self.line_of(token))
-        if found not in self.warnings and len(self.warnings) < 100:
+        if found not in self.warnings:
             self.warnings.append(found)
 
     def tick(self, cost: int = 1) -> None:
@@ -107,6 +115,7 @@ class RenderState:
             raise BudgetError("time budget exhausted", token=None)
 
 
+MAX_WARNINGS = 100
 STATE: ContextVar[RenderState | None] = ContextVar("feedpub_liquid_state", default=None)
 
 

@@ -11,6 +11,7 @@ Jekyll fails the whole build on these; feedpub leaves the broken piece out and k
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG, Token
 # tags that only appear inside a block (the parser judges where they stand)
 INNER_TAGS = frozenset({"else", "elsif", "when", "empty"})
 MAX_LEXER_REPAIRS = 20
+MAX_PROBLEMS = 100  # warnings beyond these are not reported (the cuts are still made)
 
 
 @dataclass(frozen=True)
@@ -33,9 +35,11 @@ class Cut:
 
 @dataclass(frozen=True)
 class Repaired:
-    """The source to parse, how its indexes map back to the body's, and what was cut (body index)."""
+    """The source to parse; `lexed`, the body with unclosed openers removed (its lines are the
+    body's) and how indexes in `source` map to it; what was cut, each with its line."""
 
     source: str
+    lexed: str
     to_original: Callable[[int], int]
     problems: list[tuple[str, int]]
 
@@ -77,19 +81,47 @@ def _tokens(env: Environment, source: str) -> list[Token] | LiquidSyntaxError:
         return error
 
 
-def _fix_lexing(env: Environment, source: str) -> tuple[str, list[Cut], list[Token]] | None:
-    """Remove unclosed openers one by one (each a re-lex); None when too many."""
-    cuts: list[Cut] = []
+def _line(source: str, index: int) -> int:
+    return source.count("\n", 0, index) + 1
+
+
+def _drop_tail_openers(source: str, problems: list[tuple[str, int]]) -> str:
+    """Openers after the last closer of their kind, all at once (the lexer is quadratic on them)."""
+    for opener, closer in (("{{", "}}"), ("{%", "%}")):
+        tail = source.rfind(closer) + 2 if closer in source else 0
+        first = source.find(opener, tail)
+        if first >= 0:
+            count = source.count(opener, tail)
+            problems.append((f"{count} unclosed '{opener}' left out", _line(source, first)))
+            source = source[:tail] + source[tail:].replace(opener, "")
+    for name in ("raw", "doc"):  # a raw or doc block never closed: its opening tag goes
+        ends = [m.end() for m in re.finditer(rf"{{%-?\s*end{name}\s*-?%}}", source)]
+        tail = ends[-1] if ends else 0
+        block_open = re.compile(rf"{{%-?\s*{name}\s*-?%}}")
+        found = block_open.search(source, tail)
+        if found:
+            problems.append((f"'{name}' tag was never closed: left out", _line(source, found.start())))
+            rest = block_open.sub(lambda m: "\n" * m[0].count("\n"), source[tail:])
+            source = source[:tail] + rest
+    return source
+
+
+def _fix_lexing(
+    env: Environment, source: str, problems: list[tuple[str, int]]
+) -> tuple[str, list[Token]] | None:
+    """Remove unclosed openers one by one (each a re-lex); None when too many. Lines are kept:
+    no newline is removed."""
+    source = _drop_tail_openers(source, problems)
     for _ in range(MAX_LEXER_REPAIRS):
         found = _tokens(env, source)
         if isinstance(found, list):
-            return source, cuts, found
+            return source, found
         index = found.token.start_index if found.token else -1
         opener = max(source.rfind("{{", 0, index + 2), source.rfind("{%", 0, index + 2))
         if opener < 0:
             return None
         message = str(found.message).splitlines()[0]
-        cuts.append(Cut(opener, opener + 2, f"{message}: '{source[opener : opener + 2]}' left out"))
+        problems.append((f"{message}: '{source[opener : opener + 2]}' left out", _line(source, opener)))
         source = source[:opener] + source[opener + 2 :]
     return None
 
@@ -133,38 +165,18 @@ def _unclosed(name: str, start: int, end: int, env: Environment) -> Cut:
 
 def repair(env: Environment, body: str) -> Repaired | None:
     """The body ready to parse, or None when it cannot be lexed even after repairs."""
-    lexed = _fix_lexing(env, body)
+    problems: list[tuple[str, int]] = []
+    lexed = _fix_lexing(env, body, problems)
     if lexed is None:
         return None
-    source, lexer_cuts, tokens = lexed
-    # lexer cuts were made one after another: map each back to the body
-    problems: list[tuple[str, int]] = []
-    lexer_map = _Mapping([])
-    for cut in lexer_cuts:
-        problems.append((cut.message, lexer_map(cut.start)))
-        lexer_map = lexer_map.then(cut)
+    source, tokens = lexed
     cuts = _merge(_balance(env, source, tokens))
-    problems += [(cut.message, lexer_map(cut.start)) for cut in cuts]
+    newlines = [i for i, char in enumerate(source) if char == "\n"]
+    problems += [(cut.message, bisect_right(newlines, cut.start - 1) + 1) for cut in cuts[:MAX_PROBLEMS]]
     fixed, starts, shifts = _apply(source, cuts)
 
     def to_original(index: int) -> int:
         where = bisect_right(starts, index)
-        return lexer_map(index + (shifts[where - 1] if where else 0))
+        return index + (shifts[where - 1] if where else 0)
 
-    return Repaired(fixed, to_original, problems)
-
-
-class _Mapping:
-    """Index in a source after some 2-character removals → index in the body."""
-
-    def __init__(self, removed: list[int]) -> None:
-        self.removed = removed  # body indexes of removed pairs, in removal order
-
-    def __call__(self, index: int) -> int:
-        for start in reversed(self.removed):
-            if index >= start:
-                index += 2
-        return index
-
-    def then(self, cut: Cut) -> _Mapping:
-        return _Mapping([*self.removed, cut.start])
+    return Repaired(fixed, source, to_original, problems)
