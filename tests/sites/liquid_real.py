@@ -1,0 +1,47 @@
+"""Build a Liquid fixture site with the real Jekyll and read back every post's rendered content.
+
+The fixture carries `liquid-contents.json`, a page listing each post's `content` (after Liquid and
+kramdown, before any layout) as JSON. TZ=UTC and JEKYLL_ENV=production as in jekyll_real.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from ..tools import require
+from .jekyll_real import FIXTURES, GOLDEN
+
+
+def build(fixture: str, work: Path) -> dict[str, str]:
+    """relative_path → content, as Jekyll 4.3 rendered it."""
+    jekyll = require("jekyll", "jekyll")
+    site, out = work / "site", work / "out"
+    shutil.copytree(FIXTURES / fixture, site)
+    env = {**os.environ, "TZ": "UTC", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "JEKYLL_ENV": "production"}
+    command = [jekyll, "build", "--quiet", "-s", str(site), "-d", str(out)]
+    done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise AssertionError(f"jekyll build failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    posts = json.loads((out / "liquid-contents.json").read_text(encoding="utf-8"))
+    return {
+        post["relative_path"]: post["content"] for post in sorted(posts, key=lambda p: p["relative_path"])
+    }
+
+
+def golden_path(fixture: str) -> Path:
+    return GOLDEN / f"{fixture}.json"
+
+
+def read_golden(fixture: str) -> dict[str, str]:
+    data: dict[str, str] = json.loads(golden_path(fixture).read_text(encoding="utf-8"))
+    return data
+
+
+def write_golden(fixture: str, contents: dict[str, str]) -> None:
+    path = golden_path(fixture)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(contents, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
