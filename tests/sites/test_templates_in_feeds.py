@@ -24,7 +24,9 @@ from .hugo_real import FIXTURES
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 TEMPLATE = re.compile(r"\{%|\{\{|\{:")
-ASKED_FOR = ("/escaped/", "/escapes/")  # pages whose text shows shortcodes on purpose
+# pages whose text shows template code on purpose: escaped shortcodes, `render_with_liquid: false`
+ASKED_FOR = ("/escaped/", "/escapes/", "/no-liquid.html")
+RAW = ("{{ not rendered }}", "{% if %}")  # what a Liquid `{% raw %}` block shows on purpose
 
 
 def build(tmp_path: Path, fixture: str):
@@ -42,7 +44,10 @@ def visible_text(html: str) -> str:
     root = lxml.html.fragment_fromstring(html, create_parent="div")
     for code in root.xpath(".//code|.//pre"):
         code.drop_tree()
-    return root.text_content()
+    text = root.text_content()
+    for shown in RAW:
+        text = text.replace(shown, "")
+    return text
 
 
 def texts_of_feed(path: Path) -> list[tuple[str, str]]:
@@ -54,11 +59,23 @@ def texts_of_feed(path: Path) -> list[tuple[str, str]]:
         for tag in ("a:content", "a:summary"):
             node = entry.find(tag, ns)
             if node is not None and node.text:
-                found.append((link, visible_text(node.text) if node.get("type") == "html" else node.text))
+                text = visible_text(node.text) if node.get("type") == "html" else node.text
+                found.append((link, visible_text(f"<p>{text}</p>") if node.get("type") != "html" else text))
     return found
 
 
-@pytest.mark.parametrize("fixture", ["shortcodes-blog", "shortcodes-nested", "hugo-blog"])
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "shortcodes-blog",
+        "shortcodes-nested",
+        "hugo-blog",
+        "liquid-blog",
+        "jekyll-en",
+        "jekyll-zh",
+        "jekyll-collections",
+    ],
+)
 def test_no_template_syntax_in_any_feed_or_page(tmp_path, fixture):
     settings, result = build(tmp_path, fixture)
     assert result.posts and not result.problems
@@ -84,3 +101,28 @@ def test_shortcodes_render_and_what_cannot_run_is_a_warning(tmp_path):
     custom = [(source, line) for (source, line), message in warnings.items() if "site's own" in message]
     assert custom and all(source == "posts/custom.md" and line for source, line in custom)
     assert all(w.warning for w in result.warnings)
+
+
+def test_liquid_runs_in_jekyll_posts_and_what_cannot_run_is_a_warning(tmp_path):
+    shutil.copytree(FIXTURES / "jekyll-en", tmp_path / "copy")
+    post = tmp_path / "copy" / "_posts" / "2024-06-01-liquid.md"
+    post.write_text(
+        "---\ntitle: Liquid inside\n---\n"
+        "Read [the first post]({% post_url 2024-01-15-hello-world %}).\n\n"
+        "![logo]({{ site.url }}{{ site.baseurl }}/assets/logo.png)\n\n"
+        "{% seo %}\n\n{% include missing.html %}\n\nEnd of {{ page.title | upcase }}.\n",
+        encoding="utf-8",
+    )
+    shutil.move(tmp_path / "copy", tmp_path / "src")
+    (tmp_path / "config.yaml").write_text(
+        "site: {source: src}\npaths: {feeds: feeds, cache: cache}\nfeeds: {limit: 100}\n", encoding="utf-8"
+    )
+    settings = load_site_settings(tmp_path / "config.yaml", {})
+    result, _report = build_and_publish(settings, NOW)
+    entry = next(p for p in result.posts if p.source == "_posts/2024-06-01-liquid.md")
+    html = entry.content_html
+    assert 'href="https://notes.example.org/blog/2024/01/14/hello-world/"' in html
+    assert 'src="https://notes.example.org/blog/assets/logo.png"' in html
+    assert "End of LIQUID INSIDE." in html and "{%" not in html and "{{" not in html
+    warned = {(w.line, w.message.split(":")[0]) for w in result.warnings if w.source == entry.source}
+    assert {line for line, _ in warned} == {8, 10}  # `seo` on line 8, the include on line 10

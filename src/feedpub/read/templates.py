@@ -1,5 +1,5 @@
 """Template code in a site's posts, run as the generator runs it before Markdown: Hugo's
-shortcodes (`sites.hugo_shortcodes`), and the Markdown flavour's attribute lists
+shortcodes (`sites.hugo_shortcodes`), Jekyll's Liquid (`sites.liquid`), and the Markdown flavour's attribute lists
 (`read.attribute_lists`); what cannot be run becomes a warning, never text in a feed.
 
 `expand` hands back the text for the Markdown renderer, what to do to the HTML right after it
@@ -10,6 +10,7 @@ in the file.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from feedpub.config import Settings
@@ -18,10 +19,12 @@ from feedpub.read.attribute_lists import strip_attribute_lists
 from feedpub.read.dialect_rules import MARKDOWN_SUFFIXES
 from feedpub.read.facts import PostFacts
 from feedpub.read.front_matter import FrontMatter
+from feedpub.read.jekyll_links import SiteLinks
 from feedpub.read.markdown import markdown_to_html
 from feedpub.sites.hugo import HugoSite
 from feedpub.sites.hugo_shortcodes import render_shortcodes
 from feedpub.sites.jekyll import JekyllSite
+from feedpub.sites.liquid import LiquidSite, render_liquid
 
 
 class Expanded(NamedTuple):
@@ -48,7 +51,53 @@ def expand(front_matter: FrontMatter, source: str, settings: Settings, facts: Po
             for w in done.warnings
         ]
         return Expanded(done.text, done.restore if done.fragments else None, warnings)
+    if isinstance(site, JekyllSite):
+        return _liquid(site, front_matter, source, facts, body, settings.post_base)
     return Expanded(body, None, [])
+
+
+def _liquid(
+    site: JekyllSite, front_matter: FrontMatter, source: str, facts: PostFacts, body: str, base: str
+) -> Expanded:
+    """Jekyll renders a post's Liquid before its Markdown; a tag it cannot run is a warning."""
+    liquid = _liquid_site(site)
+    page = {
+        **facts.meta,
+        "url": "/" + facts.url[len(base) :] if facts.url.startswith(base) else facts.url,
+        "date": facts.published,
+        "categories": list(facts.categories),
+        "tags": list(facts.tags),
+        "id": facts.generator_id,
+        "path": source,
+    }
+    done = render_liquid(liquid, body, page)  # every post: Jekyll renders one without front matter too
+    offset = front_matter.body_line - 1
+    warnings = [
+        Problem(source, w.message, w.line + offset if w.line else None, warning=True) for w in done.warnings
+    ]
+    if done.failed:
+        warnings.append(
+            Problem(source, "Liquid stopped at a limit: its tags were left out", None, warning=True)
+        )
+    return Expanded(done.text, None, warnings)
+
+
+_SITES: dict[int, tuple[JekyllSite, LiquidSite]] = {}  # one Liquid environment per site and process
+
+
+def _liquid_site(site: JekyllSite) -> LiquidSite:
+    """The site's Liquid environment, built once in a process (a bounded memo: a process reads one
+    or two sites; `site.time` is the newest config file's time, so output stays reproducible)."""
+    known = _SITES.get(id(site))
+    if known is not None and known[0] is site:
+        return known[1]
+    stamps = [(site.root / name).stat().st_mtime for name in site.files if (site.root / name).is_file()]
+    moment = datetime.fromtimestamp(max(stamps, default=0), UTC)
+    liquid = LiquidSite(site, time=moment, resolver=SiteLinks(site), markdownify=markdown_to_html)
+    if len(_SITES) >= 4:
+        _SITES.clear()
+    _SITES[id(site)] = (site, liquid)
+    return liquid
 
 
 def _markdown_flavour(site: object, body: str) -> str:
