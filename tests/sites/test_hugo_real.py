@@ -8,13 +8,12 @@ comparison still runs where Hugo is missing. UPDATE_GOLDEN=1 rewrites them from 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .hugo_real import FIXTURES, GOLDEN, build_with_hugo, hugo_view, our_view
+from .hugo_real import FIXTURES, GOLDEN, build_with_hugo, hugo_view, keep_golden, our_view
 
 SITES = sorted(p.name for p in FIXTURES.glob("hugo-*"))
 
@@ -62,13 +61,7 @@ def test_rss_links_and_guids_match_hugos_index_xml(built: tuple[str, dict[str, A
 
 def test_golden_file_is_what_hugo_prints(built: tuple[str, dict[str, Any]]) -> None:
     name, theirs = built
-    path = golden_path(name)
-    if os.environ.get("UPDATE_GOLDEN") == "1" or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            json.dumps(theirs, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
-        )
-    assert json.loads(path.read_text(encoding="utf-8")) == theirs
+    keep_golden(golden_path(name), theirs)
 
 
 @pytest.mark.parametrize("name", SITES)

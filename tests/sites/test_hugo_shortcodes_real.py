@@ -8,12 +8,11 @@ runs where Hugo is missing. UPDATE_GOLDEN=1 rewrites the golden files from Hugo'
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import pytest
 
-from .hugo_real import FIXTURES
+from .hugo_real import FIXTURES, keep_golden
 from .shortcodes_real import golden_path, hugo_contents, hugo_view, our_rendering, our_view, shortcode_sites
 
 SITES = shortcode_sites()
@@ -50,13 +49,7 @@ def test_pages_read_as_hugo_renders_them(built: tuple[str, Any]) -> None:
 
 def test_golden_file_is_what_hugo_prints(built: tuple[str, Any]) -> None:
     name, theirs = built
-    path = golden_path(name)
-    if os.environ.get("UPDATE_GOLDEN") == "1" or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            json.dumps(theirs, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
-        )
-    assert json.loads(path.read_text(encoding="utf-8")) == theirs
+    keep_golden(golden_path(name), theirs)
 
 
 @pytest.mark.parametrize("name", SITES)
