@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from feedpub.config import Settings
 from feedpub.model import Problem
@@ -19,12 +19,12 @@ from feedpub.read.attribute_lists import strip_attribute_lists
 from feedpub.read.dialect_rules import MARKDOWN_SUFFIXES
 from feedpub.read.facts import PostFacts
 from feedpub.read.front_matter import FrontMatter
-from feedpub.read.jekyll_links import SiteLinks
 from feedpub.read.markdown import markdown_to_html
 from feedpub.sites.hugo import HugoSite
-from feedpub.sites.hugo_shortcodes import render_shortcodes
 from feedpub.sites.jekyll import JekyllSite
-from feedpub.sites.liquid import LiquidSite, render_liquid
+
+if TYPE_CHECKING:  # the engines are imported when a site needs them: a tenth of a second at start
+    from feedpub.sites.liquid import LiquidSite
 
 
 class Expanded(NamedTuple):
@@ -40,6 +40,8 @@ def expand(front_matter: FrontMatter, source: str, settings: Settings, facts: Po
     if source.lower().endswith(MARKDOWN_SUFFIXES):
         body = _markdown_flavour(site, body)
     if isinstance(site, HugoSite):
+        from feedpub.sites.hugo_shortcodes import render_shortcodes
+
         # `ref`/`relref` need every page's URL, which a reader process does not have: not
         # resolved yet (a warning names each), the link text stays
         done = render_shortcodes(
@@ -60,6 +62,8 @@ def _liquid(
     site: JekyllSite, front_matter: FrontMatter, source: str, facts: PostFacts, body: str, base: str
 ) -> Expanded:
     """Jekyll renders a post's Liquid before its Markdown; a tag it cannot run is a warning."""
+    from feedpub.sites.liquid import render_liquid
+
     liquid = _liquid_site(site)
     page = {
         **facts.meta,
@@ -88,6 +92,9 @@ _SITES: dict[int, tuple[JekyllSite, LiquidSite]] = {}  # one Liquid environment 
 def _liquid_site(site: JekyllSite) -> LiquidSite:
     """The site's Liquid environment, built once in a process (a bounded memo: a process reads one
     or two sites; `site.time` is the newest config file's time, so output stays reproducible)."""
+    from feedpub.read.jekyll_links import SiteLinks
+    from feedpub.sites.liquid import LiquidSite
+
     known = _SITES.get(id(site))
     if known is not None and known[0] is site:
         return known[1]
