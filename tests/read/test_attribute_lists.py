@@ -38,3 +38,9 @@ def test_goldmark_heading_attributes_go_and_block_ones_only_when_the_site_reads_
 def test_text_without_braces_is_returned_as_it_is():
     text = "No lists here.\n"
     assert strip_attribute_lists(text, "kramdown") is text
+
+
+def test_kramdown_table_of_contents_placeholder_goes():
+    text = "Intro\n\n* Table of Contents\n{:toc .large-only}\n\n## One\n\nText\n"
+    html = markdown_to_html(strip_attribute_lists(text, "kramdown"))
+    assert "Table of Contents" not in html and "<h2>One</h2>" in html and "toc" not in html

@@ -246,3 +246,9 @@ def test_a_text_the_markdown_renderer_panics_on_still_makes_a_post():
     Jekyll blog's post): the post is rendered without the table extension instead of being lost."""
     html = markdown_to_html("|a|\n|-|\n|[`|`](#x)|\n\nafter\n")
     assert '<a href="#x">' in html and "<p>after</p>" in html
+
+
+def test_task_lists_show_no_brackets():
+    """kramdown (GFM) and Goldmark draw `- [ ] x` as a checkbox: a reader never sees "[ ]"."""
+    html = sanitize(markdown_to_html("1. Research\n   - [ ] read\n   - [x] write\n"), BASE)
+    assert "[ ]" not in html and "[x]" not in html and "read" in html and "write" in html

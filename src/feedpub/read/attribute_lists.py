@@ -5,8 +5,9 @@ after a span (`*word*{: .x}`, `[link](u){:target="_blank"}`), plus `{:name: .cla
 Goldmark (Hugo) reads `{#id .class}` at the end of a heading line, and on a line of its own after
 a block when the site turns `markup.goldmark.parser.attribute.block` on. CommonMark knows none of
 them, so they would show as text in every feed. The classes and attributes themselves do not
-survive the sanitiser, so dropping the lists loses nothing a reader sees. Code (fenced or
-indented) is left as it is.
+survive the sanitiser, so dropping the lists loses nothing a reader sees; kramdown's `{:toc}`
+turns the list above it into a table of contents, which a feed entry does without (the
+placeholder list goes too). Code (fenced or indented) is left as it is.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import re
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _KRAMDOWN_LINE = re.compile(r"^ {0,3}\{:[^{}\n]*\}[ \t]*$")  # `{: .class}`, `{:ref: .x}`, `{::options …}`
 _KRAMDOWN_SPAN = re.compile(r"(?<=[*_`)\]>])\{:[^{}\n]*\}")
+_KRAMDOWN_TOC = re.compile(r"^ {0,3}\{:\s*toc\b")  # the list above it becomes a table of contents
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]")
 _GOLDMARK_HEADING = re.compile(r"^( {0,3}#{1,6}[ \t].*?)[ \t]+\{[ \t]*[#.][^{}\n]*\}[ \t]*$")
 _GOLDMARK_LINE = re.compile(r"^ {0,3}\{[ \t]*[#.][^{}\n]*\}[ \t]*$")
 
@@ -40,6 +43,9 @@ def strip_attribute_lists(markdown: str, flavour: str, block_attributes: bool = 
         if line.startswith(("    ", "\t")):  # indented code (or a list's continuation: left alone)
             out.append(line)
             continue
+        if flavour == "kramdown" and _KRAMDOWN_TOC.match(line):
+            while out and _LIST_ITEM.match(out[-1]):  # kramdown's placeholder (`* TOC`): feeds get
+                out.pop()  # no table of contents, and not the placeholder either
         kept = _strip_line(line, flavour, block_attributes)
         out.append("" if kept is None else kept)  # a list on a line of its own ends its block
     return "\n".join(out)
