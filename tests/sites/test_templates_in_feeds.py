@@ -126,3 +126,32 @@ def test_liquid_runs_in_jekyll_posts_and_what_cannot_run_is_a_warning(tmp_path):
     assert "End of LIQUID INSIDE." in html and "{%" not in html and "{{" not in html
     warned = {(w.line, w.message.split(":")[0]) for w in result.warnings if w.source == entry.source}
     assert {line for line, _ in warned} == {8, 10}  # `seo` on line 8, the include on line 10
+
+
+def test_hugo_refs_resolve_to_the_pages_hugo_links_to(tmp_path):
+    """`ref`/`relref` find pages as Hugo does; each link equals Hugo's (made absolute)."""
+    from urllib.parse import urljoin
+
+    _settings, result = build(tmp_path, "shortcodes-blog")
+    post = next(p for p in result.posts if p.source == "posts/refs.md")
+    ours = lxml.html.fragment_fromstring(post.content_html, create_parent="div").xpath(".//a/@href")
+    golden = json.loads((FIXTURES.parent.parent / "golden" / "sites" / "shortcodes-blog.json").read_text())
+    hugo_links = [urljoin(post.url, link) for link in golden["posts/refs.md"]["links"]]
+    assert ours == hugo_links
+    assert not [w for w in result.warnings if w.source == "posts/refs.md"]
+
+
+def test_a_post_with_refs_is_read_again_when_its_target_moves(tmp_path):
+    from feedpub.service.publisher import Publisher
+
+    settings, _result = build(tmp_path, "shortcodes-blog")
+    publisher = Publisher(settings, clock=lambda: NOW)
+    try:
+        publisher.rescan()
+        figures = tmp_path / "site" / "content" / "posts" / "figures.md"
+        figures.write_text(figures.read_text(encoding="utf-8").replace("---\n", "---\nslug: pictures\n", 1))
+        assert publisher.rescan().error is None
+        refs = next(p for p in publisher.state.published.posts.values() if p.source == "posts/refs.md")
+        assert "https://example.org/blog/2024/pictures/" in refs.content_html
+    finally:
+        publisher.close()

@@ -28,6 +28,7 @@ class PostFacts:
     tags: tuple[str, ...]
     generator_id: str  # the id the generator's own feed gives the entry (jekyll-feed's <id>)
     excerpt_separator: str | None = None
+    refs: str = ""  # for a post with Hugo `ref`/`relref`: the page index's fingerprint (read.hugo_refs)
 
     def fingerprint(self) -> str:
         """Changes whenever the facts do: a post is read again when its facts change, even if

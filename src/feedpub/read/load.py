@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from feedpub.config import Settings
 from feedpub.model import Post, Problem
 from feedpub.read.facts import PostFacts
+from feedpub.read.hugo_refs import RefIndex
+from feedpub.read.hugo_refs import use as use_refs
 from feedpub.read.post_file import file_digest, read_hashed, read_post
 from feedpub.read.scan import SourceFile
 from feedpub.read.site_posts import HugoFacts
@@ -37,19 +39,26 @@ def read_all(
     workers: int | None = None,
     progress: Progress | None = None,
     facts: Mapping[str, PostFacts] | None = None,
+    refs: RefIndex | None = None,
 ) -> list[Hashed]:
     """Read files in order; across a process pool when there are many (same results, any worker
-    count). `facts`: a Hugo site's, by source."""
+    count). `facts`: a Hugo site's, by source; `refs`: its page index, which every reader
+    process gets once (`read.hugo_refs`)."""
     workers = workers or os.cpu_count() or 1
     given = [facts.get(f.source) for f in files] if facts else [None] * len(files)
     if len(files) < PARALLEL_THRESHOLD or workers == 1:
-        results: Iterator[Hashed] = (
-            read_hashed(f, settings, None, g) for f, g in zip(files, given, strict=True)
-        )
-        return list(progress(results, len(files)) if progress else results)
+        use_refs(refs)
+        try:
+            results: Iterator[Hashed] = (
+                read_hashed(f, settings, None, g) for f, g in zip(files, given, strict=True)
+            )
+            return list(progress(results, len(files)) if progress else results)
+        finally:
+            use_refs(None)
     # fork is cheapest, but is unsafe once threads run (the service): then use a fork server
     method = "fork" if fork_safe() else "forkserver"
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=use_refs, initargs=(refs,)) as pool:
         mapped = pool.map(
             read_hashed, files, itertools.repeat(settings), itertools.repeat(None), given, chunksize=32
         )
@@ -93,7 +102,7 @@ def load_posts(
     differ from `cache` (what inotify reported), so the others are not compared one by one.
     For a Hugo site, `site` keeps every content file's front matter between calls (a new one
     is made when None): which files are posts, and their facts, are decided site-wide first."""
-    files, facts, site_problems = _site_posts(files, settings, site)
+    files, facts, site_problems, refs = _site_posts(files, settings, site)
     by_source = {f.source: f for f in files}
     cache = {} if cache is None else cache
     deleted = sorted(cache.keys() - by_source.keys())
@@ -104,7 +113,7 @@ def load_posts(
     if facts:
         stale += _new_facts(facts, cache, by_source, {f.source for f in stale})
     for source_file, (digest, result) in zip(
-        stale, read_all(stale, settings, workers, progress, facts), strict=True
+        stale, read_all(stale, settings, workers, progress, facts, refs), strict=True
     ):
         if pack and isinstance(result, Post):
             result = result.packed()
@@ -151,15 +160,16 @@ def _stale_files(
 
 def _site_posts(
     files: Iterable[SourceFile], settings: Settings, site: HugoFacts | None
-) -> tuple[Iterable[SourceFile], dict[str, PostFacts], list[Problem]]:
-    """For a Hugo site: only the files that are posts, their facts, and the content files Hugo
-    could not read. Anything else: the files as they are."""
+) -> tuple[Iterable[SourceFile], dict[str, PostFacts], list[Problem], RefIndex | None]:
+    """For a Hugo site: only the files that are posts, their facts, the content files Hugo could
+    not read, and the index of every page's URL. Anything else: the files as they are."""
     if not isinstance(settings.profile, HugoSite):
-        return files, {}, []
+        return files, {}, [], None
     files = list(files)
-    facts, errors = (site or HugoFacts()).update(files, settings, datetime.now(UTC))
+    keeper = site or HugoFacts()
+    facts, errors = keeper.update(files, settings, datetime.now(UTC))
     problems = [Problem(source, error.message, error.line) for source, error in sorted(errors.items())]
-    return [f for f in files if f.source in facts], facts, problems
+    return [f for f in files if f.source in facts], facts, problems, keeper.refs
 
 
 def _new_facts(

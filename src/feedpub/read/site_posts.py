@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from feedpub.model import ALWAYS
 from feedpub.read.decode import decode
 from feedpub.read.facts import HUGO, JEKYLL, PostFacts
 from feedpub.read.front_matter import FrontMatter, has_front_matter, split
+from feedpub.read.hugo_refs import RefIndex, ref_index
 from feedpub.read.scan import DEFAULT_RULES, ScanRules, SourceFile
 from feedpub.sites import hugo, jekyll
 from feedpub.sites.jekyll_data import truthy
@@ -94,7 +96,9 @@ class HugoFacts:
     files whose stat signature changed."""
 
     def __init__(self) -> None:
-        self.metas: dict[str, tuple[tuple[int, int, int], Mapping[str, Any] | None]] = {}
+        # source → (stat signature, front matter, whether the body uses `ref`/`relref`)
+        self.metas: dict[str, tuple[tuple[int, int, int], Mapping[str, Any] | None, bool]] = {}
+        self.refs: RefIndex | None = None  # every published page's URL, for `ref`/`relref`
 
     def update(
         self, files: Iterable[SourceFile], settings: Settings, now: datetime
@@ -113,14 +117,19 @@ class HugoFacts:
         mains = set(hugo.main_sections(site, pages))
         # drafts and future pages too (feedpub counts drafts and schedules the future ones)
         posts = [p for p in pages if p.build.list == "always" and p.section in mains]
-        return {page.file: _hugo_post_facts(settings, site, page) for page in posts}, errors
+        self.refs = ref_index(site, pages, settings.post_base)
+        facts = {page.file: _hugo_post_facts(settings, site, page) for page in posts}
+        for source, known in self.metas.items():
+            if known[2] and source in facts:
+                facts[source] = replace(facts[source], refs=self.refs.fingerprint)
+        return facts, errors
 
     def _content_file(
         self, file: SourceFile, settings: Settings, errors: dict[str, PostError]
     ) -> hugo.ContentFile | None:
         known = self.metas.get(file.source)
         if known is None or known[0] != file.signature:
-            known = (file.signature, _front_matter_of(file, settings, errors))
+            known = (file.signature, *_front_matter_of(file, settings, errors))
             self.metas[file.source] = known
         if known[1] is None:
             return None
@@ -130,24 +139,26 @@ class HugoFacts:
 
 def _front_matter_of(
     file: SourceFile, settings: Settings, errors: dict[str, PostError]
-) -> Mapping[str, Any] | None:
-    """The file's front matter (None when it cannot be read: the post's own read reports why)."""
+) -> tuple[Mapping[str, Any] | None, bool]:
+    """The file's front matter (None when it cannot be read: the post's own read reports why),
+    and whether its body uses `ref`/`relref` (then its text depends on other pages' URLs)."""
     try:
         with open(file.path, "rb") as handle:
             data = handle.read(settings.limits.max_file_bytes + 1)
         if len(data) > settings.limits.max_file_bytes:
-            return None
+            return None, False
         text = decode(data)
+        uses_refs = "ref" in text and ("{{<" in text or "{{%" in text)
         if not has_front_matter(text):
-            return {}  # Hugo reads a content file without front matter as a page with none
+            return {}, uses_refs  # Hugo reads a content file without front matter as a page with none
         front: FrontMatter = split(text, settings.limits.max_yaml_nodes)
     except PostError as exc:
         errors[file.source] = exc
-        return None
+        return None, False
     except OSError as exc:
         errors[file.source] = PostError(f"cannot read: {exc.strerror or exc}")
-        return None
-    return front.metadata
+        return None, False
+    return front.metadata, uses_refs
 
 
 def _hugo_post_facts(settings: Settings, site: hugo.HugoSite, page: hugo.HugoPage) -> PostFacts:

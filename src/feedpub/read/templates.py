@@ -19,6 +19,7 @@ from feedpub.read.attribute_lists import strip_attribute_lists
 from feedpub.read.dialect_rules import MARKDOWN_SUFFIXES
 from feedpub.read.facts import PostFacts
 from feedpub.read.front_matter import FrontMatter
+from feedpub.read.hugo_refs import current as current_refs
 from feedpub.read.markdown import markdown_to_html
 from feedpub.sites.hugo import HugoSite
 from feedpub.sites.jekyll import JekyllSite
@@ -42,11 +43,9 @@ def expand(front_matter: FrontMatter, source: str, settings: Settings, facts: Po
     if isinstance(site, HugoSite):
         from feedpub.sites.hugo_shortcodes import render_shortcodes
 
-        # `ref`/`relref` need every page's URL, which a reader process does not have: not
-        # resolved yet (a warning names each), the link text stays
-        done = render_shortcodes(
-            site, body, facts.meta, lambda _target, _relative: None, markdown=markdown_to_html
-        )
+        refs = current_refs()  # every page's URL, for `ref`/`relref` (read.hugo_refs)
+        resolve = refs.resolver(source) if refs is not None else (lambda _target, _relative: None)
+        done = render_shortcodes(site, body, facts.meta, resolve, markdown=markdown_to_html)
         offset = front_matter.body_line - 1
         warnings = [
             Problem(source, f'shortcode "{w.name}": {w.message}', w.line + offset, warning=True)

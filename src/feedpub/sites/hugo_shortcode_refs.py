@@ -122,16 +122,16 @@ def page_resolver(site: HugoSite, pages: Iterable[HugoPage], current: HugoPage |
     by_name: dict[str, list[HugoPage]] = {}
     for page in pages:
         if page.published and page.lang == site.default_content_language:
-            key = _ref_key(page.file)
+            key = ref_key(page.file)
             by_key.setdefault(key, page)
             by_name.setdefault(key.rsplit("/", 1)[-1], []).append(page)
     folder = posixpath.dirname(current.file) if current else ""
 
     def resolve(target: str, relative: bool) -> str | None:
-        key = _ref_key(target)
+        key = ref_key(target)
         found = by_key.get(key) if target.startswith("/") else None
         if not target.startswith("/"):
-            found = by_key.get(_ref_key(posixpath.join(folder, target))) or by_key.get(key)
+            found = by_key.get(ref_key(posixpath.join(folder, target))) or by_key.get(key)
             named = by_name.get(key.rsplit("/", 1)[-1], [])
             found = found or (named[0] if len(named) == 1 else None)
         if found is None:
@@ -141,7 +141,7 @@ def page_resolver(site: HugoSite, pages: Iterable[HugoPage], current: HugoPage |
     return resolve
 
 
-def _ref_key(path: str) -> str:
+def ref_key(path: str) -> str:
     """A content path compared as Hugo does: lower case, no extension, a bundle by its folder."""
     key = posixpath.normpath("/" + path.strip().lower()).strip("/")
     stem, dot, ext = key.rpartition(".")
