@@ -91,32 +91,38 @@ def highlight(call: Call) -> str:
     )
 
 
-def youtube(call: Call) -> str:
-    """The video's thumbnail linked to its page (start time kept); nothing when privacy disables it."""
-    if _disabled(call, "youtube"):
-        return ""
+def _video(call: Call, service: str, missing: str, default_title: str) -> tuple[str, str] | None:
+    """(the video's id, its title) as the shortcode gives them; None when the site's privacy
+    settings turn the service off, or no id is given (a warning)."""
+    if _disabled(call, service):
+        return None
     video = call.get("id") or call.get(0)
     if not truthy(video):
-        call.warn("requires an id argument (Hugo stops the build)")
+        call.warn(missing)
+        return None
+    title = go_print(call.get("title")) if truthy(call.get("title")) else default_title
+    return go_print(video), title
+
+
+def youtube(call: Call) -> str:
+    """The video's thumbnail linked to its page (start time kept); nothing when privacy disables it."""
+    found = _video(call, "youtube", "requires an id argument (Hugo stops the build)", "YouTube video")
+    if found is None:
         return ""
-    vid = go_print(video)
+    vid, title = found
     start = call.get("start")
     link = f"https://www.youtube.com/watch?v={vid}" + (f"&t={go_print(start)}s" if truthy(start) else "")
-    title = go_print(call.get("title")) if truthy(call.get("title")) else "YouTube video"
     thumb = f"https://i.ytimg.com/vi/{vid}/hqdefault.jpg"
     return f'<a href="{url_attr(link)}"><img src="{url_attr(thumb)}" alt="{text(title)}"></a>'
 
 
 def vimeo(call: Call) -> str:
     """A link to the video on vimeo.com, its title as text."""
-    if _disabled(call, "vimeo"):
+    found = _video(call, "vimeo", "requires a video id (Hugo stops the build)", "Vimeo video")
+    if found is None:
         return ""
-    video = call.get("id") or call.get(0)
-    if not truthy(video):
-        call.warn("requires a video id (Hugo stops the build)")
-        return ""
-    title = go_print(call.get("title")) if truthy(call.get("title")) else "Vimeo video"
-    return f'<a href="{url_attr("https://vimeo.com/" + go_print(video))}">{text(title)}</a>'
+    vid, title = found
+    return f'<a href="{url_attr("https://vimeo.com/" + vid)}">{text(title)}</a>'
 
 
 def x_post(call: Call) -> str:
