@@ -71,26 +71,25 @@ def test_check_json(project):
     assert "date" in rows[0]["message"]
 
 
-def test_check_reports_warnings_apart_and_strict_fails_on_them(project, monkeypatch):
-    """A post published with a warning (here a site's own Liquid tag; any warning the read meets)
-    is listed as a warning: check exits 0, and 1 with --strict."""
-    from feedpub.model import Problem
-    from feedpub.publish import cold_build
-
-    warned = Problem("a.md", "unknown Liquid tag `seo`: left out", 4, warning=True)
-    monkeypatch.setattr(cold_build.BuildResult, "warnings", property(lambda self: [warned]))
-    from click.testing import CliRunner
-
-    from feedpub.cli import main
-
-    monkeypatch.chdir(project)
-    loose = CliRunner().invoke(main, ["check", "--json"])
-    assert loose.exit_code == 0, loose.output
-    assert json.loads(loose.output) == [
-        {"source": "a.md", "line": 4, "message": "unknown Liquid tag `seo`: left out", "severity": "warning"}
+def test_check_reports_warnings_apart_and_strict_fails_on_them(tmp_path):
+    """A post published with a warning (a Jekyll plugin's Liquid tag feedpub cannot run) is
+    listed as a warning with its line: check exits 0, and 1 with --strict."""
+    site = tmp_path / "blog"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: Blog\nurl: https://blog.example.org\n", encoding="utf-8")
+    (site / "_posts" / "2024-05-01-a.md").write_text(
+        "---\ntitle: A\n---\nText.\n\n{% seo %}\n", encoding="utf-8"
+    )
+    loose = run(["check", "--json", "--site", str(site)], tmp_path, check=False)
+    assert loose.returncode == 0, loose.stderr
+    rows = json.loads(loose.stdout)
+    assert [(r["source"], r["line"], r["severity"]) for r in rows] == [
+        ("_posts/2024-05-01-a.md", 6, "warning")
     ]
-    assert CliRunner().invoke(main, ["check", "--strict"]).exit_code == 1
-    assert "a.md:4: warning: unknown Liquid tag" in CliRunner().invoke(main, ["check"]).output
+    assert "seo" in rows[0]["message"]
+    assert run(["check", "--strict", "--site", str(site)], tmp_path, check=False).returncode == 1
+    shown = run(["check", "--site", str(site)], tmp_path, check=False).stdout
+    assert "_posts/2024-05-01-a.md:6: warning: " in shown
 
 
 def test_posts_json(project):

@@ -7,6 +7,8 @@ import os
 import re
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
@@ -30,15 +32,12 @@ def site_config(feeds_dir, port: int, app_port: int) -> str:
     return text
 
 
-@pytest.fixture(scope="module")
-def both(served_sample, tmp_path_factory):
-    """(settings, app base URL, nginx base URL) serving one published copy of the sample site."""
+@contextmanager
+def running_nginx(root, feeds_dir, app_port: int) -> Iterator[str]:
+    """A real nginx with deploy/nginx.conf serving `feeds_dir`, the app expected on `app_port`."""
     nginx = require("nginx", "nginx-light")
-    root = tmp_path_factory.mktemp("nginx")
-    settings, app_base = served_sample
     port = free_port()
-    app_port = int(app_base.rsplit(":", 1)[1])
-    (root / "site.conf").write_text(site_config(settings.feeds_dir, port, app_port))
+    (root / "site.conf").write_text(site_config(feeds_dir, port, app_port))
     user = "user root;\n" if os.geteuid() == 0 else ""
     (root / "nginx.conf").write_text(
         f"{user}worker_processes 1;\ndaemon off;\npid {root}/nginx.pid;\nerror_log {root}/error.log warn;\n"
@@ -59,10 +58,31 @@ def both(served_sample, tmp_path_factory):
                 break
             except OSError:
                 time.sleep(0.05)
-        yield settings, app_base, base
+        yield base
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def both(served_sample, tmp_path_factory):
+    """(settings, app base URL, nginx base URL) serving one published copy of the sample site."""
+    settings, app_base = served_sample
+    app_port = int(app_base.rsplit(":", 1)[1])
+    with running_nginx(tmp_path_factory.mktemp("nginx"), settings.feeds_dir, app_port) as base:
+        yield settings, app_base, base
+
+
+def test_a_permalink_without_an_extension_is_its_html_page(tmp_path):
+    """Jekyll's `permalink: /:title` (no slash, no extension) is published as `a.html` and must
+    answer at `/a`, as the site's own server answers it (the app does the same: tests/sites)."""
+    feeds = tmp_path / "feeds"
+    (feeds / "archives").mkdir(parents=True)
+    (feeds / "archives" / "no-ext.html").write_text("<!doctype html><title>page</title>", encoding="utf-8")
+    with running_nginx(tmp_path, feeds, free_port()) as nginx:
+        reply = fetch(nginx, "/archives/no-ext")
+    assert reply.status == 200 and b"<title>page</title>" in reply.body
+    assert reply.header("content-type").startswith("text/html")
 
 
 def served_paths(settings) -> list[str]:

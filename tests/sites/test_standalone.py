@@ -70,8 +70,7 @@ def standalone(title: str) -> tuple[int, dict[str, object]]:
     return port, {"site": site, "paths": {"feeds": "feeds", "cache": "cache"}}
 
 
-def _start(base: str) -> list[str]:
-    return ["/", "/opml.xml", "/rss.xml", "/atom.xml", "/feed.json", "/categories/", "/tags/"]
+START = ["/", "/opml.xml", "/rss.xml", "/atom.xml", "/feed.json", "/categories/", "/tags/"]
 
 
 def _broken(seen: dict[str, int]) -> list[tuple[str, int]]:
@@ -87,7 +86,7 @@ def test_a_hugo_site_served_standalone_has_no_broken_link_or_image(tmp_path):
     post.write_text(post.read_text(encoding="utf-8") + "\n![logo](/img/logo.png)\n", encoding="utf-8")
     port, extra = standalone("Lab")
     with serve(tmp_path, 3600, port=port, extra=extra) as (base, _proc):
-        seen = crawl(base, _start(base))
+        seen = crawl(base, START)
     assert not _broken(seen)
     assert any(p.endswith("/cover.jpg") for p in seen) and "/img/logo.png" in seen  # both images followed
     assert any(re.fullmatch(r"/2024/\d\d/[^/]+/", p) for p in seen)  # pages at Hugo's permalinks
@@ -101,7 +100,7 @@ def test_a_jekyll_site_served_standalone_has_no_broken_link_or_image(tmp_path):
     post.write_text(post.read_text(encoding="utf-8") + "\n![logo](/assets/logo.png)\n", encoding="utf-8")
     port, extra = standalone("Notes")
     with serve(tmp_path, 3600, port=port, extra=extra) as (base, _proc):
-        seen = crawl(base, _start(base))
+        seen = crawl(base, START)
     assert not _broken(seen)
     assert "/assets/logo.png" in seen
     assert "/2024/01/14/hello-world/" in seen  # Jekyll's pretty permalink, served by feedpub
@@ -126,3 +125,16 @@ def test_no_file_outside_the_site_is_published(tmp_path):
         assert fetch(base, "/secret.png").status == 404
     published = {p.name for p in Path(tmp_path / "feeds").rglob("*") if p.is_file()}
     assert "secret.png" not in published and "_config.yml" not in published
+
+
+def test_a_permalink_without_an_extension_answers_at_its_bare_path(tmp_path):
+    """jekyll-zh has `permalink: /archives/:title` (no slash, no extension): its page is
+    `archives/no-ext-permalink.html` under feeds/, answered at `/archives/no-ext-permalink`."""
+    shutil.copytree(FIXTURES / "jekyll-zh", tmp_path / "site")
+    port, extra = standalone("中文")
+    with serve(tmp_path, 3600, port=port, extra=extra) as (base, _proc):
+        seen = crawl(base, START)
+        page = fetch(base, "/archives/no-ext-permalink")
+    assert page.status == 200 and page.header("content-type").startswith("text/html")
+    assert "/archives/no-ext-permalink" in seen and not _broken(seen)
+    assert (tmp_path / "feeds" / "archives" / "no-ext-permalink.html").is_file()
