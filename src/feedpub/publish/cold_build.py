@@ -45,7 +45,7 @@ def _prepare(
 ) -> tuple[BuildResult, SiteRenderer]:
     problems: list[Problem] = []
     sources = scan(settings.posts_dir, problems, scan_rules(settings))
-    loaded = load_posts(sources, settings, progress=progress)
+    loaded = load_posts(sources, settings, progress=progress, now=now)
     problems += loaded.problems
     taxonomy = build_taxonomy(loaded.posts, now)
     result = BuildResult({}, loaded.posts, problems, taxonomy)

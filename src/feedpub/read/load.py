@@ -92,6 +92,7 @@ def load_posts(
     keep_last_good: bool = False,
     changed: Collection[str] | None = None,
     site: HugoFacts | None = None,
+    now: datetime | None = None,
 ) -> Loaded:
     """Read every file whose stat signature differs from `cache` (updated in place) unless its bytes
     hash the same; resolve slug and id collisions deterministically (first source in path order wins).
@@ -101,8 +102,9 @@ def load_posts(
     drop an entry from every reader). `changed` names the only sources whose signature may
     differ from `cache` (what inotify reported), so the others are not compared one by one.
     For a Hugo site, `site` keeps every content file's front matter between calls (a new one
-    is made when None): which files are posts, and their facts, are decided site-wide first."""
-    files, facts, site_problems, refs = _site_posts(files, settings, site)
+    is made when None): which files are posts, and their facts, are decided site-wide first, as
+    of `now` (Hugo's main sections count the pages published then; the build's clock)."""
+    files, facts, site_problems, refs = _site_posts(files, settings, site, now or datetime.now(UTC))
     by_source = {f.source: f for f in files}
     cache = {} if cache is None else cache
     deleted = sorted(cache.keys() - by_source.keys())
@@ -159,7 +161,7 @@ def _stale_files(
 
 
 def _site_posts(
-    files: Iterable[SourceFile], settings: Settings, site: HugoFacts | None
+    files: Iterable[SourceFile], settings: Settings, site: HugoFacts | None, now: datetime
 ) -> tuple[Iterable[SourceFile], dict[str, PostFacts], list[Problem], RefIndex | None]:
     """For a Hugo site: only the files that are posts, their facts, the content files Hugo could
     not read, and the index of every page's URL. Anything else: the files as they are."""
@@ -167,7 +169,7 @@ def _site_posts(
         return files, {}, [], None
     files = list(files)
     keeper = site or HugoFacts()
-    facts, errors = keeper.update(files, settings, datetime.now(UTC))
+    facts, errors = keeper.update(files, settings, now)
     problems = [Problem(source, error.message, error.line) for source, error in sorted(errors.items())]
     return [f for f in files if f.source in facts], facts, problems, keeper.refs
 

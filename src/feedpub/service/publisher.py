@@ -129,6 +129,7 @@ class Publisher:
             keep_last_good=True,
             changed=self.sources.touched,
             site=self.site_facts,
+            now=now,
         )
         self.db.save({s: self.cache[s] for s in loaded.updated}, set(loaded.deleted))
         problems += loaded.problems
