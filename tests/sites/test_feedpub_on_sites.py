@@ -233,3 +233,21 @@ def test_a_site_without_url_still_gives_absolute_ids(tmp_path):
     )
     result = load_site(load_site_settings(tmp_path / "config.yaml", {}), NOW)
     assert result.posts and all(p.id.startswith("https://feeds.example.net/") for p in result.posts)
+
+
+def test_a_broken_hugo_file_is_reported_at_every_scan_not_only_the_first(tmp_path):
+    from feedpub.service.publisher import Publisher
+
+    settings = site_settings(tmp_path, "hugo-blog")
+    broken = tmp_path / "site" / "content" / "posts" / "broken.md"
+    broken.write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    publisher = Publisher(settings, clock=lambda: NOW)
+    try:
+        first = publisher.rescan()
+        hello = tmp_path / "site" / "content" / "posts" / "hello-world.md"
+        hello.write_text(hello.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+        second = publisher.rescan()
+    finally:
+        publisher.close()
+    for report in (first, second):
+        assert [p.source for p in report.problems] == ["posts/broken.md"]

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from feedpub.config import Settings
 from feedpub.errors import PostError
@@ -96,8 +96,7 @@ class HugoFacts:
     files whose stat signature changed."""
 
     def __init__(self) -> None:
-        # source → (stat signature, front matter, whether the body uses `ref`/`relref`)
-        self.metas: dict[str, tuple[tuple[int, int, int], Mapping[str, Any] | None, bool]] = {}
+        self.metas: dict[str, _Meta] = {}  # by source, as of the file's stat signature
         self.refs: RefIndex | None = None  # every published page's URL, for `ref`/`relref`
 
     def update(
@@ -111,8 +110,8 @@ class HugoFacts:
         present = {f.source for f in files}
         for source in [s for s in self.metas if s not in present]:
             del self.metas[source]
-        errors: dict[str, PostError] = {}
-        content = [self._content_file(f, settings, errors) for f in files]
+        content = [self._content_file(f, settings) for f in files]
+        errors = {source: meta.error for source, meta in self.metas.items() if meta.error is not None}
         pages = hugo.hugo_pages(site, [c for c in content if c is not None], now, errors)
         mains = set(hugo.main_sections(site, pages))
         # drafts and future pages too (feedpub counts drafts and schedules the future ones)
@@ -120,45 +119,48 @@ class HugoFacts:
         self.refs = ref_index(site, pages, settings.post_base)
         facts = {page.file: _hugo_post_facts(settings, site, page) for page in posts}
         for source, known in self.metas.items():
-            if known[2] and source in facts:
+            if known.uses_refs and source in facts:
                 facts[source] = replace(facts[source], refs=self.refs.fingerprint)
         return facts, errors
 
-    def _content_file(
-        self, file: SourceFile, settings: Settings, errors: dict[str, PostError]
-    ) -> hugo.ContentFile | None:
+    def _content_file(self, file: SourceFile, settings: Settings) -> hugo.ContentFile | None:
         known = self.metas.get(file.source)
-        if known is None or known[0] != file.signature:
-            known = (file.signature, *_front_matter_of(file, settings, errors))
+        if known is None or known.signature != file.signature:
+            known = _front_matter_of(file, settings)
             self.metas[file.source] = known
-        if known[1] is None:
+        if known.meta is None:
             return None
         mtime = datetime.fromtimestamp(file.signature[0] / 1e9, UTC)
-        return hugo.ContentFile(file.source, known[1], mtime)
+        return hugo.ContentFile(file.source, known.meta, mtime)
 
 
-def _front_matter_of(
-    file: SourceFile, settings: Settings, errors: dict[str, PostError]
-) -> tuple[Mapping[str, Any] | None, bool]:
-    """The file's front matter (None when it cannot be read: the post's own read reports why),
-    and whether its body uses `ref`/`relref` (then its text depends on other pages' URLs)."""
+class _Meta(NamedTuple):
+    """A content file's front matter as of its stat signature (None when it cannot be read, with
+    the error: reported at every scan, not only the one that read it), and whether its body uses
+    `ref`/`relref` (then its text depends on other pages' URLs)."""
+
+    signature: tuple[int, int, int]
+    meta: Mapping[str, Any] | None
+    uses_refs: bool = False
+    error: PostError | None = None
+
+
+def _front_matter_of(file: SourceFile, settings: Settings) -> _Meta:
     try:
         with open(file.path, "rb") as handle:
             data = handle.read(settings.limits.max_file_bytes + 1)
         if len(data) > settings.limits.max_file_bytes:
-            return None, False
+            return _Meta(file.signature, None)  # the post's own read reports the size
         text = decode(data)
         uses_refs = "ref" in text and ("{{<" in text or "{{%" in text)
         if not has_front_matter(text):
-            return {}, uses_refs  # Hugo reads a content file without front matter as a page with none
+            return _Meta(file.signature, {}, uses_refs)  # Hugo reads it as a page without any
         front: FrontMatter = split(text, settings.limits.max_yaml_nodes)
     except PostError as exc:
-        errors[file.source] = exc
-        return None, False
+        return _Meta(file.signature, None, error=exc)
     except OSError as exc:
-        errors[file.source] = PostError(f"cannot read: {exc.strerror or exc}")
-        return None, False
-    return front.metadata, uses_refs
+        return _Meta(file.signature, None, error=PostError(f"cannot read: {exc.strerror or exc}"))
+    return _Meta(file.signature, front.metadata, uses_refs)
 
 
 def _hugo_post_facts(settings: Settings, site: hugo.HugoSite, page: hugo.HugoPage) -> PostFacts:
