@@ -8,7 +8,7 @@ from dataclasses import fields, is_dataclass
 import pytest
 
 from feedpub.cli import main
-from feedpub.config import _NOT_KEYS, Settings
+from feedpub.config import NOT_CONFIG_KEYS, Settings
 
 from .conftest import ROOT
 
@@ -19,7 +19,7 @@ CONFIG_BLOCK = README[README.index("## Configuration") :]
 def setting_paths(cls: type, prefix: str = "") -> list[str]:
     paths = []
     for item in fields(cls):
-        if item.name in _NOT_KEYS:  # not config.yaml keys
+        if item.name in NOT_CONFIG_KEYS:  # not config.yaml keys
             continue
         default = item.default_factory() if callable(item.default_factory) else item.default  # type: ignore[misc]
         if is_dataclass(default):

@@ -211,7 +211,7 @@ _CHECKS: dict[str, Callable[[Any, str], Any]] = {
 _POSITIVE = {"feeds.limit", "feeds.summary_length", "scan.interval_seconds", "websub.lease_seconds"}
 
 
-_NOT_KEYS = ("root", "profile", "origins")  # Settings fields config.yaml cannot set
+NOT_CONFIG_KEYS = ("root", "profile", "origins")  # Settings fields config.yaml cannot set
 
 
 def _coerce(value: Any, default: Any, where: str) -> Any:
@@ -249,7 +249,7 @@ def _build(cls: type, data: Any, prefix: str) -> Any:
         data = {}
     if not isinstance(data, Mapping):
         raise ConfigError(f"{prefix or 'config'}: expected a mapping, got {data!r}")
-    known = {f.name: f for f in fields(cls) if f.name not in _NOT_KEYS}
+    known = {f.name: f for f in fields(cls) if f.name not in NOT_CONFIG_KEYS}
     values: dict[str, Any] = {}
     defaults = cls()
     for key, value in data.items():

@@ -16,7 +16,7 @@ from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from feedpub.config import Settings, read_config, settings_from_mapping
+from feedpub.config import NOT_CONFIG_KEYS, Settings, read_config, settings_from_mapping
 from feedpub.errors import ConfigError
 from feedpub.sites.hugo import HugoSite, read_hugo_site
 from feedpub.sites.jekyll import JekyllSite, read_jekyll_site
@@ -180,7 +180,7 @@ def _dotted_names(value: Any, prefix: str) -> list[str]:
         return [prefix]
     names: list[str] = []
     for item in fields(value):
-        if item.name in ("root", "profile", "origins"):
+        if item.name in NOT_CONFIG_KEYS:
             continue
         names += _dotted_names(getattr(value, item.name), f"{prefix}.{item.name}" if prefix else item.name)
     return names
