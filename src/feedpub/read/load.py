@@ -102,8 +102,7 @@ def load_posts(
     drop an entry from every reader). `changed` names the only sources whose signature may
     differ from `cache` (what inotify reported), so the others are not compared one by one.
     For a Hugo site, `site` keeps every content file's front matter between calls (a new one
-    is made when None): which files are posts, and their facts, are decided site-wide first, as
-    of `now` (Hugo's main sections count the pages published then; the build's clock)."""
+    when None); which files are posts, and their facts, are decided site-wide first, at `now`."""
     files, facts, site_problems, refs = _site_posts(files, settings, site, now or datetime.now(UTC))
     by_source = {f.source: f for f in files}
     cache = {} if cache is None else cache
