@@ -16,9 +16,16 @@ from feedpub.read.sanitize import sanitize
 _MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 
 
-def render_body(body: str, is_markdown: bool, base_url: str, max_depth: int = 100) -> str:
-    """The post body as safe HTML."""
-    return render_parts(body, is_markdown, base_url, max_depth)[0]
+def render_body(
+    body: str,
+    is_markdown: bool,
+    base_url: str,
+    max_depth: int = 100,
+    restore: Callable[[str], str] | None = None,
+) -> str:
+    """The post body as safe HTML (`restore` as in `render_parts`)."""
+    source = markdown_to_html(body) if is_markdown else body
+    return sanitize(restore(source) if restore is not None else source, base_url, max_depth)
 
 
 def render_parts(

@@ -17,14 +17,16 @@ from typing import TypeVar
 from feedpub.config import Settings
 from feedpub.errors import PostError
 from feedpub.model import Author, Post, Problem, Status
-from feedpub.read.body import render_parts
+from feedpub.read.body import render_body, render_parts
 from feedpub.read.dialect_rules import MARKDOWN_SUFFIXES, RULES
-from feedpub.read.dialects import entry_id, name_slug_and_date, own_media, slug_and_title, summary
+from feedpub.read.dialects import entry_id, name_slug_and_date, own_media, slug_and_title
 from feedpub.read.facts import JEKYLL, PostFacts
 from feedpub.read.fields import first_author, first_date, first_image, term_list
 from feedpub.read.front_matter import FrontMatter
-from feedpub.read.templates import expand
+from feedpub.read.site_summary import hugo_is_cjk, hugo_summary, jekyll_summary
+from feedpub.read.templates import Expanded, expand
 from feedpub.read.urls import absolute_url
+from feedpub.sites.hugo_site import HugoSite
 
 T = TypeVar("T")
 # the keys the generator's own feed takes an entry's update time from
@@ -51,7 +53,11 @@ def normalise_site_post(front_matter: FrontMatter, source: str, settings: Settin
     terms = {"categories": list(facts.categories), "tags": list(facts.tags)}
     url = facts.url
     is_markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
-    content_html, more_html = _content(front_matter, source, settings, facts, is_markdown, warnings)
+    expanded = expand(front_matter, source, settings, facts)
+    warnings += expanded.warnings
+    content_html, more_html = render_parts(
+        expanded.text, is_markdown, url, settings.limits.max_html_depth, None, expanded.restore
+    )
     legacy = facts.dialect in settings.legacy_urls
     image: str | None = lenient(lambda: first_image(meta, rules.image, url), None)
     author: Author | None = lenient(lambda: first_author(meta, settings.post_base), None)
@@ -65,7 +71,8 @@ def normalise_site_post(front_matter: FrontMatter, source: str, settings: Settin
         categories=term_list(terms, ("categories",), frozenset(), settings),
         tags=term_list(terms, ("tags",), frozenset(), settings),
         summary=lenient(
-            lambda: summary(meta, rules, is_markdown, content_html, more_html, url, settings), ""
+            lambda: _summary(front_matter, source, settings, facts, expanded, (content_html, more_html)),
+            "",
         ),
         body=content_html,
         image=image,
@@ -80,22 +87,39 @@ def normalise_site_post(front_matter: FrontMatter, source: str, settings: Settin
     )
 
 
-def _content(
+def _summary(
     front_matter: FrontMatter,
     source: str,
     settings: Settings,
     facts: PostFacts,
-    is_markdown: bool,
-    warnings: list[Problem],
-) -> tuple[str, str | None]:
-    """The body as safe HTML, template code run first (its warnings added to `warnings`), and
-    the part before the excerpt marker."""
-    expanded = expand(front_matter, source, settings, facts)
-    warnings += expanded.warnings
-    depth = settings.limits.max_html_depth
-    return render_parts(
-        expanded.text, is_markdown, facts.url, depth, facts.excerpt_separator, expanded.restore
-    )
+    expanded: Expanded,
+    rendered: tuple[str, str | None],
+) -> str:
+    """The summary from the text the generator's own feed picks (read.site_summary)."""
+    is_markdown = source.lower().endswith(MARKDOWN_SUFFIXES)
+    depth, length = settings.limits.max_html_depth, settings.feeds.summary_length
+    content_html, more_html = rendered
+
+    def render_given(text: str) -> str:
+        part = FrontMatter(front_matter.format, front_matter.metadata, text, front_matter.body_line)
+        done = expand(part, source, settings, facts)
+        return render_body(done.text, is_markdown, facts.url, depth, done.restore)
+
+    if facts.dialect == JEKYLL:
+        return jekyll_summary(
+            facts.meta,
+            expanded.text,
+            facts.excerpt_separator,
+            content_html,
+            lambda text: render_body(text, is_markdown, facts.url, depth, expanded.restore),
+            render_given,
+            length,
+        )
+    site = settings.profile
+    words, cjk = 70, False
+    if isinstance(site, HugoSite):
+        words, cjk = site.summary_length, hugo_is_cjk(facts.meta, front_matter.body, site.has_cjk_language)
+    return hugo_summary(facts.meta, more_html, content_html, render_given, words, cjk, length)
 
 
 def _updated(facts: PostFacts, settings: Settings) -> datetime | None:

@@ -37,7 +37,8 @@ class HugoSite:
     permalinks: tuple[PermalinkRule, ...]
     taxonomies: Mapping[str, str]  # singular → plural
     main_sections_param: tuple[str, ...] | None
-    summary_length: int
+    summary_length: int  # words in an automatic .Summary
+    has_cjk_language: bool  # count CJK characters as words (in pages written in them)
     build_drafts: bool
     build_future: bool
     build_expired: bool
@@ -90,6 +91,7 @@ def read_hugo_site(root: Path, environment: str = "production") -> HugoSite:
         taxonomies=_taxonomies(config),
         main_sections_param=_main_sections(params),
         summary_length=get.integer("summarylength", 70),
+        has_cjk_language=get.flag("hascjklanguage"),
         build_drafts=get.flag("builddrafts"),
         build_future=get.flag("buildfuture"),
         build_expired=get.flag("buildexpired"),

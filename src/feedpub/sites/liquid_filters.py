@@ -18,14 +18,13 @@ from urllib.parse import quote, quote_plus
 from liquid.filter import with_environment
 from liquid.undefined import Undefined
 
+from feedpub.sites.cjk import CJK_CHARACTER, CJK_RANGES
 from feedpub.sites.jekyll_absolute_url import absolute_url, relative_url
 from feedpub.sites.jekyll_permalinks import ruby_to_s, slugify
 from feedpub.sites.liquid_env import state
 from feedpub.sites.liquid_tags import hooks_of
 
-_CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
-_CJK_CHAR = re.compile(f"[{_CJK}]")
-_WORD = re.compile(rf"[^{_CJK}\s]+")
+_WORD = re.compile(rf"[^{CJK_RANGES}\s]+")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -169,7 +168,7 @@ def smartify(value: object) -> str:
 
 def number_of_words(value: object, mode: object = None) -> int:
     words = text(value)
-    cjk = len(_CJK_CHAR.findall(words))
+    cjk = len(CJK_CHARACTER.findall(words))
     if mode == "cjk" or (mode == "auto" and cjk):
         return cjk + len(_WORD.findall(words))
     return len(words.split())
