@@ -51,13 +51,14 @@ def normalise_site_post(front_matter: FrontMatter, source: str, settings: Settin
     slug, title = lenient(lambda: slug_and_title(meta, name_slug, None, settings), (name_slug, name_slug))
     updated = facts.updated or lenient(lambda: _updated(facts, settings), None) or facts.published
     terms = {"categories": list(facts.categories), "tags": list(facts.tags)}
-    url = facts.url
-    is_markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
-    expanded = expand(front_matter, source, settings, facts)
+    url, is_markdown = facts.url, path.suffix.lower() in MARKDOWN_SUFFIXES
+    expanded = expand(front_matter, source, settings, facts)  # template code first, as the generator
     warnings += expanded.warnings
-    content_html, more_html = render_parts(
+    rendered = render_parts(
         expanded.text, is_markdown, url, settings.limits.max_html_depth, None, expanded.restore
     )
+    content_html = rendered[0]
+    summary = lenient(lambda: _summary(front_matter, source, settings, facts, expanded, rendered), "")
     legacy = facts.dialect in settings.legacy_urls
     image: str | None = lenient(lambda: first_image(meta, rules.image, url), None)
     author: Author | None = lenient(lambda: first_author(meta, settings.post_base), None)
@@ -70,10 +71,7 @@ def normalise_site_post(front_matter: FrontMatter, source: str, settings: Settin
         updated=max(updated, facts.published),
         categories=term_list(terms, ("categories",), frozenset(), settings),
         tags=term_list(terms, ("tags",), frozenset(), settings),
-        summary=lenient(
-            lambda: _summary(front_matter, source, settings, facts, expanded, (content_html, more_html)),
-            "",
-        ),
+        summary=summary,
         body=content_html,
         image=image,
         media=own_media(content_html, image, settings),

@@ -1,0 +1,85 @@
+"""What the real generators give as each post's summary, for the summaries fixtures.
+
+Jekyll: a JSON page evaluates jekyll-feed 0.17's own expression (`post.description | default:
+post.excerpt | strip_html | normalize_whitespace`) for every post. Hugo: a JSON output format
+lists every page's `.Summary` (HTML). TZ=UTC, production, as the other real-generator tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from ..tools import require
+from .hugo_real import FIXTURES, GOLDEN, hugo_binary
+
+GOLDEN_FILE = GOLDEN / "summaries.json"
+JEKYLL_FIXTURE, HUGO_FIXTURE = "summaries-jekyll", "summaries-hugo"
+HUGO_LAYOUT = """\
+{{- $out := dict -}}
+{{- range site.RegularPages -}}{{- $out = merge $out (dict .File.Path (string .Summary)) -}}{{- end -}}
+{{- $out | jsonify (dict "indent" " ") -}}
+"""
+HUGO_CONFIG = """\
+[outputFormats.summaries]
+  mediaType = "application/json"
+  baseName = "summaries"
+  isPlainText = true
+  notAlternative = true
+[outputs]
+  home = ["summaries"]
+"""
+
+
+def jekyll_summaries(work: Path) -> dict[str, str]:
+    """relative_path → jekyll-feed's summary text (HTML entities left in, as jekyll-feed leaves them)."""
+    jekyll = require("jekyll", "jekyll ruby-jekyll-feed")
+    site, out = work / "site", work / "out"
+    shutil.copytree(FIXTURES / JEKYLL_FIXTURE, site)
+    env = {**os.environ, "TZ": "UTC", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "JEKYLL_ENV": "production"}
+    command = [jekyll, "build", "--quiet", "-s", str(site), "-d", str(out)]
+    done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    if done.returncode != 0:
+        raise AssertionError(f"jekyll build failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    posts = json.loads((out / "summaries.json").read_text(encoding="utf-8"))
+    return {post["relative_path"]: post["summary"] for post in posts}
+
+
+def hugo_summaries(work: Path) -> dict[str, str]:
+    """content path → `.Summary` as HTML."""
+    binary = hugo_binary()
+    site, out = work / "hugo-site", work / "hugo-out"
+    shutil.copytree(FIXTURES / HUGO_FIXTURE, site)
+    (site / "layouts").mkdir(exist_ok=True)
+    (site / "layouts" / "home.summaries.json").write_text(HUGO_LAYOUT, encoding="utf-8")
+    extra = work / "summaries.toml"
+    extra.write_text(HUGO_CONFIG, encoding="utf-8")
+    command = [
+        binary,
+        "-s",
+        str(site),
+        "-d",
+        str(out),
+        "--config",
+        f"{site / 'hugo.toml'},{extra}",
+        "--quiet",
+    ]
+    env = {**os.environ, "HUGO_CACHEDIR": str(work / "hugo-cache")}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert done.returncode == 0, f"hugo failed:\n{done.stdout}\n{done.stderr}"
+    summaries: dict[str, str] = json.loads((out / "summaries.json").read_text(encoding="utf-8"))
+    return summaries
+
+
+def read_golden() -> dict[str, dict[str, str]]:
+    data: dict[str, dict[str, str]] = json.loads(GOLDEN_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def write_golden(real: dict[str, dict[str, str]]) -> None:
+    GOLDEN_FILE.write_text(
+        json.dumps(real, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
