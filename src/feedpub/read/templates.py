@@ -21,6 +21,7 @@ from feedpub.read.facts import PostFacts
 from feedpub.read.front_matter import FrontMatter
 from feedpub.read.hugo_refs import current as current_refs
 from feedpub.read.markdown import markdown_to_html
+from feedpub.read.typography import Typography, goldmark_typography, kramdown_typography, smarten
 from feedpub.sites.hugo import HugoSite
 from feedpub.sites.jekyll import JekyllSite
 
@@ -36,9 +37,34 @@ class Expanded(NamedTuple):
 
 def expand(front_matter: FrontMatter, source: str, settings: Settings, facts: PostFacts) -> Expanded:
     """The post's body with its template code run (as it is, for a site without any)."""
+    is_markdown = source.lower().endswith(MARKDOWN_SUFFIXES)
+    expanded = _expand(front_matter, source, settings, facts, is_markdown)
+    typography = _typography(settings.profile) if is_markdown else None
+    if typography is None:
+        return expanded
+    restore = expanded.restore
+
+    def smarten_then_restore(html: str) -> str:  # the generator's typographer sees its own Markdown only
+        html = smarten(html, typography)
+        return restore(html) if restore is not None else html
+
+    return expanded._replace(restore=smarten_then_restore)
+
+
+def _typography(site: object) -> Typography | None:
+    if isinstance(site, JekyllSite):
+        return kramdown_typography(site.config)
+    if isinstance(site, HugoSite):
+        return goldmark_typography(site.basics.variables)
+    return None
+
+
+def _expand(
+    front_matter: FrontMatter, source: str, settings: Settings, facts: PostFacts, is_markdown: bool
+) -> Expanded:
     site = settings.profile
     body = front_matter.body
-    if source.lower().endswith(MARKDOWN_SUFFIXES):
+    if is_markdown:
         body = _markdown_flavour(site, body)
     if isinstance(site, HugoSite):
         from feedpub.sites.hugo_shortcodes import render_shortcodes
