@@ -1,4 +1,5 @@
-"""What the real generators give as each post's summary, for the summaries fixtures.
+"""What the real generators give as each post's summary (and Hugo as its content), for the
+summaries fixtures.
 
 Jekyll: a JSON page evaluates jekyll-feed 0.17's own expression (`post.description | default:
 post.excerpt | strip_html | normalize_whitespace`) for every post. Hugo: a JSON output format
@@ -12,6 +13,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from ..tools import require
 from .hugo_real import FIXTURES, GOLDEN, hugo_binary
@@ -20,7 +22,9 @@ GOLDEN_FILE = GOLDEN / "summaries.json"
 JEKYLL_FIXTURE, HUGO_FIXTURE = "summaries-jekyll", "summaries-hugo"
 HUGO_LAYOUT = """\
 {{- $out := dict -}}
-{{- range site.RegularPages -}}{{- $out = merge $out (dict .File.Path (string .Summary)) -}}{{- end -}}
+{{- range site.RegularPages -}}
+{{- $out = merge $out (dict .File.Path (dict "summary" (string .Summary) "content" (string .Content))) -}}
+{{- end -}}
 {{- $out | jsonify (dict "indent" " ") -}}
 """
 HUGO_CONFIG = """\
@@ -48,8 +52,8 @@ def jekyll_summaries(work: Path) -> dict[str, str]:
     return {post["relative_path"]: post["summary"] for post in posts}
 
 
-def hugo_summaries(work: Path) -> dict[str, str]:
-    """content path → `.Summary` as HTML."""
+def hugo_summaries(work: Path) -> dict[str, Any]:
+    """content path → {"summary": `.Summary`, "content": `.Content`}, both HTML."""
     binary = hugo_binary()
     site, out = work / "hugo-site", work / "hugo-out"
     shutil.copytree(FIXTURES / HUGO_FIXTURE, site)
@@ -70,16 +74,16 @@ def hugo_summaries(work: Path) -> dict[str, str]:
     env = {**os.environ, "HUGO_CACHEDIR": str(work / "hugo-cache")}
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env, check=False)
     assert done.returncode == 0, f"hugo failed:\n{done.stdout}\n{done.stderr}"
-    summaries: dict[str, str] = json.loads((out / "summaries.json").read_text(encoding="utf-8"))
+    summaries: dict[str, Any] = json.loads((out / "summaries.json").read_text(encoding="utf-8"))
     return summaries
 
 
-def read_golden() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = json.loads(GOLDEN_FILE.read_text(encoding="utf-8"))
+def read_golden() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(GOLDEN_FILE.read_text(encoding="utf-8"))
     return data
 
 
-def write_golden(real: dict[str, dict[str, str]]) -> None:
+def write_golden(real: dict[str, Any]) -> None:
     GOLDEN_FILE.write_text(
         json.dumps(real, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )

@@ -111,3 +111,40 @@ def markdown_to_html(text: str) -> str:
     return "".join(
         f"<p>{html.escape(part.strip())}</p>\n" for part in _BLANK_LINE.split(text) if part.strip()
     )
+
+
+_RAW_HTML = ("html_block", "html_inline")
+
+
+def omit_raw_html(text: str) -> str:
+    """`text` without the raw HTML CommonMark would pass through (blocks and inline tags), as
+    Goldmark renders it with `unsafe = false`, Hugo's default (it writes `<!-- raw HTML omitted
+    -->`, which no reader sees). Text the renderer cannot parse is returned as it is: rendering
+    it reports the problem."""
+    if "<" not in text:
+        return text
+    try:
+        check_markdown_nesting(text)
+        tree = _markdown().tree(text)
+    except PostError:
+        return text
+    except BaseException as exc:
+        if not is_panic(exc):
+            raise
+        return text
+    spans = sorted(
+        node.srcmap
+        for node in tree.walk()
+        if node.name in _RAW_HTML
+        and node.srcmap
+        and not str(node.meta.get("content", "")).lstrip().startswith("<!--")  # `<!--more-->` marks
+    )
+    if not spans:
+        return text
+    data, kept, position = text.encode("utf-8"), [], 0  # the renderer's offsets count bytes
+    for start, end in spans:
+        if start >= position:
+            kept.append(data[position:start])
+            position = end
+    kept.append(data[position:])
+    return b"".join(kept).decode("utf-8", errors="replace")

@@ -20,7 +20,7 @@ from feedpub.read.dialect_rules import MARKDOWN_SUFFIXES
 from feedpub.read.facts import PostFacts
 from feedpub.read.front_matter import FrontMatter
 from feedpub.read.hugo_refs import current as current_refs
-from feedpub.read.markdown import markdown_to_html
+from feedpub.read.markdown import markdown_to_html, omit_raw_html
 from feedpub.read.typography import Typography, goldmark_typography, kramdown_typography, smarten
 from feedpub.sites.hugo import HugoSite
 from feedpub.sites.jekyll import JekyllSite
@@ -77,7 +77,8 @@ def _expand(
             Problem(source, f'shortcode "{w.name}": {w.message}', w.line + offset, warning=True)
             for w in done.warnings
         ]
-        return Expanded(done.text, done.restore if done.fragments else None, warnings)
+        text = done.text if not is_markdown or _hugo_unsafe(site) else omit_raw_html(done.text)
+        return Expanded(text, done.restore if done.fragments else None, warnings)
     if isinstance(site, JekyllSite):
         return _liquid(site, front_matter, source, facts, body, settings.post_base)
     return Expanded(body, None, [])
@@ -130,6 +131,15 @@ def _liquid_site(site: JekyllSite) -> LiquidSite:
         _SITES.clear()
     _SITES[id(site)] = (site, liquid)
     return liquid
+
+
+def _hugo_unsafe(site: HugoSite) -> bool:
+    """`markup.goldmark.renderer.unsafe`: off by default, when Goldmark omits raw HTML (shortcodes'
+    HTML goes back after Markdown, so it stays)."""
+    block: object = site.basics.variables
+    for key in ("markup", "goldmark", "renderer", "unsafe"):
+        block = block.get(key) if isinstance(block, Mapping) else None
+    return block is True
 
 
 def _markdown_flavour(site: object, body: str) -> str:
