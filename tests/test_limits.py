@@ -61,7 +61,12 @@ def _run_case(request: dict) -> dict:
     config = dict(BASE_CONFIG)
     if request.get("limits"):
         config["limits"] = request["limits"]
-    settings = settings_from_mapping(config, root=Path(request["root"]))
+    if request.get("site"):  # a Jekyll or Hugo site under root/site, read as `--site` reads it
+        from feedpub.sites.load import load_site_settings
+
+        settings = load_site_settings(Path(request["root"]) / "config.yaml", {})
+    else:
+        settings = settings_from_mapping(config, root=Path(request["root"]))
     try:
         with open("/proc/self/clear_refs", "w") as clear:
             clear.write("5")  # peak RSS starts again from here
@@ -93,13 +98,17 @@ def _run_case(request: dict) -> dict:
             "summary": post.summary,
             "content_html": post.content_html,
             "published": post.published.isoformat(),
+            "warnings": [w.message for w in post.warnings],
         }
 
     return {
         "seconds": built,
         "rss_mb": max(0, peak - rss) / 1024,
         "posts": [describe(p) for p in result.posts],
-        "problems": [{"source": p.source, "line": p.line, "message": p.message} for p in result.problems],
+        "problems": [
+            {"source": p.source, "line": p.line, "message": p.message, "warning": p.warning}
+            for p in result.problems
+        ],
         "files": len(result.files),
     }
 
@@ -142,9 +151,17 @@ class Helper:
             start_new_session=True,
         )
 
-    def run(self, root: Path, limits: dict | None = None, seconds: int = CASE_SECONDS) -> dict:
+    def run(
+        self, root: Path, limits: dict | None = None, seconds: int = CASE_SECONDS, site: bool = False
+    ) -> dict:
         out = root / "result.json"
-        request = {"root": str(root), "out": str(out), "limits": limits or {}, "seconds": seconds}
+        request = {
+            "root": str(root),
+            "out": str(out),
+            "limits": limits or {},
+            "seconds": seconds,
+            "site": site,
+        }
         assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()

@@ -81,8 +81,19 @@ def normalise_site_post(front_matter: FrontMatter, source: str, settings: Settin
         dialect=facts.dialect,
         expires=facts.expires,
         available=facts.available,
-        warnings=tuple(warnings),
+        warnings=_first_warnings(warnings, source),
     )
+
+
+MAX_WARNINGS = 100  # per post: a hostile page can make tens of thousands (one per broken tag)
+
+
+def _first_warnings(warnings: list[Problem], source: str) -> tuple[Problem, ...]:
+    """The first MAX_WARNINGS warnings, and one line counting the rest."""
+    if len(warnings) <= MAX_WARNINGS:
+        return tuple(warnings)
+    rest = Problem(source, f"{len(warnings) - MAX_WARNINGS} more warnings like these", None, warning=True)
+    return (*warnings[:MAX_WARNINGS], rest)
 
 
 def _summary(

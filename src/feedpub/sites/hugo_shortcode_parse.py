@@ -257,10 +257,10 @@ class _Matcher:
         return root
 
     def node(self, tag: _Tag) -> Shortcode:
-        text = self.lexer.text
-        line_start = text.rfind("\n", 0, tag.start) + 1
-        before = text[line_start : tag.start]
-        indentation = before if before.strip(" \t") == "" else ""
+        text, start = self.lexer.text, tag.start
+        while start > 0 and text[start - 1] in " \t":  # only the blanks before it: a page of one
+            start -= 1  # long line must not cost a scan of the line per tag
+        indentation = text[start : tag.start] if start == 0 or text[start - 1] == "\n" else ""
         inner: list[str | Shortcode] | None = [] if tag.self_closed else None
         return Shortcode(
             tag.name, tag.params, tag.markup, self.lexer.line(tag.start), indentation, inner, tag.self_closed
