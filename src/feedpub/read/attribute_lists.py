@@ -5,9 +5,10 @@ after a span (`*word*{: .x}`, `[link](u){:target="_blank"}`), plus `{:name: .cla
 Goldmark (Hugo) reads `{#id .class}` at the end of a heading line, and on a line of its own after
 a block when the site turns `markup.goldmark.parser.attribute.block` on. CommonMark knows none of
 them, so they would show as text in every feed. The classes and attributes themselves do not
-survive the sanitiser, so dropping the lists loses nothing a reader sees; kramdown's `{:toc}`
-turns the list above it into a table of contents, which a feed entry does without (the
-placeholder list goes too). Code (fenced or indented) is left as it is.
+survive the sanitiser, so dropping the lists loses nothing a reader sees. kramdown's `{:toc}`
+turns the list above it into a table of contents: on a kramdown site `read.kramdown_toc` has made
+it a placeholder first; elsewhere the placeholder list goes too. Code (fenced or indented) is left
+as it is.
 """
 
 from __future__ import annotations

@@ -44,9 +44,7 @@ def normalise_site_post(front_matter: FrontMatter, source: str, settings: Settin
             warnings.append(Problem(source, f"{exc.message} (ignored)", exc.line, warning=True))
             return default
 
-    path = PurePosixPath(source)
-    rules = RULES[facts.dialect]
-    meta = facts.meta
+    path, rules, meta = PurePosixPath(source), RULES[facts.dialect], facts.meta
     name_slug, _name_date = name_slug_and_date(path, settings.tz)
     slug, title = lenient(lambda: slug_and_title(meta, name_slug, None, settings), (name_slug, name_slug))
     updated = facts.updated or lenient(lambda: _updated(facts, settings), None) or facts.published

@@ -1,6 +1,7 @@
 """Template code in a site's posts, run as the generator runs it before Markdown: Hugo's
 shortcodes (`sites.hugo_shortcodes`), Jekyll's Liquid (`sites.liquid`), and the Markdown flavour's attribute lists
-(`read.attribute_lists`); what cannot be run becomes a warning, never text in a feed.
+(`read.attribute_lists`) and, on a kramdown site, what kramdown reads otherwise than CommonMark
+(`read.kramdown_blocks`); what cannot be run becomes a warning, never text in a feed.
 
 `expand` hands back the text for the Markdown renderer, what to do to the HTML right after it
 (shortcodes' HTML goes back in place of their placeholders), and the warnings, with their lines
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from feedpub.config import Settings
 from feedpub.model import Problem
+from feedpub.read import kramdown_blocks
 from feedpub.read.attribute_lists import strip_attribute_lists
 from feedpub.read.dialect_rules import MARKDOWN_SUFFIXES
 from feedpub.read.facts import PostFacts
@@ -80,7 +82,11 @@ def _expand(
         text = done.text if not is_markdown or _hugo_unsafe(site) else omit_raw_html(done.text)
         return Expanded(text, done.restore if done.fragments else None, warnings)
     if isinstance(site, JekyllSite):
-        return _liquid(site, front_matter, source, facts, body, settings.post_base)
+        liquid = _liquid(site, front_matter, source, facts, body, settings.post_base)
+        if source.lower().endswith(MARKDOWN_SUFFIXES):  # kramdown reads what Liquid made
+            text, restore = kramdown_blocks.after_liquid(site, liquid.text, liquid.restore)
+            liquid = liquid._replace(text=text, restore=restore)
+        return liquid
     return Expanded(body, None, [])
 
 
@@ -151,5 +157,5 @@ def _markdown_flavour(site: object, body: str) -> str:
             block = block.get(key) if isinstance(block, Mapping) else None
         return strip_attribute_lists(body, "goldmark", block is True)
     if isinstance(site, JekyllSite):
-        return strip_attribute_lists(body, "kramdown")
+        return strip_attribute_lists(kramdown_blocks.before_liquid(site, body), "kramdown")
     return body
