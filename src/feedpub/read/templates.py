@@ -83,7 +83,7 @@ def _expand(
         return Expanded(text, done.restore if done.fragments else None, warnings)
     if isinstance(site, JekyllSite):
         liquid = _liquid(site, front_matter, source, facts, body, settings.post_base)
-        if source.lower().endswith(MARKDOWN_SUFFIXES):  # kramdown reads what Liquid made
+        if is_markdown:  # kramdown reads what Liquid made
             text, restore = kramdown_blocks.after_liquid(site, liquid.text, liquid.restore)
             liquid = liquid._replace(text=text, restore=restore)
         return liquid
