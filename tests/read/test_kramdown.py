@@ -55,6 +55,21 @@ def test_a_line_that_is_one_span_tag_starts_a_paragraph():
     )
 
 
+def test_a_span_tag_line_after_a_code_fence_or_a_heading_starts_a_paragraph():
+    # seen on a real blog: "```\n<br>\nthen [a link](/x)" — kramdown renders the link
+    out = squeeze(render("```sh\nrun\n```\n<br>\nthen [a link](/x)\n\n## H\n<br>\n*e*\n"))
+    assert '<p><br><!---->then <a href="/x">a link</a></p>' in out
+    assert '<h2 id="h">H</h2><p><br><!----><em>e</em></p>' in out
+
+
+def test_a_backtick_line_with_backticks_after_it_opens_no_code_block():
+    # CommonMark and kramdown: "```a```" is a code span, so the heading after it is a heading
+    text = "```Client ID``` and ```secret```\n\n## After\n\n```python\n# not a heading\n```\n"
+    assert code_lines(text.split("\n")) == [False, False, False, False, True, True, True, False]
+    out = squeeze(render(text))
+    assert '<h2 id="after">After</h2>' in out and "# not a heading" in out and "feedpub" not in out
+
+
 def test_an_element_kramdown_knows_no_block_for_in_commonmark_still_ends_a_paragraph():
     # kramdown: <p>para</p>\n<video>\n</video> … <center>x\n\ny</center>
     out = render("para\n<video src=v.mp4>\n\n</video>\n\n<center>x\n\n*y*</center>\n")

@@ -33,13 +33,13 @@ def test_kramdown_options_decide() -> None:
     assert kramdown_typography({}) == Typography()
     assert kramdown_typography({"markdown": "CommonMarkGhPages"}) is None
     ascii_quotes = kramdown_typography({"kramdown": {"smart_quotes": "apos,apos,quot,quot"}})
-    assert ascii_quotes is not None and smart("\"a\" 'b'", ascii_quotes) == "<p>\"a\" 'b'</p>\n"
+    assert ascii_quotes is not None and smart("\"a\" 'b'", ascii_quotes) == "<p>&quot;a&quot; 'b'</p>\n"
     symbols = kramdown_typography({"kramdown": {"typographic_symbols": {"hellip": "...", "mdash": "&"}}})
     assert symbols is not None and smart("a... b---c", symbols) == "<p>a... b&amp;c</p>\n"
 
 
 def test_goldmark_typographer_decides() -> None:
-    assert goldmark_typography({}) == Typography(("‘", "’", "“", "”"), None)
+    assert goldmark_typography({}) == Typography(("‘", "’", "“", "”"), None, goldmark=True)
     off = {"markup": {"goldmark": {"extensions": {"typographer": {"disable": True}}}}}
     assert goldmark_typography(off) is None
     german = {
@@ -57,3 +57,15 @@ def test_hostile_text_takes_linear_time() -> None:
     started = time.process_time()
     smarten(html, Typography())
     assert time.process_time() - started < 2.0
+
+
+def test_chinese_text_with_ascii_quotes_follows_each_generator() -> None:
+    """kramdown's `\\w` is ASCII, so a quote after a Chinese character closes; Goldmark leaves a
+    quote between two letters straight (both checked with the real generators: summaries fixtures)."""
+    text = '有点"闷"的声音，"春秋"时代'
+    assert smart(text) == "<p>有点”闷”的声音，”春秋”时代</p>\n"
+    goldmark = goldmark_typography({})
+    assert goldmark is not None
+    assert (
+        smart(text, goldmark) == "<p>有点&quot;闷&quot;的声音，“春秋&quot;时代</p>\n"
+    )  # after "，" it opens

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+from feedpub.read.markdown import FENCE_OPEN, closes_fence
+
 _KRAMDOWN_LINE = re.compile(r"^ {0,3}\{:[^{}\n]*\}[ \t]*$")  # `{: .class}`, `{:ref: .x}`, `{::options …}`
 _KRAMDOWN_SPAN = re.compile(r"(?<=[*_`)\]>])\{:[^{}\n]*\}")
 _KRAMDOWN_TOC = re.compile(r"^ {0,3}\{:\s*toc\b")  # the list above it becomes a table of contents
@@ -31,12 +32,12 @@ def strip_attribute_lists(markdown: str, flavour: str, block_attributes: bool = 
     out: list[str] = []
     fence: str | None = None
     for line in markdown.split("\n"):
-        opened = _FENCE.match(line)
         if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+            if closes_fence(line, fence):
                 fence = None
             out.append(line)
             continue
+        opened = FENCE_OPEN.match(line)
         if opened:
             fence = opened.group(1)
             out.append(line)

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+from feedpub.read.markdown import FENCE_OPEN, closes_fence
+
 _LIQUID_OPEN = re.compile(r"^\s*\{%-?\s*(highlight|raw|comment)\b")
 
 
@@ -65,14 +66,13 @@ def code_lines(lines: list[str], liquid: bool = False) -> list[bool]:
     for index, line in enumerate(lines):
         if fence is not None:
             mask[index] = True
-            opened = _FENCE.match(line)
-            if opened and opened[1][0] == fence[0] and len(opened[1]) >= len(fence):
+            if closes_fence(line, fence):
                 fence = None
         elif closer is not None:
             mask[index] = True
             if closer in line:
                 closer = None
-        elif (opened := _FENCE.match(line)) is not None:
+        elif (opened := FENCE_OPEN.match(line)) is not None:
             fence, mask[index] = opened[1], True
         elif liquid and "{%" in line and (tag := _LIQUID_OPEN.match(line)) is not None:
             end = "end" + tag[1]

@@ -26,6 +26,7 @@ SPAN_ELEMENTS = _words(
     "a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark "
     "option q rb rbc rp rt rtc ruby samp select small span strong sub sup tt u var"
 )
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _VOID = _words("area base br col command embed hr img input keygen link meta param source track wbr")
 # the elements whose start ends a paragraph in CommonMark too (HTML blocks of types 1 and 6)
 _COMMONMARK_BLOCK = _words(
@@ -249,7 +250,8 @@ class _Blocks:
         """A line that is one span tag and nothing else, where a block may start: CommonMark
         would start an HTML block there (type 7), kramdown a paragraph; `<!---->` prevents it."""
         line = self.lines[index]
-        if index > 0 and self.lines[index - 1].strip():
-            return line
+        previous = self.lines[index - 1] if index > 0 else ""
+        if previous.strip() and not self.code[index - 1] and not _ATX_HEADING.match(previous):
+            return line  # inside a paragraph (a code fence or a heading ends its block: not then)
         tag = _TAG.match(line.strip())
         return line.rstrip() + "<!---->" if tag and tag.end() == len(line.strip()) else line

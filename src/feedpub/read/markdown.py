@@ -35,6 +35,16 @@ _LONG_PREFIX = re.compile(
     rf"^(?:[ \t>]|[-+*](?=[ \t])|\d{{1,9}}[.)](?=[ \t])){{{MAX_MARKDOWN_PREFIX + 1},}}", re.MULTILINE
 )
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# A fenced code block's opening line (CommonMark: a backtick fence's info string holds no backtick,
+# so "```a``` b" is a paragraph with a code span) and its closing line (the fence alone).
+FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}(?=[^`\n]*$)|~{3,})")
+FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
+
+
+def closes_fence(line: str, fence: str) -> bool:
+    """Whether `line` closes the code block `fence` opened (same character, at least as long)."""
+    closing = FENCE_CLOSE.match(line)
+    return closing is not None and closing[1][0] == fence[0] and len(closing[1]) >= len(fence)
 
 
 def _delimiters(text: str) -> int:

@@ -4,8 +4,9 @@ the text of rendered HTML; never in code, preformatted text, tags or attributes.
 
 markdown-it.rs has `smartquotes` and `replacements` rules, but they also rewrite code spans
 (`a--b` in backticks became `a–b`) and turn `(c)` into ©, which neither generator does; so the
-HTML's text is rewritten here instead, with SmartyPants' rules for which quote opens and which
-closes (the text on either side of an inline tag counts as context; a block tag is a space).
+HTML's text is rewritten here instead: which quote opens and which closes by each generator's
+own rules (read.kramdown_quotes, read.goldmark_quotes), each run of text between two tags read as
+the generator reads a run of text after an inline element.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from feedpub.read.goldmark_quotes import Unclosed, goldmark_quotes
+from feedpub.read.kramdown_quotes import kramdown_quotes
 
 _SKIP = frozenset({"pre", "code", "kbd", "samp", "script", "style", "math", "tt", "var"})
 _BLOCK = frozenset(
@@ -54,14 +58,6 @@ _BLOCK = frozenset(
 _TOKEN = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)")
 _WORTH_A_LOOK = re.compile(r"&quot;|['\"]|--|\.\.\.|&lt;&lt;|&gt;&gt;")
-# placeholders (control characters never in safe text) while quotes are decided with context
-_LSQUO, _RSQUO, _LDQUO, _RDQUO = "\x10", "\x11", "\x12", "\x13"
-_QUOTES = (
-    (re.compile(r"(?<=\w)'(?=\w)|(?<=[\w.,!?\x11\x13])'|'(?=\d\ds)"), _RSQUO),
-    (re.compile(r"'"), _LSQUO),
-    (re.compile(r"(?<=[\w.,!?)\x11\x13])\"|\"(?=[\s.,;:!?)]|$)"), _RDQUO),
-    (re.compile(r"\""), _LDQUO),
-)
 
 
 @dataclass(frozen=True)
@@ -70,6 +66,7 @@ class Typography:
 
     quotes: tuple[str, str, str, str] | None = ("‘", "’", "“", "”")  # lsquo rsquo ldquo rdquo
     symbols: Mapping[str, str | None] | None = None  # mdash ndash hellip laquo raquo
+    goldmark: bool = False  # Goldmark's rules for which quotes curl (read.goldmark_quotes)
 
     def symbol(self, name: str) -> str | None:
         default = _SYMBOLS[name]
@@ -87,14 +84,19 @@ def smarten(fragment: str, typography: Typography) -> str:
     parts = _TOKEN.split(fragment)  # text, tag, text, tag, …, text
     kinds = _kinds(parts)
     symbols = [(typed, made) for name, typed in _TYPED if (made := typography.symbol(name)) is not None]
+    unclosed = Unclosed()
     for index in range(0, len(parts), 2):
         text = parts[index]
+        if index and kinds[index - 1] == "block":
+            unclosed = Unclosed()  # Goldmark forgets open quotes at the end of a block
         if not text or kinds[index] != "text" or not _WORTH_A_LOOK.search(text):
             continue
         if typography.quotes is not None and ("'" in text or '"' in text or "&quot;" in text):
-            text = _quotes(
-                text, _context(parts, kinds, index, -1), _context(parts, kinds, index, 1), typography.quotes
-            )
+            before, after = _context(parts, kinds, index, -1), _context(parts, kinds, index, 1)
+            if typography.goldmark:
+                text = goldmark_quotes(text, before.strip(), after.strip(), typography.quotes, unclosed)
+            else:
+                text = kramdown_quotes(text, typography.quotes, after)  # a run of text starts after a tag
         for typed, made in symbols:
             if typed in text:
                 text = text.replace(typed, made)
@@ -149,16 +151,6 @@ def _context(parts: list[str], kinds: list[str], index: int, step: int) -> str:
     return ""
 
 
-def _quotes(text: str, before: str, after: str, marks: tuple[str, str, str, str]) -> str:
-    plain = before + text.replace("&quot;", '"') + after
-    for pattern, placeholder in _QUOTES:
-        plain = pattern.sub(placeholder, plain)
-    plain = plain[len(before) : len(plain) - len(after)]
-    for placeholder, mark in zip((_LSQUO, _RSQUO, _LDQUO, _RDQUO), marks, strict=True):
-        plain = plain.replace(placeholder, mark)
-    return plain
-
-
 def kramdown_typography(config: Mapping[str, Any]) -> Typography | None:
     """A Jekyll site's: kramdown's `smart_quotes` (entity names) and `typographic_symbols`
     (name → text); None when the site's Markdown is not kramdown."""
@@ -197,7 +189,7 @@ def goldmark_typography(config: Mapping[str, Any]) -> Typography | None:
         "rightanglequote": "raquo",
     }
     symbols = {name: str(block[key]) for key, name in names.items() if block.get(key)}
-    return Typography(quotes, symbols or None)  # type: ignore[arg-type]
+    return Typography(quotes, symbols or None, goldmark=True)  # type: ignore[arg-type]
 
 
 def _entity(name: str) -> str:
