@@ -232,3 +232,45 @@ def test_hostile_texts_end_in_bounded_time(text):
     started = time.perf_counter()
     render(text)
     assert time.perf_counter() - started < 10
+
+
+# --- math ----------------------------------------------------------------------------------------
+
+
+def math(text: str) -> str:
+    from feedpub.read.kramdown_math import cut_math
+
+    cut, restore = cut_math(text)
+    page = markdown_to_html(cut)
+    return restore(page) if restore is not None else page
+
+
+def test_math_is_tex_for_mathjax_never_markdown():
+    # kramdown 2.4 (math_engine mathjax): the same output, byte for byte
+    text = (
+        "Inline $$a_1 + b_2 * c \\{x\\} \\\\ y$$ text and \\$5.\n\n$$\n\\frac{a}{b} = c_1 * d_2\n\\\\ e\n$$\n\n"
+        "A para with $$x$$.\n\n    $$code$$\n\n`$$span$$`\n"
+    )
+    assert math(text) == (
+        "<p>Inline \\(a_1 + b_2 * c \\{x\\} \\\\ y\\) text and $5.</p>\n"
+        "\\[\\frac{a}{b} = c_1 * d_2\n\\\\ e\\]\n"
+        "<p>A para with \\(x\\).</p>\n<pre><code>$$code$$\n</code></pre>\n<p><code>$$span$$</code></p>\n"
+    )
+
+
+def test_math_with_html_and_pipes_is_escaped_and_stays_out_of_tables():
+    assert math("$$a < b | c$$\n") == "\\[a &lt; b | c\\]\n"
+    assert math("```\n$$a$$\n```\n") == "<pre><code>$$a$$\n</code></pre>\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["$$" * 100_000, "`$$" * 50_000, "``" + " `x`$$a$$" * 20_000, ("$$x$$ `" * 10_000 + "\n") * 10],
+    ids=["dollars", "backticks-and-dollars", "spans", "lines"],
+)
+def test_math_on_hostile_text_takes_linear_time(text):
+    from feedpub.read.kramdown_math import cut_math
+
+    started = time.process_time()
+    cut_math(text)
+    assert time.process_time() - started < 5

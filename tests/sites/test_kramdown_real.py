@@ -2,9 +2,9 @@
 reading pipeline, against what Jekyll 4.3 rendered, post by post.
 
 The fixture (HTML blocks with blank lines, `markdown="1"`, kramdown's tables, a `{:toc}` table of
-contents) is built with `jekyll build` (skipped where jekyll is missing: the golden file
+contents, `$$` math) is built with `jekyll build` (skipped where jekyll is missing: the golden file
 tests/golden/sites/kramdown-blog.json stands in; UPDATE_GOLDEN=1 rewrites it). Compared: the
-visible text (whitespace collapsed, kramdown's smart quotes and dashes folded), every `a@href`
+visible text (whitespace collapsed; kramdown's smart quotes, dashes and math as Jekyll shows them), every `a@href`
 and `img@src` (Jekyll's made absolute against the post's URL, as feedpub makes them), and the
 `id`s of the headings.
 """
@@ -29,7 +29,7 @@ NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 
 def compared(html: str, base: str) -> dict[str, object]:
-    seen = normalise(html)
+    seen = normalise(html, fold=False)
     root = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div")
     seen["hrefs"] = [unquote(urljoin(base, h)) for h in seen["hrefs"]]  # `#安装` is `#%E5%AE%89`
     seen["imgs"] = [urljoin(base, s) for s in seen["imgs"]]

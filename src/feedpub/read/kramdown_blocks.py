@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from feedpub.read.kramdown import KramdownOptions, kramdown_options
+from feedpub.read.kramdown import kramdown_options
 from feedpub.read.kramdown_html import kramdown_html_blocks
+from feedpub.read.kramdown_math import cut_math
 from feedpub.read.kramdown_tables import NO_HEADER, drop_empty_headers, kramdown_tables
 from feedpub.read.kramdown_toc import HEADING_MARK, TOC_MARK, heading_ids, mark_headings
 from feedpub.sites.jekyll import JekyllSite
@@ -31,14 +32,22 @@ def after_liquid(site: JekyllSite, text: str, restore: Restore | None) -> tuple[
     options = kramdown_options(site.config)
     if options is None:
         return text, restore
+    text, math = cut_math(text)  # before the HTML and table rules: TeX holds `<` and `|`
     text = kramdown_tables(kramdown_html_blocks(text))
     if HEADING_MARK not in text and TOC_MARK not in text and NO_HEADER not in text:
-        return text, restore
-    return text, _restore(options, restore)
+        return text, _chain(restore, math)
+    return text, _chain(restore, math, lambda page: drop_empty_headers(heading_ids(page, options)))
 
 
-def _restore(options: KramdownOptions, first: Restore | None) -> Restore:
+def _chain(*steps: Restore | None) -> Restore | None:
+    """The steps there are, one after another."""
+    present = [step for step in steps if step is not None]
+    if len(present) <= 1:
+        return present[0] if present else None
+
     def restore(page: str) -> str:
-        return drop_empty_headers(heading_ids(first(page) if first is not None else page, options))
+        for step in present:
+            page = step(page)
+        return page
 
     return restore
