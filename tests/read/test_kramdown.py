@@ -274,3 +274,18 @@ def test_math_on_hostile_text_takes_linear_time(text):
     started = time.process_time()
     cut_math(text)
     assert time.process_time() - started < 5
+
+
+def test_a_fence_inside_a_list_item_is_code_for_every_rule():
+    # seen on a real blog: a list item's fenced example of math, with a `#` comment in it
+    text = "- item:\n\n    ```latex\n    $$a_1$$\n    # not a heading\n    ```\n\n## Real\n\n$$b_1$$\n"
+    out = math(strip_attribute_lists(mark_headings(text), "kramdown"))
+    out = heading_ids(out, KramdownOptions())
+    assert "$$a_1$$" in out and "# not a heading" in out and "\\[b_1\\]" in out
+    assert "feedpub" not in out and '<h2 id="real">Real</h2>' in out
+
+
+def test_dollars_in_a_code_span_open_no_math():
+    assert math("by `$$` marks: $$x$$ and $$y$$.\n") == (
+        "<p>by <code>$$</code> marks: \\(x\\) and \\(y\\).</p>\n"
+    )

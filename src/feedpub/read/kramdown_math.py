@@ -33,16 +33,17 @@ def cut_math(text: str) -> tuple[str, Callable[[str], str] | None]:
     fragments: dict[str, str] = {}
     out: list[str] = []
     position = 0
-    for match in _MATH.finditer(text):
+    search = 0
+    while (match := _MATH.search(text, search)) is not None:
         start = match.start()
-        if start < position or match[1] or _in_code(start, code, starts):
+        if match[1] or _in_code(start, code, starts):  # `\$$`, or `$$` in code: no math opens
+            search = start + (3 if match[1] else 2)
             continue
         key = f"{prefix}{len(fragments)}E"
-        block = _is_block(text, match)
         data = html.escape(match[2].strip(), quote=False)
-        fragments[key] = f"\\[{data}\\]" if block else f"\\({data}\\)"
+        fragments[key] = f"\\[{data}\\]" if _is_block(text, match) else f"\\({data}\\)"
         out.append(text[position:start] + key)
-        position = match.end()
+        position = search = match.end()
     if not fragments:
         return text, None
     out.append(text[position:])

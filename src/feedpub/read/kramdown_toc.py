@@ -35,7 +35,10 @@ _ID_IN_IAL = re.compile(r"(?:^|\s)#([\w:.\-\u00b7\u00c0-\uffff]+)")
 _MARKED = re.compile(
     r"<h([1-6])>((?:(?!</?h[1-6][\s>]).)*?)\s*<!--feedpub:kramdown-h([^<>]*)-->\s*</h\1>", re.DOTALL
 )
-_LEFT_MARK = re.compile(r"<!--feedpub:kramdown-h[^<>]*-->")
+# a mark CommonMark did not make a heading of: as a comment, or as text where it landed in code
+_LEFT_MARK = re.compile(
+    r"<!--feedpub:kramdown-(?:h[^<>]*|toc (?:ul|ol))-->|&lt;!--feedpub:kramdown-(?:h[^<>&]*|toc (?:ul|ol))--&gt;"
+)
 _PLACEHOLDER = re.compile(r"<!--feedpub:kramdown-toc (ul|ol)-->\n?")
 _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.DOTALL)
 _CODE_OR_TAG = re.compile(r"(<code[^>]*>.*?</code>)|<[^>]*>", re.DOTALL)
@@ -117,8 +120,8 @@ def heading_ids(page: str, options: KramdownOptions) -> str:
         return f'<h{level} id="{html.escape(anchor)}">{inner}</h{level}>'
 
     page = _MARKED.sub(heading, page)
-    page = _LEFT_MARK.sub("", page)  # a mark CommonMark did not make a heading of
-    return _PLACEHOLDER.sub(lambda found: _toc_html(toc, found[1]), page, count=1)
+    page = _PLACEHOLDER.sub(lambda found: _toc_html(toc, found[1]), page, count=1)
+    return _LEFT_MARK.sub("", page)
 
 
 def _auto_id(inner: str, options: KramdownOptions, used: dict[str, int]) -> str:

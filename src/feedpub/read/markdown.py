@@ -36,9 +36,10 @@ _LONG_PREFIX = re.compile(
 )
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # A fenced code block's opening line (CommonMark: a backtick fence's info string holds no backtick,
-# so "```a``` b" is a paragraph with a code span) and its closing line (the fence alone).
-FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}(?=[^`\n]*$)|~{3,})")
-FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
+# so "```a``` b" is a paragraph with a code span) and its closing line (the fence alone). Indented
+# any amount: a fence in a list item sits under the item's text.
+FENCE_OPEN = re.compile(r"^[ \t]*(`{3,}(?=[^`\n]*$)|~{3,})")
+FENCE_CLOSE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*$")
 
 
 def closes_fence(line: str, fence: str) -> bool:

@@ -10,6 +10,7 @@ case-insensitive; a missing or empty value is Hugo's "Param not found" (a warnin
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,13 @@ from feedpub.sites.hugo_site import HugoSite
 from feedpub.sites.hugo_urls import page_url, permalink
 
 SHORTCODE_DIRS = ("layouts/_shortcodes", "layouts/shortcodes")
+# A site's shortcode that only passes its inner content on: as HTML (`.Inner` is template.HTML),
+# or rendered as Markdown. The common `rawhtml`/`html` shortcodes are one line of this.
+_COMMENT = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}", re.DOTALL)
+_PASS_HTML = re.compile(r"\{\{-?\s*\.Inner(?:\s*\|\s*(?:safeHTML|htmlUnescape))*\s*-?\}\}")
+_PASS_MARKDOWN = re.compile(
+    r"\{\{-?\s*\.Inner\s*\|\s*(?:markdownify|\$?\.Page\.RenderString)\s*(?:\|\s*safeHTML\s*)?-?\}\}"
+)
 
 
 def ref(call: Call) -> str:
@@ -150,3 +158,16 @@ def ref_key(path: str) -> str:
     for index in ("/index", "/_index"):
         key = key.removesuffix(index)
     return "" if key in ("index", "_index") else key
+
+
+def passthrough(root: Path, template: str) -> str | None:
+    """ "html" or "markdown" when the site's shortcode template at `template` (as site_templates
+    names it) only prints its inner content, as HTML or rendered; else None."""
+    try:
+        source = (root / template).read_text(encoding="utf-8", errors="replace")[:4096]
+    except OSError:
+        return None
+    source = _COMMENT.sub("", source).strip()
+    if _PASS_HTML.fullmatch(source):
+        return "html"
+    return "markdown" if _PASS_MARKDOWN.fullmatch(source) else None

@@ -30,7 +30,8 @@ destinations included: Hugo runs shortcodes there too (`[a]({{< ref "b" >}})`). 
 `{{% %}}` is replaced by its output in the Markdown itself. A nested shortcode's output goes into
 its parent's inner content as Hugo does. The site's own shortcodes (`layouts/shortcodes/`,
 `layouts/_shortcodes/`, a theme's) and unknown names are Go templates feedpub cannot run: their
-inner content stays in the page as Markdown, with a warning. Escaped tags `{{</* x */>}}` print
+inner content stays in the page as Markdown, with a warning; except a template that only prints
+`.Inner` (the common `rawhtml`: its inner HTML as it is) or `.Inner | markdownify`, which runs. Escaped tags `{{</* x */>}}` print
 `{{< x >}}`. Where Hugo would stop the build (a missing id, a closing tag on a shortcode that
 takes none, REF_NOT_FOUND, a missing param) the page still renders and a warning says why.
 Without `markdown`, `details` is left as HTML blocks around its Markdown in the page's text.
@@ -42,13 +43,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from feedpub.sites.hugo_config import lower_keys
 from feedpub.sites.hugo_content import HugoPage
 from feedpub.sites.hugo_shortcode_builtins import BUILTINS, TAKES_INNER
 from feedpub.sites.hugo_shortcode_parse import Shortcode, parse
-from feedpub.sites.hugo_shortcode_refs import page_resolver, param, ref, relref, site_templates
+from feedpub.sites.hugo_shortcode_refs import page_resolver, param, passthrough, ref, relref, site_templates
 from feedpub.sites.hugo_shortcode_values import Call, Env, Markdown, Resolver
 from feedpub.sites.hugo_site import HugoSite
 from feedpub.sites.hugo_urls import page_url
@@ -106,7 +108,7 @@ def render_shortcodes(
     env.problems.extend(parsed.problems)
     taken = [len(m.group(1)) for m in re.finditer(PREFIX + "(X*)", body)]
     prefix = PREFIX + "X" * (max(taken) + 1 if taken else 0)
-    renderer = _Renderer(env, site_templates(site), prefix)
+    renderer = _Renderer(env, site_templates(site), prefix, site.root)
     text = "".join(renderer.top(node) for node in parsed.nodes)
     problems = sorted(env.problems, key=lambda p: p[0])
     return RenderedShortcodes(text, renderer.fragments, tuple(ShortcodeWarning(*p) for p in problems), prefix)
@@ -139,8 +141,8 @@ def _env(
 
 
 class _Renderer:
-    def __init__(self, env: Env, templates: Mapping[str, str], prefix: str) -> None:
-        self.env, self.templates, self.prefix = env, templates, prefix
+    def __init__(self, env: Env, templates: Mapping[str, str], prefix: str, root: Path) -> None:
+        self.env, self.templates, self.prefix, self.root = env, templates, prefix, root
         self.fragments: dict[str, str] = {}
 
     def top(self, node: str | Shortcode) -> str:
@@ -165,7 +167,7 @@ class _Renderer:
         if sc.inline:
             return self.inline(call), False
         if handler is None:
-            return self.foreign(call), True
+            return self.foreign(call)
         self.check_form(sc, call)
         output = handler(call)
         if sc.name not in TAKES_INNER and inner:
@@ -187,13 +189,20 @@ class _Renderer:
         elif sc.name not in TAKES_INNER and sc.self_closed:
             call.warn("does not evaluate .Inner, yet was self-closed (Hugo stops the build)")
 
-    def foreign(self, call: Call) -> str:
-        """A shortcode feedpub cannot run: its inner content (Markdown) stays, with a warning."""
+    def foreign(self, call: Call) -> tuple[str, bool]:
+        """A shortcode of the site's own: run when it only passes its inner content on (as HTML,
+        or rendered as Markdown); else feedpub cannot run it, and its inner content stays as
+        Markdown, with a warning."""
         where = self.templates.get(call.name)
-        what = f"is the site's own ({where}), a Go template feedpub cannot run" if where else "is unknown"
-        kept = "its inner content is kept" if call.inner else "left out"
-        call.warn(f"{what}: {kept}")
-        return call.inner or ""
+        kind = passthrough(self.root, where) if where else None
+        if kind == "html":
+            return call.inner or "", False
+        if kind == "markdown" and self.env.markdown is not None:
+            return self.env.markdown(call.inner or ""), False
+        if kind is None:
+            what = f"is the site's own ({where}), a Go template feedpub cannot run" if where else "is unknown"
+            call.warn(f"{what}: {'its inner content is kept' if call.inner else 'left out'}")
+        return call.inner or "", True
 
     def inline(self, call: Call) -> str:
         """Inline shortcodes are Go templates: off by default in Hugo (nothing printed), and
