@@ -23,7 +23,7 @@ from feedpub.sites.hugo_urls import page_url, permalink
 SHORTCODE_DIRS = ("layouts/_shortcodes", "layouts/shortcodes")
 # A site's shortcode that only passes its inner content on: as HTML (`.Inner` is template.HTML),
 # or rendered as Markdown. The common `rawhtml`/`html` shortcodes are one line of this.
-_COMMENT = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}", re.DOTALL)
+_COMMENT = re.compile(r"\{\{-?\s*/\*.*?\*/\s*-?\}\}|<!--.*?-->", re.DOTALL)  # html/template drops both
 _PASS_HTML = re.compile(r"\{\{-?\s*\.Inner(?:\s*\|\s*(?:safeHTML|htmlUnescape))*\s*-?\}\}")
 _PASS_MARKDOWN = re.compile(
     r"\{\{-?\s*\.Inner\s*\|\s*(?:markdownify|\$?\.Page\.RenderString)\s*(?:\|\s*safeHTML\s*)?-?\}\}"
