@@ -15,8 +15,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from ..tools import require
 from .hugo_real import FIXTURES, GOLDEN, hugo_binary
+from .liquid_real import jekyll_build
 
 GOLDEN_FILE = GOLDEN / "summaries.json"
 JEKYLL_FIXTURE, HUGO_FIXTURE = "summaries-jekyll", "summaries-hugo"
@@ -40,14 +40,7 @@ HUGO_CONFIG = """\
 
 def jekyll_summaries(work: Path) -> dict[str, str]:
     """relative_path → jekyll-feed's summary text (HTML entities left in, as jekyll-feed leaves them)."""
-    jekyll = require("jekyll", "jekyll ruby-jekyll-feed")
-    site, out = work / "site", work / "out"
-    shutil.copytree(FIXTURES / JEKYLL_FIXTURE, site)
-    env = {**os.environ, "TZ": "UTC", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "JEKYLL_ENV": "production"}
-    command = [jekyll, "build", "--quiet", "-s", str(site), "-d", str(out)]
-    done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=300)
-    if done.returncode != 0:
-        raise AssertionError(f"jekyll build failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    out = jekyll_build(JEKYLL_FIXTURE, work)
     posts = json.loads((out / "summaries.json").read_text(encoding="utf-8"))
     return {post["relative_path"]: post["summary"] for post in posts}
 

@@ -8,7 +8,6 @@ kramdown's smart quotes and dashes folded to ASCII, as our Markdown does not mak
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -78,13 +77,7 @@ def our_contents() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def real(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    try:
-        built = liquid_real.build(FIXTURE, tmp_path_factory.mktemp(FIXTURE))
-    except pytest.skip.Exception:
-        return liquid_real.read_golden(FIXTURE)
-    if os.environ.get("UPDATE_GOLDEN") == "1":
-        liquid_real.write_golden(FIXTURE, built)
-    return built
+    return liquid_real.real_contents(FIXTURE, tmp_path_factory)
 
 
 @pytest.mark.slow
