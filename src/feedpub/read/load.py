@@ -110,7 +110,7 @@ def load_posts(
     for source in deleted:
         del cache[source]
     candidates = by_source.values() if changed is None else [by_source[s] for s in changed if s in by_source]
-    stale, resigned = _stale_files(candidates, cache)
+    stale, resigned = _stale_files(candidates, cache, settings)
     if facts:
         stale += _new_facts(facts, cache, by_source, {f.source for f in stale})
     for source_file, (digest, result) in zip(
@@ -135,7 +135,7 @@ def load_posts(
 
 
 def _stale_files(
-    candidates: Iterable[SourceFile], cache: dict[str, Entry]
+    candidates: Iterable[SourceFile], cache: dict[str, Entry], settings: Settings
 ) -> tuple[list[SourceFile], list[str]]:
     """(files to read: new, or touched with other bytes; sources touched with the same bytes, whose
     cache entry only takes the new signature here)."""
@@ -147,10 +147,8 @@ def _stale_files(
             if known is None:
                 stale.append(source_file)
             continue
-        try:  # touched, but perhaps not changed (a checkout, `touch`): the hash decides
-            same = known[1] != "" and file_digest(source_file.path) == known[1].split(":", 1)[0]
-        except OSError:
-            same = False
+        # touched, but perhaps not changed (a checkout, `touch`): the hash decides
+        same = known[1] != "" and file_digest(source_file.path, settings) == known[1].split(":", 1)[0]
         if same:
             cache[source_file.source] = (source_file.signature, known[1], known[2])
             resigned.append(source_file.source)

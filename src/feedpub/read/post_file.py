@@ -8,7 +8,6 @@ file, the line where it can be found, and the reason.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 
 from feedpub.config import Settings
@@ -19,6 +18,7 @@ from feedpub.read.dialects import normalise
 from feedpub.read.facts import PostFacts
 from feedpub.read.front_matter import FrontMatter, has_front_matter, split
 from feedpub.read.markdown import is_panic
+from feedpub.read.safe_read import read_inside
 from feedpub.read.scan import SourceFile
 from feedpub.read.site_normalise import normalise_site_post
 from feedpub.read.site_posts import jekyll_facts
@@ -43,9 +43,14 @@ def read_post(
     return read_hashed(source_file, settings, slug, facts)[1]
 
 
-def file_digest(path: str) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.sha256(handle.read()).hexdigest()
+def file_digest(path: str, settings: Settings) -> str:
+    """sha256 of the file's bytes, read as a post is read (`read.safe_read`); "" when it cannot be."""
+    try:
+        return hashlib.sha256(
+            read_inside(path, settings.posts_dir, settings.limits.max_file_bytes)
+        ).hexdigest()
+    except (OSError, PostError):
+        return ""
 
 
 def read_hashed(
@@ -57,12 +62,7 @@ def read_hashed(
     source = source_file.source
     text, digest = "", ""
     try:
-        size = os.stat(source_file.path).st_size
-        if size > settings.limits.max_file_bytes:
-            limit = settings.limits.max_file_bytes
-            return digest, Problem(source, f"file is {size} bytes, over limits.max_file_bytes ({limit})")
-        with open(source_file.path, "rb") as handle:
-            data = handle.read()
+        data = read_inside(source_file.path, settings.posts_dir, settings.limits.max_file_bytes)
         digest = hashlib.sha256(data).hexdigest()
         text = decode(data)
         jekyll_site = isinstance(settings.profile, JekyllSite)

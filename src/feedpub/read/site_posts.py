@@ -23,6 +23,7 @@ from feedpub.read.decode import decode
 from feedpub.read.facts import HUGO, JEKYLL, PostFacts
 from feedpub.read.front_matter import FrontMatter, has_front_matter, split
 from feedpub.read.hugo_refs import RefIndex, ref_index
+from feedpub.read.safe_read import read_inside
 from feedpub.read.scan import DEFAULT_RULES, ScanRules, SourceFile
 from feedpub.sites import hugo, jekyll
 from feedpub.sites.jekyll_data import truthy
@@ -147,11 +148,7 @@ class _Meta(NamedTuple):
 
 def _front_matter_of(file: SourceFile, settings: Settings) -> _Meta:
     try:
-        with open(file.path, "rb") as handle:
-            data = handle.read(settings.limits.max_file_bytes + 1)
-        if len(data) > settings.limits.max_file_bytes:
-            return _Meta(file.signature, None)  # the post's own read reports the size
-        text = decode(data)
+        text = decode(read_inside(file.path, settings.posts_dir, settings.limits.max_file_bytes))
         uses_refs = "ref" in text and ("{{<" in text or "{{%" in text)
         if not has_front_matter(text):
             return _Meta(file.signature, {}, uses_refs)  # Hugo reads it as a page without any
