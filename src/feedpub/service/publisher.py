@@ -32,6 +32,7 @@ from feedpub.read.scan import SourceFile
 from feedpub.read.site_posts import HugoFacts, scan_rules
 from feedpub.render.site import SiteRenderer
 from feedpub.render.taxonomy import Taxonomy, build_taxonomy, update_taxonomy
+from feedpub.service.feeds_check import FeedsCheck
 from feedpub.service.plan import Plan, plan_publish
 from feedpub.service.sources import Sources
 from feedpub.service.state import LastScan, Published, ScanReport, ServiceState, Signatures
@@ -84,6 +85,7 @@ class Publisher:
         self.visibility = Visibility()  # statuses, and the next moment a post appears or expires
         self.renderer: SiteRenderer | None = None
         self.state = ServiceState()
+        self.feeds_check = FeedsCheck(settings.feeds_dir)
 
     @property
     def posts(self) -> list[Post]:
@@ -115,6 +117,9 @@ class Publisher:
             raise FeedpubError(
                 f"posts directory {self.settings.posts_dir} is missing; serving the last feeds"
             )
+        repair = self._damage(now)
+        if repair:  # rewrite everything: the store rewrites what is missing, keeps what is there
+            state = replace(state, published=None, failed=True)
         sources = self._gather(state, now)
         signatures = {f.source: f.signature for f in sources or ()}
         if sources is None or (not state.failed and self._quiet(state, signatures, now)):
@@ -140,7 +145,7 @@ class Publisher:
         )
         state = replace(state, scanned_at=now, last=LastScan(signatures, counts, tuple(problems)))
         published = state.published
-        if published is None:
+        if published is None and not repair:
             on_disk = self.warm_start.on_disk()
             if self.warm_start.matches(visible, self.cache, on_disk):
                 # feeds/ already holds exactly what these posts make: the taxonomy and renderer
@@ -154,6 +159,16 @@ class Publisher:
             assert published is not None
             return report, replace(state, published=replace(published, posts=posts))
         return self._carry_out(plan, state, report)
+
+    def _damage(self, now: datetime) -> bool:
+        """Whether feeds/ lost files the manifest lists (checked cheaply each scan, fully every
+        few minutes and at the first scan, before a warm start trusts it): then they are rewritten."""
+        damage = self.feeds_check.damage(self.store.manifest, now)
+        if damage is None:
+            return False
+        log.warning("feeds/ damaged (%r): rewriting what is missing", damage)
+        self.settings.feeds_dir.mkdir(parents=True, exist_ok=True)
+        return True
 
     def _gather(self, state: ServiceState, now: datetime) -> list[SourceFile] | None:
         """posts/'s files now; None when inotify saw nothing and nothing fell due (no walk at all)."""
@@ -188,6 +203,7 @@ class Publisher:
         else:
             taxonomy = build_taxonomy(list(plan.posts.values()), visible_ids=plan.visible)
         published = self._publish(old, taxonomy, plan.affected, report.problems)
+        self.feeds_check.published()
         state = replace(state, published=Published(plan.posts, plan.visible, taxonomy))
         if not state.recorded:  # so even a service that is killed later can warm-start from here
             self._record(state)
