@@ -31,7 +31,9 @@ def changed_files(
             removed += renderer.scope_paths(old_key, old.scopes[old_key])
     files += renderer.shared_files(only_if_changed=True)
     pages, gone = _post_pages(renderer, new, affected)
-    return files + pages, removed + gone
+    # pages and media before the feeds and lists that link to them: a write that stops half-way
+    # (a full disk) leaves old lists beside new pages, never a new entry whose page is missing
+    return pages + files, removed + gone
 
 
 def _terms_of(posts: list[Post]) -> set[tuple[Scope, str]]:

@@ -210,8 +210,10 @@ class SiteRenderer:
         return terms, recent
 
     def all_files(self) -> Iterator[File]:
-        """Every output file of the site."""
-        for group in self.file_groups():
+        """Every output file of the site: media and post pages first, then what lists them
+        (shared files, term pages, archives, feeds), so a write that stops half-way (a full disk)
+        never leaves a new list pointing at a page that is not there."""
+        for group in reversed(self.file_groups()):
             yield from group.files()
 
     def file_groups(self) -> list[FileGroup]:
