@@ -22,6 +22,7 @@ from feedpub.model import Post, Problem
 from feedpub.read.facts import PostFacts
 from feedpub.read.hugo_refs import RefIndex
 from feedpub.read.hugo_refs import use as use_refs
+from feedpub.read.look_alikes import merge_look_alikes
 from feedpub.read.post_file import file_digest, read_hashed, read_post
 from feedpub.read.scan import SourceFile
 from feedpub.read.site_posts import HugoFacts
@@ -73,7 +74,7 @@ class Loaded:
     posts: list[Post]
     problems: list[Problem]
     read: list[str]
-    renamed: list[str] = field(default_factory=list)  # sources read again for a free slug
+    renamed: list[str] = field(default_factory=list)  # sources read again for a free slug, or re-keyed
     updated: list[str] = field(default_factory=list)  # sources whose cache entry was replaced
     deleted: list[str] = field(default_factory=list)  # sources dropped from the cache (files gone)
 
@@ -127,11 +128,12 @@ def load_posts(
     renamed = {} if settings.profile is not None else _unique_slugs(posts)  # a site's slugs are its own
     if renamed:
         _read_renamed(posts, renamed, by_source, settings, pack)
+    merged = merge_look_alikes(posts)  # look-alike terms: one feed (their neighbours change too)
     posts, duplicates = _unique_ids(posts)
     problems.extend(duplicates)
     problems.sort(key=lambda p: (p.source, p.line or 0))
     read = [f.source for f in stale]
-    return Loaded(posts, problems, read, sorted(renamed), read + resigned, deleted)
+    return Loaded(posts, problems, read, sorted({*renamed, *merged}), read + resigned, deleted)
 
 
 def _stale_files(
