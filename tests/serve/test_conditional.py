@@ -24,6 +24,12 @@ MODIFIED = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
         (None, "Thu, 01 Jan 2026 12:00:00 GMT", True),
         (None, "Thu, 01 Jan 2026 11:59:59 GMT", False),
         (None, "not a date", False),
+        (None, "Sun, 06 Nov 99999999999999 08:49:37 GMT", False),  # out of range: ignored
+        (None, "Sat, 01 Jan 0000 00:00:00 GMT", False),
+        (None, "Fri, 31 Dec 9999 23:59:59 GMT", True),
+        (None, "Fri Dec 31 23:59:59 9999", True),  # asctime-date
+        (None, "Fri, 02 Jan 2026 00:00:00 +0000", False),  # not an HTTP-date (RFC 9110 §5.6.7)
+        (None, "Fri, 30 Feb 2026 00:00:00 GMT", False),
         (None, None, False),
     ],
 )

@@ -1,8 +1,9 @@
 """Many post files → posts and problems: through the parse cache, across a process pool.
 
 Only files whose stat signature changed are read again, and of those only the ones whose bytes
-changed are parsed again; slug and id collisions are settled deterministically (the first source
-in path order keeps its slug and id). One bad file never stops a scan.
+changed are parsed again; slug, id and permalink collisions are settled by publication: the post
+published first (earliest `published`, ties by path) keeps them, whatever the file names, so a new
+post can never take an older one's URL. One bad file never stops a scan.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from feedpub.model import Post, Problem
 from feedpub.read.facts import PostFacts
 from feedpub.read.hugo_refs import RefIndex
 from feedpub.read.hugo_refs import use as use_refs
+from feedpub.read.look_alikes import merge_look_alikes
 from feedpub.read.post_file import file_digest, read_hashed, read_post
 from feedpub.read.scan import SourceFile
 from feedpub.read.site_posts import HugoFacts
@@ -72,7 +74,7 @@ class Loaded:
     posts: list[Post]
     problems: list[Problem]
     read: list[str]
-    renamed: list[str] = field(default_factory=list)  # sources read again for a free slug
+    renamed: list[str] = field(default_factory=list)  # sources read again for a free slug, or re-keyed
     updated: list[str] = field(default_factory=list)  # sources whose cache entry was replaced
     deleted: list[str] = field(default_factory=list)  # sources dropped from the cache (files gone)
 
@@ -95,7 +97,7 @@ def load_posts(
     now: datetime | None = None,
 ) -> Loaded:
     """Read every file whose stat signature differs from `cache` (updated in place) unless its bytes
-    hash the same; resolve slug and id collisions deterministically (first source in path order wins).
+    hash the same; resolve slug and id collisions by publication (the first published wins).
     `pack` compresses the bodies of the posts read (`Post.packed`), for a process that keeps them.
     With `keep_last_good`, a file that made a post and now makes a Problem keeps its last good
     post published, with the problem reported (the service: an editor's half-saved file must not
@@ -123,15 +125,15 @@ def load_posts(
         cache[source_file.source] = (source_file.signature, digest, result)
     posts, problems = _in_source_order(sorted(by_source), cache)
     problems += site_problems
-    # `posts` is in source order from here on, which the two checks below rely on
     renamed = {} if settings.profile is not None else _unique_slugs(posts)  # a site's slugs are its own
     if renamed:
         _read_renamed(posts, renamed, by_source, settings, pack)
+    merged = merge_look_alikes(posts)  # look-alike terms: one feed (their neighbours change too)
     posts, duplicates = _unique_ids(posts)
     problems.extend(duplicates)
     problems.sort(key=lambda p: (p.source, p.line or 0))
     read = [f.source for f in stale]
-    return Loaded(posts, problems, read, sorted(renamed), read + resigned, deleted)
+    return Loaded(posts, problems, read, sorted({*renamed, *merged}), read + resigned, deleted)
 
 
 def _stale_files(
@@ -205,16 +207,24 @@ def _in_source_order(sources: list[str], cache: dict[str, Entry]) -> tuple[list[
 
 def _read_renamed(
     posts: list[Post],
-    renamed: dict[str, str],
+    renamed: dict[str, tuple[str, str]],
     by_source: dict[str, SourceFile],
     settings: Settings,
     pack: bool,
 ) -> None:
-    """Read the `renamed` sources again with their free slugs, in place in `posts`."""
+    """Read the `renamed` sources again with their free slugs, in place in `posts`, each with a
+    warning naming the post that keeps the slug (`feedpub check` lists it)."""
     position = {post.source: index for index, post in enumerate(posts)}
-    for source, slug in renamed.items():
+    for source, (slug, owner) in renamed.items():
         renamed_result = read_post(by_source[source], settings, slug)
         if isinstance(renamed_result, Post):
+            taken = posts[position[source]].slug
+            warning = Problem(
+                source,
+                f"slug {taken!r} belongs to {owner} (published first); published as {renamed_result.url}",
+                warning=True,
+            )
+            renamed_result = replace(renamed_result, warnings=(*renamed_result.warnings, warning))
             posts[position[source]] = renamed_result.packed() if pack else renamed_result
 
 
@@ -227,42 +237,53 @@ def _with_last_good(problem: Problem, previous: Entry | None) -> Problem:
     return replace(problem, message=f"{problem.message} (its last good version stays published)", kept=good)
 
 
-def _unique_slugs(posts: list[Post]) -> dict[str, str]:
-    """Later sources (in path order; `posts` come in that order) whose slug is taken get the slug
-    plus a hash of their path."""
+def by_publication(posts: Iterable[Post]) -> list[Post]:
+    """`posts` with the first published first: earliest `published`, ties broken by source path.
+    The order that decides who keeps a contested slug, id or permalink (never file names alone)."""
+    return sorted(posts, key=lambda post: (post.published, post.source))
+
+
+def _unique_slugs(posts: list[Post]) -> dict[str, tuple[str, str]]:
+    """{source: (free slug, the source that keeps the wanted one)} for every post whose slug a post
+    published before it has: the slug plus a hash of its path (longer if that is taken too)."""
     folded = [post.slug.casefold() for post in posts]
     if len(set(folded)) == len(folded):
         return {}  # no two alike (every scan but the rare one): no walk through the posts
+    used = set(folded)
     taken: dict[str, str] = {}
-    renamed: dict[str, str] = {}
-    for post in posts:
+    renamed: dict[str, tuple[str, str]] = {}
+    for post in by_publication(posts):
         key = post.slug.casefold()
-        if key in taken:
-            suffix = hashlib.sha1(post.source.encode("utf-8")).hexdigest()[:6]
-            renamed[post.source] = f"{post.slug}-{suffix}"
-        else:
+        if key not in taken:
             taken[key] = post.source
+            continue
+        digest = hashlib.sha1(post.source.encode("utf-8")).hexdigest()
+        size = 6
+        while f"{key}-{digest[:size]}" in used and size < len(digest):
+            size += 2
+        used.add(f"{key}-{digest[:size]}")
+        renamed[post.source] = (f"{post.slug}-{digest[:size]}", taken[key])
     return renamed
 
 
 def _unique_ids(posts: list[Post]) -> tuple[list[Post], list[Problem]]:
     """Two posts with one id (or one permalink) would be one entry to every reader, and one page:
-    keep the first (in source order, the order `posts` come in), and report both, so that
-    neither wins silently."""
+    keep the one published first (`by_publication`), leave the other out and report both, so
+    that neither wins silently. The kept posts stay in `posts`' order."""
     if len({post.id for post in posts}) == len(posts) and len({post.url for post in posts}) == len(posts):
         return posts, []  # every id and URL once: the common case, without the walk below
     seen: dict[str, str] = {}
-    kept: list[Post] = []
+    left_out: set[str] = set()
     problems: list[Problem] = []
-    for post in posts:
+    for post in by_publication(posts):
         clash = next((seen[key] for key in (post.id, post.url) if key in seen), None)
         if clash is not None:
-            what = f"same id or permalink as {clash} ({post.url})"
+            what = f"same id or permalink as {clash}, published first ({post.url})"
             problems.append(Problem(post.source, f"{what}; left out"))
             problems.append(
                 Problem(clash, f"same id or permalink as {post.source} ({post.url}); this one kept")
             )
+            left_out.add(post.source)
             continue
         seen[post.id] = seen[post.url] = post.source
-        kept.append(post)
-    return kept, problems
+    return [post for post in posts if post.source not in left_out], problems

@@ -4,8 +4,44 @@ layers cannot drift apart."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from email.utils import parsedate_to_datetime
+import re
+from datetime import UTC, datetime
+
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
+_TIME = r"(\d\d):(\d\d):(\d\d)"
+_MONTH = "(" + "|".join(_MONTH_NAMES) + ")"
+# RFC 9110 §5.6.7: IMF-fixdate, the obsolete rfc850-date and asctime-date; (day, month, year, time)
+_IMF = re.compile(rf"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d\d) {_MONTH} (\d{{4}}) {_TIME} GMT")
+_RFC850 = re.compile(rf"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, (\d\d)-{_MONTH}-(\d\d) {_TIME} GMT")
+_ASCTIME = re.compile(rf"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) {_MONTH} ([ \d]\d) {_TIME} (\d{{4}})")
+
+
+def http_date(text: str) -> datetime | None:
+    """The instant an HTTP-date names, or None when `text` is not a valid one (RFC 9110 §5.6.7):
+    any other form, a day or time that does not exist, a year outside 1–9999. Strict, because a
+    client's header must never reach a date library that overflows (a 500) or guesses."""
+    text = text.strip()
+    if match := _IMF.fullmatch(text):
+        day, month, year, hour, minute, second = match.groups()
+    elif match := _RFC850.fullmatch(text):
+        day, month, short, hour, minute, second = match.groups()
+        year = str(_full_year(int(short), datetime.now(UTC).year))
+    elif match := _ASCTIME.fullmatch(text):
+        month, day, hour, minute, second, year = match.groups()
+    else:
+        return None
+    try:
+        return datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second), tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _full_year(short: int, this_year: int) -> int:
+    """rfc850-date's two-digit year: the most recent one with those digits not more than 50
+    years ahead of `this_year` (RFC 9110 §5.6.7)."""
+    year = this_year - this_year % 100 + short
+    return year - 100 if year - this_year > 50 else year
 
 
 def not_modified(
@@ -17,11 +53,8 @@ def not_modified(
             return True
         return any(tag.strip().removeprefix("W/").strip('"') in etags for tag in if_none_match.split(","))
     if if_modified_since:
-        try:
-            when = parsedate_to_datetime(if_modified_since)
-        except (TypeError, ValueError):
-            return False
-        return when.tzinfo is not None and modified <= when
+        when = http_date(if_modified_since)  # not a valid HTTP-date: ignored (RFC 9110 §13.1.3)
+        return when is not None and modified <= when
     return False
 
 

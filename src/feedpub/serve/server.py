@@ -21,10 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from cheroot import wsgi
-
 from feedpub.config import CONFIG_ENV, Settings
 from feedpub.render.feed_spec import hub_url
+from feedpub.serve.cheroot_server import cheroot_server
 from feedpub.serve.fastpath import application
 from feedpub.service.publisher import Publisher
 from feedpub.service.scheduler import Scheduler
@@ -107,14 +106,7 @@ def run_service(
 
 
 def _run_cheroot(settings: Settings, host: str, port: int, jobs: Scheduler | None, threads: int) -> int:
-    server = wsgi.Server(
-        (host, port),
-        application(settings),
-        numthreads=threads,
-        shutdown_timeout=SHUTDOWN_SECONDS,
-        server_name="feedpub",
-        request_queue_size=128,
-    )
+    server = cheroot_server(application(settings), host, port, threads, SHUTDOWN_SECONDS)
     stopping = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
