@@ -60,3 +60,57 @@ def fetch(base: str, path: str, method: str = "GET", headers: dict[str, str] | N
         return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, body)
     finally:
         conn.close()
+
+
+class Listener:
+    """A raw HTTP listener on `host` (127.0.0.1 or ::1) that records every request it receives
+    (method, path, body) and answers with `answer(path)`: (status, headers, body) or a callable
+    that writes to the socket itself (slow answers)."""
+
+    def __init__(self, host: str = "127.0.0.1", answer: Any = None) -> None:
+        self.requests: list[tuple[str, str, bytes]] = []
+        self.connections = 0
+        self.answer = answer or (lambda path: (200, {}, b"ok"))
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((host, 0))
+        self.sock.listen(64)
+        self.port = int(self.sock.getsockname()[1])
+        self.base = f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(5)
+            try:
+                reader = conn.makefile("rb")
+                method, path, _ = reader.readline().decode("latin-1").split(" ", 2)
+                headers = {}
+                while (line := reader.readline().decode("latin-1").strip()) != "":
+                    name, _, value = line.partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                body = reader.read(int(headers.get("content-length", "0")))
+                self.requests.append((method, path, body))
+                answer = self.answer(path)
+                if callable(answer):
+                    answer(conn)
+                    return
+                status, extra, payload = answer
+                head = f"HTTP/1.1 {status} X\r\nContent-Length: {len(payload)}\r\nConnection: close\r\n"
+                head += "".join(f"{k}: {v}\r\n" for k, v in extra.items())
+                conn.sendall(head.encode() + b"\r\n" + payload)
+            except (OSError, ValueError):
+                return
+
+    def close(self) -> None:
+        self.sock.close()

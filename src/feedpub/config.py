@@ -104,6 +104,11 @@ class WebSubSettings:
     hub: str | None = None  # an external hub to ping after each publish
     builtin: bool = False  # be the hub, at /websub
     lease_seconds: int = 864_000  # granted when a subscriber names none (ten days)
+    allow_private_callbacks: bool = False  # let requests reach loopback, private … addresses (tests)
+    max_callback_length: int = 2_048  # characters of hub.callback (and of hub.topic, below)
+    max_topic_length: int = 2_048
+    max_subscriptions_per_host: int = 100  # subscriptions of callbacks on one host
+    max_subscriptions: int = 10_000  # in all
 
 
 @dataclass(frozen=True)
@@ -191,14 +196,12 @@ def _check_content(value: str, where: str) -> str:
 def _check_legacy_urls(value: tuple[str, ...], where: str) -> tuple[str, ...]:
     unknown = [v for v in value if v not in LEGACY_TOOLS]
     if unknown:
-        raise ConfigError(
-            f"{where}: unknown tool {unknown[0]!r} (expected any of: {', '.join(LEGACY_TOOLS)})"
-        )
+        tools = ", ".join(LEGACY_TOOLS)
+        raise ConfigError(f"{where}: unknown tool {unknown[0]!r} (expected any of: {tools})")
     return tuple(dict.fromkeys(value))
 
 
-# Extra checks beyond the type, keyed by dotted path.
-_CHECKS: dict[str, Callable[[Any, str], Any]] = {
+_CHECKS: dict[str, Callable[[Any, str], Any]] = {  # checks beyond the type, by dotted path
     "site.base_url": _check_base_url,
     "site.url": lambda value, where: None if value is None else _check_base_url(value, where),
     "site.timezone": _check_timezone,
@@ -207,9 +210,8 @@ _CHECKS: dict[str, Callable[[Any, str], Any]] = {
     "feeds.archive_content": _check_content,
     "legacy_urls": _check_legacy_urls,
 }
-# numbers that must be > 0: these, and every `limits.*`
+# numbers that must be > 0: these, every `limits.*` and `websub.max_*`
 _POSITIVE = {"feeds.limit", "feeds.summary_length", "scan.interval_seconds", "websub.lease_seconds"}
-
 
 NOT_CONFIG_KEYS = ("root", "profile", "origins")  # Settings fields config.yaml cannot set
 
@@ -257,7 +259,7 @@ def _build(cls: type, data: Any, prefix: str) -> Any:
         if key not in known:
             raise ConfigError(f"{where}: unknown key (expected one of: {', '.join(sorted(known))})")
         value = _coerce(value, getattr(defaults, key), where)
-        if (where in _POSITIVE or where.startswith("limits.")) and value <= 0:
+        if (where in _POSITIVE or where.startswith(("limits.", "websub.max_"))) and value <= 0:
             raise ConfigError(f"{where}: expected a number > 0, got {value!r}")
         if where in _CHECKS:
             value = _CHECKS[where](value, where)

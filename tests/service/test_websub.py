@@ -100,7 +100,9 @@ def test_a_subscriber_gets_new_posts_signed_within_two_seconds_and_across_restar
     subscriber = Recorder()
     callback = subscriber.base + "/callback?id=7"
     try:
-        with serve(site, 0.2, port=port, extra={"websub": {"builtin": True}}) as (base, _proc):
+        with serve(
+            site, 0.2, port=port, extra={"websub": {"builtin": True, "allow_private_callbacks": True}}
+        ) as (base, _proc):
             feed = fetch(base, "/" + TAG)  # discovery: in the document and in the headers
             assert f'<{base}/websub>; rel="hub"' in feed.header("link")
             assert f'<{topic}>; rel="self"' in feed.header("link")
@@ -133,7 +135,9 @@ def test_a_subscriber_gets_new_posts_signed_within_two_seconds_and_across_restar
             assert [e.title for e in feedparser.parse(body).entries] == ["Second", "First"]
 
         count = len(subscriber.deliveries)
-        with serve(site, 0.2, port=port, extra={"websub": {"builtin": True}}) as (
+        with serve(
+            site, 0.2, port=port, extra={"websub": {"builtin": True, "allow_private_callbacks": True}}
+        ) as (
             base,
             _proc,
         ):  # subscriptions persist
@@ -160,7 +164,10 @@ def test_a_refused_verification_subscribes_nobody(site):
     subscriber = Recorder()
     subscriber.refuse = True
     try:
-        with serve(site, 0.2, extra={"websub": {"builtin": True}}) as (base, _proc):
+        with serve(site, 0.2, extra={"websub": {"builtin": True, "allow_private_callbacks": True}}) as (
+            base,
+            _proc,
+        ):
             assert hub_request(base, "subscribe", f"{base}/{TAG}", subscriber.base + "/callback") == 202
             wait_for(lambda: subscriber.verifications, "intent was never checked")
             add_post(site, "second.md", "Second", 1)
@@ -177,7 +184,10 @@ def test_a_subscriber_answering_410_is_unsubscribed(site):
     subscriber = Recorder()
     subscriber.gone = True
     try:
-        with serve(site, 0.2, extra={"websub": {"builtin": True}}) as (base, _proc):
+        with serve(site, 0.2, extra={"websub": {"builtin": True, "allow_private_callbacks": True}}) as (
+            base,
+            _proc,
+        ):
             topic = f"{base}/{TAG}"
             assert hub_request(base, "subscribe", topic, subscriber.base + "/callback") == 202
             subscriptions = Subscriptions(site / ".feedpub")
@@ -197,7 +207,12 @@ def test_an_external_hub_is_pinged_for_changed_feeds_and_again_when_it_fails(sit
     port = free_port()
     hub = Recorder(fail_first=1)
     try:
-        with serve(site, 0.2, port=port, extra={"websub": {"hub": hub.base + "/hub"}}) as (base, _proc):
+        with serve(
+            site,
+            0.2,
+            port=port,
+            extra={"websub": {"hub": hub.base + "/hub", "allow_private_callbacks": True}},
+        ) as (base, _proc):
             for path, check in (
                 ("/atom.xml", check_atom),
                 ("/rss.xml", check_rss),

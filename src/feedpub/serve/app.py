@@ -20,6 +20,7 @@ from feedpub.serve.legacy import legacy_target
 from feedpub.serve.published import FeedFiles
 from feedpub.serve.responses import ReadyFile
 from feedpub.service.status import read_status
+from feedpub.service.subscriptions import moved_aside
 
 TERM_SCOPES = ("categories", "tags")
 
@@ -82,7 +83,7 @@ def create_app(settings: Settings, files: FeedFiles | None = None) -> Flask:
 
 def _health_response(settings: Settings, files: FeedFiles) -> Response:
     """/healthz: the last scan as the service recorded it and the feeds the manifest lists; 503
-    until a scan has succeeded and there is a manifest, "degraded" when the last scan failed."""
+    until a scan has succeeded and there is a manifest, "degraded" when the last scan failed or the hub's store was moved aside."""
     status = read_status(settings.cache_dir)
     manifest_ok = (settings.feeds_dir / "manifest.json").is_file()
     try:
@@ -99,10 +100,13 @@ def _health_response(settings: Settings, files: FeedFiles) -> Response:
         "problems": status.get("problems", 0),
         "error": status.get("error"),
     }
+    aside = moved_aside(settings.cache_dir) if settings.websub.builtin else []
+    if aside:  # the hub's store was unreadable: a new one runs, the old one waits for the operator
+        body["websub_store"] = f"unreadable store moved aside: {', '.join(aside)}"
     healthy = manifest_ok and status.get("last_success") is not None
     if not healthy:
         body["status"] = "unavailable"
-    elif status.get("error"):
+    elif status.get("error") or aside:
         body["status"] = "degraded"
     return Response(
         json.dumps(body, ensure_ascii=False) + "\n",

@@ -18,6 +18,7 @@ from typing import Any
 
 from feedpub.config import Settings
 from feedpub.serve.app import create_app
+from feedpub.serve.intake import BoundedBodies
 from feedpub.serve.published import FeedFiles
 from feedpub.serve.responses import ReadyFile
 
@@ -105,4 +106,7 @@ class FastFeeds:
 def application(settings: Settings) -> WSGIApp:
     """The WSGI app `feedpub serve` runs: the fast path in front of the Flask app."""
     files = FeedFiles(settings.feeds_dir)
-    return FastFeeds(settings, create_app(settings, files), files)
+    app: WSGIApp = create_app(settings, files)
+    if settings.websub.builtin:  # /websub bodies read whole, bounded, before Flask sees them
+        app = BoundedBodies(app)
+    return FastFeeds(settings, app, files)

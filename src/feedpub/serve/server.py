@@ -42,6 +42,7 @@ def configure_logging() -> None:
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # feedpub logs what its requests did
 
 
 PARENT_ENV = "FEEDPUB_SERVICE_PID"

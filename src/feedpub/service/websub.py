@@ -12,15 +12,14 @@ import hashlib
 import hmac
 import logging
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable
 
 from feedpub.config import Settings
 from feedpub.render.feed_spec import hub_url, topic_url
 from feedpub.render.formats import is_topic, media_type
-from feedpub.service.outbound import Worker, post
+from feedpub.service.callbacks import callback_host, printable
+from feedpub.service.outbound import REFUSED, Worker, post
 from feedpub.service.subscriptions import Subscription, Subscriptions
 
 log = logging.getLogger("feedpub")
@@ -53,7 +52,8 @@ class Notifier:
         assert self.subscriptions is not None
         topics = {topic_url(self.settings, path): path for path in feeds}
         for sub in self.subscriptions.active_for(list(topics)):
-            self.worker.submit(f"deliver {sub.callback} {sub.topic}", self._delivery(sub, topics[sub.topic]))
+            key = f"deliver {sub.callback} {sub.topic}"
+            self.worker.submit(key, self._delivery(sub, topics[sub.topic]), host=callback_host(sub.callback))
         return True
 
     def _ping(self, topics: list[str]) -> bool:
@@ -66,10 +66,11 @@ class Notifier:
             hub,
             urllib.parse.urlencode(form).encode(),
             {"Content-Type": "application/x-www-form-urlencoded"},
+            self.settings.websub.allow_private_callbacks,
         )
         if not 200 <= status < 300:
-            log.warning("websub: hub %s answered %s to a publish ping", hub, status or "nothing")
-        return 200 <= status < 300
+            log.warning("websub: hub %s answered %s to a publish ping", printable(hub), status or "nothing")
+        return 200 <= status < 300 or status == REFUSED or 300 <= status < 400  # no retry for those
 
     def _delivery(self, sub: Subscription, path: str) -> Callable[[], bool]:
         def deliver() -> bool:
@@ -85,7 +86,9 @@ class Notifier:
             }
             if sub.secret:
                 headers["X-Hub-Signature"] = signature(sub.secret, body)
-            status = post(sub.callback, body, headers)
+            status = post(sub.callback, body, headers, self.settings.websub.allow_private_callbacks)
+            if status == REFUSED or 300 <= status < 400:  # never requested again, redirects not followed
+                return True
             if status == 410:  # the subscriber says it is gone for good
                 if self.subscriptions is not None:
                     self.subscriptions.remove(sub.callback, sub.topic)
