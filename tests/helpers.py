@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import feedparser
 import yaml
@@ -230,3 +231,16 @@ def make_post(source: str, **fields: object) -> Post:
         "dialect": "hugo",
     }
     return Post(**{**values, **fields})  # type: ignore[arg-type]
+
+
+def check_json(root: Path) -> list[dict[str, Any]]:
+    """What the real `feedpub check --json` reports for the config.yaml in `root`."""
+    result = subprocess.run(
+        [sys.executable, "-m", "feedpub.cli", "check", "--json"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    rows: list[dict[str, Any]] = json.loads(result.stdout)
+    return rows

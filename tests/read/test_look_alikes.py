@@ -3,9 +3,6 @@ with a warning, in a cold build, `feedpub check` and the running service alike."
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 
@@ -16,7 +13,7 @@ from feedpub.read.terms import term_key
 from feedpub.service.publisher import Publisher
 
 from ..conftest import NOW, Clock
-from ..helpers import assert_same_as_cold_build
+from ..helpers import assert_same_as_cold_build, check_json
 
 CYRILLIC_A = "\u0430"
 ZWJ = "\u200d"
@@ -64,14 +61,7 @@ def test_feedpub_check_reports_the_look_alike(tmp_path):
     fake = f"[s{chr(0x435)}curity]"  # a Cyrillic е
     (tmp_path / "posts" / "b.md").write_text(_post("Fake", "2025-02-01", fake), encoding="utf-8")
     (tmp_path / "config.yaml").write_text("site:\n  base_url: http://x.example/\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "feedpub.cli", "check", "--json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    rows = json.loads(result.stdout)
+    rows = check_json(tmp_path)
     assert [(r["source"], r["severity"]) for r in rows] == [("b.md", "warning")], rows
     assert "'security'" in rows[0]["message"]
 

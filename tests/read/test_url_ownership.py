@@ -6,8 +6,6 @@ when it is still published, has a visibly different URL."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 
@@ -15,7 +13,7 @@ from feedpub.publish.cold_build import load_site
 from feedpub.service.publisher import Publisher
 
 from ..conftest import NOW, Clock
-from ..helpers import assert_same_as_cold_build
+from ..helpers import assert_same_as_cold_build, check_json
 
 VICTIM = "---\ntitle: Victim\ndate: 2025-01-01T00:00:00Z\nslug: victim-post\n---\nthe real one\n"
 # a newer post whose file sorts before the victim's, asking for the victim's slug
@@ -73,14 +71,7 @@ def test_feedpub_check_lists_the_later_post(tmp_path):
     (tmp_path / "posts" / "zz-victim.md").write_text(VICTIM, encoding="utf-8")
     (tmp_path / "posts" / "aa-attacker.md").write_text(ATTACKER, encoding="utf-8")
     (tmp_path / "config.yaml").write_text("site:\n  base_url: http://x.example/\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "feedpub.cli", "check", "--json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    rows = json.loads(result.stdout)
+    rows = check_json(tmp_path)
     assert [r["source"] for r in rows] == ["aa-attacker.md"], rows
     assert "zz-victim.md" in rows[0]["message"] and "victim-post-" in rows[0]["message"]
 
