@@ -270,3 +270,24 @@ def test_a_page_is_compressed_once_per_version_when_asked_for_gzip(tmp_path):
     publish({page: b"<html>two, longer</html>", "atom.xml": b"<feed/>"}, out)
     second = files.get(page, True)
     assert second is not None and gzip.decompress(second.data) == b"<html>two, longer</html>"
+
+
+def test_a_publish_failing_scan_after_scan_keeps_the_journal_bounded(tmp_path):
+    """Each failed attempt journals its batch before the failure; the journal keeps one line
+    per path, so a fault that lasts (here: a folder where a file must go) cannot grow it."""
+    from feedpub.publish.journal import journal_names
+    from feedpub.publish.store import Store, StoreError
+
+    store = Store(tmp_path / "feeds")
+    store.publish({"a.xml": b"<a/>"})
+    (tmp_path / "feeds" / "z.html").mkdir()  # where the next publishes must put a file
+    for attempt in range(20):
+        with pytest.raises(StoreError):
+            store.publish({"a.xml": f"<a n='{attempt}'/>".encode(), "z.html": b"page"})
+    [journal] = journal_names(tmp_path / "feeds")
+    lines = (tmp_path / "feeds" / journal).read_text().splitlines()
+    assert len(lines) <= 2, lines
+    (tmp_path / "feeds" / "z.html").rmdir()  # the fault is gone: the next publish settles all
+    store.publish({"a.xml": b"<a n='last'/>", "z.html": b"page"})
+    assert journal_names(tmp_path / "feeds") == []
+    assert (tmp_path / "feeds" / "a.xml").read_bytes() == b"<a n='last'/>"

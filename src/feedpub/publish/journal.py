@@ -35,6 +35,28 @@ class Journal:
         while view:
             view = view[os.write(self._fd, view) :]
 
+    def compact(self) -> None:
+        """Keep one line per path (the last) in this process's journal: a publish that fails
+        scan after scan must not grow it without bound. Only the paths matter to `recover`."""
+        name = os.path.join(self._root, own_journal_name())
+        try:
+            with open(name, encoding="utf-8", errors="surrogateescape") as handle:
+                text = handle.read()
+        except OSError:
+            return
+        last = {line.split("\t", 1)[0]: line for line in text.splitlines()}
+        data = "".join(line + "\n" for line in last.values())
+        if len(data) == len(text):
+            return
+        if self._fd is not None and self._pid == os.getpid():
+            os.close(self._fd)
+        self._fd = None  # the next record opens the compacted file
+        with contextlib.suppress(OSError):  # a full disk: the appends fail as well, nothing grows
+            temporary = name + ".compact"
+            with open(temporary, "w", encoding="utf-8", errors="surrogateescape") as handle:
+                handle.write(data)
+            os.replace(temporary, name)
+
     def clear(self) -> None:
         """After a manifest is written, every journal in feeds/ is settled: ours, those of this
         publish's forked workers and of any killed publish."""

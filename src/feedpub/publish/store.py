@@ -244,6 +244,7 @@ class Store:
         self._manifest, self.manifest_sha = None, None
         self._text.forget()
         self._release()
+        self._journal.compact()
         return StoreError(f"cannot write to {self.feeds_dir}: {exc.strerror or exc}")
 
     def prepare(self) -> None:
