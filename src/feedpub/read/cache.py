@@ -27,7 +27,7 @@ log = logging.getLogger("feedpub")
 
 # 2: posts pickled through their own __reduce__; 3: bodies may be packed; 4: status as text;
 # 5: posts carry their warnings
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7  # 7: typography, kramdown math and blocks, raw HTML omitted (Hugo), safe reads
 DB_NAME = "cache.sqlite3"
 
 
