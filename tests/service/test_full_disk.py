@@ -78,3 +78,25 @@ def test_a_full_disk_never_leaves_an_entry_without_its_page(tmp_path, small_disk
         assert titles == {"Early 0", "Early 1", "Early 2"}  # no phantom entries
     finally:
         publisher.close()
+
+
+def test_a_cold_build_that_runs_out_of_disk_leaves_no_entry_without_its_page(tmp_path, small_disk, now):
+    """The same for `feedpub build`, whose forked workers write pages and media before any feed."""
+    from feedpub.errors import FeedpubError
+    from feedpub.publish.cold_build import build_and_publish
+
+    settings = settings_from_mapping(BASE_CONFIG, root=tmp_path)
+    settings.posts_dir.mkdir()
+    for day in range(3):
+        (settings.posts_dir / f"early-{day}.md").write_text(
+            post_text(f"Early {day}", datetime(2024, 1, 1 + day))
+        )
+    build_and_publish(settings, now, workers=2)
+    assert consistent(small_disk) == []
+    body = "Words that take room. " * 250
+    for day in range(LATE):
+        late = datetime(2024, 2, 1) + timedelta(hours=day)
+        (settings.posts_dir / f"late-{day:03}.md").write_text(post_text(f"Late {day}", late, body))
+    with pytest.raises((FeedpubError, OSError)):
+        build_and_publish(settings, now, workers=2)
+    assert consistent(small_disk) == []

@@ -6,8 +6,11 @@ The clock is a parameter: which posts are visible depends on `now`, but no outpu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from typing import TypeVar
 
 from feedpub.config import Settings
 from feedpub.model import Post, Problem, statuses
@@ -19,6 +22,8 @@ from feedpub.read.site_posts import scan_rules
 from feedpub.render.site import SiteRenderer
 from feedpub.render.taxonomy import Taxonomy, build_taxonomy
 from feedpub.workers import fork_map
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -81,8 +86,19 @@ def build_and_publish(
         written = store.write(groups[index].files(), stamp)
         return written, list(renderer.problems)
 
-    parts = fork_map(render_and_write, len(groups), workers, [group.lane for group in groups])
+    # post pages and media first, then the feeds and lists that link to them: a build that stops
+    # half-way (a full disk) never leaves a new entry whose page is missing
+    parts: list[tuple[Written, list[Problem]]] = []
+    for linked in (True, False):
+        chosen = [index for index, group in enumerate(groups) if group.linked is linked]
+        lanes = [groups[index].lane for index in chosen]
+        parts += fork_map(partial(_nth, render_and_write, chosen), len(chosen), workers, lanes)
     # two workers may both meet a post that cannot be rendered: report it once
     result.problems += dict.fromkeys(problem for _written, met in parts for problem in met)
     report = store.commit([written for written, _met in parts], stamp)
     return result, report
+
+
+def _nth(task: Callable[[int], T], indexes: list[int], k: int) -> T:
+    """`task` on the k-th of `indexes` (a fork_map task over a chosen part of the groups)."""
+    return task(indexes[k])

@@ -12,7 +12,7 @@ tests/render/test_pages_fast.py holds the code to what those templates render, b
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import Any
 
@@ -147,6 +147,10 @@ class PageRenderer:
         )
         page = self._page(f"{label}: {key.name} · {site.title}", discovery(feeds), main)
         return key.path + "index.html", page
+
+    def post_pages(self, posts: Iterable[Post]) -> Iterator[tuple[str, bytes]]:
+        """The pages of `posts` that feedpub publishes."""
+        return (page for post in posts if (page := self.post_page(post)) is not None)
 
     def post_page(self, post: Post) -> tuple[str, bytes] | None:
         """post.html, written in code: ten thousand post pages spent most of their time in Jinja's

@@ -42,6 +42,7 @@ class FileGroup(NamedTuple):
 
     lane: str | None
     files: Callable[[], Iterator[File]]
+    linked: bool = False  # post pages and media: what the other files link to, written first
 
 
 class EntryCache:
@@ -210,9 +211,8 @@ class SiteRenderer:
         return terms, recent
 
     def all_files(self) -> Iterator[File]:
-        """Every output file of the site: media and post pages first, then what lists them
-        (shared files, term pages, archives, feeds), so a write that stops half-way (a full disk)
-        never leaves a new list pointing at a page that is not there."""
+        """Every output file: media and post pages first, then what lists them, so a write that
+        stops half-way (a full disk) never leaves a new list pointing at a missing page."""
         for group in reversed(self.file_groups()):
             yield from group.files()
 
@@ -240,9 +240,7 @@ class SiteRenderer:
             )
 
         def post_pages(chunk: tuple[Post, ...]) -> FileGroup:
-            return FileGroup(
-                None, lambda: (page for post in chunk if (page := self.pages.post_page(post)) is not None)
-            )
+            return FileGroup(None, partial(self.pages.post_pages, chunk), linked=True)
 
         groups = [feeds(fmt, chunk) for fmt in settings.feeds.formats for chunk in chunks]
         if archive_page_size(settings):
@@ -253,7 +251,8 @@ class SiteRenderer:
         groups += [post_pages(posts[i : i + size]) for i in range(0, len(posts), size)]
         assets = sorted(asset_files(settings, posts).items())
         groups += [
-            FileGroup(None, partial(asset_bytes, assets[i : i + size])) for i in range(0, len(assets), size)
+            FileGroup(None, partial(asset_bytes, assets[i : i + size]), linked=True)
+            for i in range(0, len(assets), size)
         ]
         return groups
 
