@@ -10,7 +10,7 @@ in the file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -25,6 +25,7 @@ from feedpub.read.hugo_refs import current as current_refs
 from feedpub.read.markdown import markdown_to_html, omit_raw_html
 from feedpub.read.typography import Typography, goldmark_typography, kramdown_typography, smarten
 from feedpub.sites.hugo import HugoSite
+from feedpub.sites.hugo_config import config_value
 from feedpub.sites.jekyll import JekyllSite
 
 if TYPE_CHECKING:  # the engines are imported when a site needs them: a tenth of a second at start
@@ -142,20 +143,15 @@ def _liquid_site(site: JekyllSite) -> LiquidSite:
 def _hugo_unsafe(site: HugoSite) -> bool:
     """`markup.goldmark.renderer.unsafe`: off by default, when Goldmark omits raw HTML (shortcodes'
     HTML goes back after Markdown, so it stays)."""
-    block: object = site.basics.variables
-    for key in ("markup", "goldmark", "renderer", "unsafe"):
-        block = block.get(key) if isinstance(block, Mapping) else None
-    return block is True
+    return config_value(site.basics.variables, "markup", "goldmark", "renderer", "unsafe") is True
 
 
 def _markdown_flavour(site: object, body: str) -> str:
     """The generator's Markdown extensions CommonMark lacks: attribute lists (kramdown's for a
     Jekyll site, Goldmark's for a Hugo site) consumed."""
     if isinstance(site, HugoSite):
-        block: object = site.basics.variables
-        for key in ("markup", "goldmark", "parser", "attribute", "block"):  # off by default
-            block = block.get(key) if isinstance(block, Mapping) else None
-        return strip_attribute_lists(body, "goldmark", block is True)
+        keys = ("markup", "goldmark", "parser", "attribute", "block")  # off by default
+        return strip_attribute_lists(body, "goldmark", config_value(site.basics.variables, *keys) is True)
     if isinstance(site, JekyllSite):
         return strip_attribute_lists(kramdown_blocks.before_liquid(site, body), "kramdown")
     return body

@@ -19,6 +19,7 @@ from typing import Any
 
 from feedpub.read.goldmark_quotes import Unclosed, goldmark_quotes
 from feedpub.read.kramdown_quotes import kramdown_quotes
+from feedpub.sites.hugo_config import config_value
 
 _SKIP = frozenset({"pre", "code", "kbd", "samp", "script", "style", "math", "tt", "var"})
 _BLOCK = frozenset(
@@ -173,9 +174,7 @@ def kramdown_typography(config: Mapping[str, Any]) -> Typography | None:
 def goldmark_typography(config: Mapping[str, Any]) -> Typography | None:
     """A Hugo site's: Goldmark's typographer (`markup.goldmark.extensions.typographer`), on unless
     disabled, each mark as configured (HTML entities)."""
-    block: Any = config
-    for key in ("markup", "goldmark", "extensions", "typographer"):
-        block = block.get(key) if isinstance(block, Mapping) else None
+    block = config_value(config, "markup", "goldmark", "extensions", "typographer")
     block = block if isinstance(block, Mapping) else {}
     if block.get("disable") is True:
         return None

@@ -115,6 +115,15 @@ def _read(path: Path, rel: str) -> tuple[dict[str, Any], dict[str, int]]:
     return lower_keys(data), lines
 
 
+def config_value(config: Mapping[str, Any], *keys: str) -> Any:
+    """The value at a dotted path of the merged (lower-cased) config, or None where a step is
+    missing or not a table: `config_value(c, "markup", "goldmark", "renderer", "unsafe")`."""
+    value: Any = config
+    for key in keys:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value
+
+
 def lower_keys(value: Any) -> Any:
     """Hugo's PrepareParams: every mapping key lower-cased, recursively (lists too)."""
     if isinstance(value, Mapping):
