@@ -67,14 +67,14 @@ class Listener:
     (method, path, body) and answers with `answer(path)`: (status, headers, body) or a callable
     that writes to the socket itself (slow answers)."""
 
-    def __init__(self, host: str = "127.0.0.1", answer: Any = None) -> None:
+    def __init__(self, host: str = "127.0.0.1", answer: Any = None, port: int = 0) -> None:
         self.requests: list[tuple[str, str, bytes]] = []
         self.connections = 0
         self.answer = answer or (lambda path: (200, {}, b"ok"))
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.sock = socket.socket(family, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind((host, 0))
+        self.sock.bind((host, port))
         self.sock.listen(64)
         self.port = int(self.sock.getsockname()[1])
         self.base = f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"

@@ -6,6 +6,7 @@ config. Real listeners on 127.0.0.1 and ::1 record what arrives."""
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 import time
 import urllib.parse
@@ -111,6 +112,57 @@ def test_the_answer_is_capped_and_the_whole_request_has_one_deadline(listeners):
     with pytest.raises(httpx.TimeoutException):
         request("GET", v4.base + "/slow", allow_private=True, seconds=1.0)
     assert time.monotonic() - start < 2.0
+
+
+class RebindingResolver:
+    """A name server under an attacker's control: the first lookup of `rebind.example` answers
+    `first`, every later one `then` (DNS rebinding). Other names resolve as usual."""
+
+    def __init__(self, first: str, then: str) -> None:
+        self.answers, self.lookups = [first, then], 0
+        self.real = socket.getaddrinfo
+
+    def __call__(self, host, port, *args, **kwargs):
+        if host != "rebind.example":
+            return self.real(host, port, *args, **kwargs)
+        address = self.answers[min(self.lookups, 1)]
+        self.lookups += 1
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+
+def test_dns_rebinding_cannot_turn_a_checked_name_into_loopback(listeners, monkeypatch):
+    """The name resolves to a public address when checked and to loopback afterwards: the one
+    lookup decides, the connection goes to the checked (public, unreachable here) address, and
+    nothing reaches the loopback listener."""
+    v4, _ = listeners
+    resolver = RebindingResolver("192.0.2.200", "127.0.0.1")  # TEST-NET: refused as not public
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    with pytest.raises(Refused):
+        request("GET", f"http://rebind.example:{v4.port}/cb")
+    resolver = RebindingResolver("93.184.216.34", "127.0.0.1")
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    with pytest.raises((httpx.HTTPError, Refused)):
+        request("GET", f"http://rebind.example:{v4.port}/cb", seconds=1.0)
+    time.sleep(0.2)
+    assert resolver.lookups == 1 and v4.connections == 0
+
+
+def test_the_connection_goes_to_the_address_that_was_looked_up(listeners, monkeypatch):
+    """Private addresses allowed, so both answers are acceptable: the request still reaches the
+    address of each request's one lookup (127.0.0.1), never the later answer (127.0.0.2), where
+    a second listener waits on the same port."""
+    v4, _ = listeners
+    other = Listener("127.0.0.2", port=v4.port)
+    try:
+        for _ in range(3):
+            resolver = RebindingResolver("127.0.0.1", "127.0.0.2")
+            monkeypatch.setattr(socket, "getaddrinfo", resolver)
+            answer = request("GET", f"http://rebind.example:{v4.port}/cb", allow_private=True)
+            assert answer.status == 200 and resolver.lookups == 1
+        time.sleep(0.2)
+        assert len(v4.requests) == 3 and other.connections == 0
+    finally:
+        other.close()
 
 
 def hub_request(base: str, callback: str, topic: str) -> int:
