@@ -15,8 +15,8 @@ import click
 from feedpub import __version__
 from feedpub.config import CONFIG_ENV, Settings
 from feedpub.errors import FeedpubError
-from feedpub.model import Post, Scope, status_at
-from feedpub.publish.cold_build import BuildResult, build_and_publish, load_site
+from feedpub.model import Post, Problem, Scope, status_at
+from feedpub.publish.cold_build import load_site
 from feedpub.read.dates import rfc3339
 from feedpub.read.load import Hashed, Progress
 from feedpub.sites.load import SITE_ENV, effective_settings, load_site_settings
@@ -25,6 +25,14 @@ PROGRESS_THRESHOLD = 200
 
 
 def _now() -> datetime:
+    """Now, or the reproducible-builds clock SOURCE_DATE_EPOCH when set: which posts are visible
+    depends on it (scheduled and expired ones), so a build can be repeated exactly."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise click.ClickException(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time") from exc
     return datetime.now(UTC)
 
 
@@ -85,6 +93,7 @@ def main() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output directory (feeds/).")
 @click.option("--base-url", help="Public URL of the site, e.g. https://news.example.org/.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any post has a problem or a warning.")
+@click.option("--full", is_flag=True, help="Read and render every post again (ignore the cache).")
 def build_command(
     config: str | None,
     site: str | None,
@@ -92,28 +101,32 @@ def build_command(
     out_dir: str | None,
     base_url: str | None,
     strict: bool,
+    full: bool,
 ) -> None:
-    """Read every post and write changed feeds to the output directory.
+    """Publish what changed in the posts since the last build (or service run) to feeds/.
+
+    Unchanged posts come from the parse cache in paths.cache; a build of an unchanged site reads
+    and renders nothing. The output is the same bytes as a build with --full.
 
     Example: feedpub build --site ~/blog --out ~/blog/_site/feeds
     """
+    from feedpub.service.build import incremental_build
+
     settings = _settings(config, site, posts=_abs(posts_dir), feeds=_abs(out_dir), base_url=base_url)
-    now = _now()
     try:
-        result, report = build_and_publish(settings, now, progress=_progress("Reading posts"))
+        outcome = incremental_build(settings, _now(), full, progress=_progress("Reading posts"))
     except FeedpubError as exc:
         raise click.ClickException(str(exc)) from exc
-    counts = result.counts(now)
+    report = outcome.report
+    click.echo("posts: " + ", ".join(f"{count} {status}" for status, count in report.posts.items()))
+    cached = outcome.sources - report.changed_sources
+    click.echo(f"read: {report.changed_sources} changed, {cached} from the cache")
     click.echo(
-        f"posts: {counts['published']} published, {counts['draft']} draft, "
-        f"{counts['scheduled']} scheduled, {counts['expired']} expired"
+        f"feeds: {report.written} written, {outcome.unchanged} unchanged, {report.removed} removed"
+        f" → {settings.feeds_dir}" + ("" if report.rendered else " (nothing to render)")
     )
-    click.echo(
-        f"feeds: {len(report.written)} written, {len(report.unchanged)} unchanged, "
-        f"{len(report.removed)} removed → {settings.feeds_dir}"
-    )
-    _echo_problems(result)
-    if strict and (result.problems or result.warnings):
+    _echo_problems(outcome.problems, outcome.warnings)
+    if strict and (outcome.problems or outcome.warnings):
         sys.exit(1)
 
 
@@ -122,12 +135,9 @@ def _abs(path: str | None) -> str | None:
     return str(Path(path).resolve()) if path is not None else None
 
 
-def _echo_problems(result: BuildResult) -> None:
-    click.echo(
-        f"problems: {len(result.problems)}"
-        + (f", warnings: {len(result.warnings)}" if result.warnings else "")
-    )
-    for problem in [*result.problems, *result.warnings]:
+def _echo_problems(problems: list[Problem], warnings: list[Problem]) -> None:
+    click.echo(f"problems: {len(problems)}" + (f", warnings: {len(warnings)}" if warnings else ""))
+    for problem in [*problems, *warnings]:
         click.echo(f"  {problem}", err=True)
 
 

@@ -1,26 +1,75 @@
 """A long-running Publisher that republishes only what changed ends with the same feeds/ as a cold
-build of the same posts, whatever the change."""
+build of the same posts, whatever the change; and so does `feedpub build`, run again after each
+change (a real process, through the same parse cache and manifest)."""
 
 from __future__ import annotations
 
 import os
+import re
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
+import yaml
 
+from feedpub.model import Problem
 from feedpub.service.publisher import Publisher
+from feedpub.service.state import ScanReport
 
-from ..conftest import Clock
+from ..conftest import BASE_CONFIG, Clock
 from ..helpers import assert_same_as_cold_build, write
 
 
-@pytest.fixture(params=["walk", "inotify"])
+class CliBuilds:
+    """`feedpub build` as a Publisher: each rescan is a new process, at the clock's time
+    (SOURCE_DATE_EPOCH), and its report is read back from what the command printed."""
+
+    def __init__(self, settings, clock) -> None:
+        self.settings, self.clock = settings, clock
+        self.config = settings.posts_dir.parent / "config.yaml"
+        self.config.write_text(yaml.safe_dump(BASE_CONFIG, allow_unicode=True))
+        self.sources = SimpleNamespace(watcher=None, touched=None)
+
+    def rescan(self) -> ScanReport:
+        epoch = str(int(self.clock().timestamp()))
+        result = subprocess.run(
+            [sys.executable, "-m", "feedpub.cli", "build", "--config", str(self.config)],
+            env={**os.environ, "SOURCE_DATE_EPOCH": epoch},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        read = re.search(r"^read: (\d+) changed", result.stdout, re.M)
+        feeds = re.search(r"^feeds: (\d+) written, \d+ unchanged, (\d+) removed.*$", result.stdout, re.M)
+        assert read and feeds, result.stdout
+        problems = [Problem(line.strip(), "") for line in result.stderr.splitlines() if line.strip()]
+        return ScanReport(
+            self.clock(),
+            0.0,
+            int(read[1]),
+            not feeds[0].endswith("(nothing to render)"),
+            written=int(feeds[1]),
+            removed=int(feeds[2]),
+            problems=problems,
+        )
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture(params=["walk", "inotify", "cli"])
 def live(sample_site, request):
     """A publisher that finds changes by walking posts/, or (as `feedpub serve` does) through
-    inotify, which reads and compares only the files it reported."""
+    inotify, which reads and compares only the files it reported; or `feedpub build` run anew."""
     clock = Clock(datetime(2026, 1, 1, tzinfo=UTC))
-    publisher = Publisher(sample_site, clock=clock, watch=request.param == "inotify")
+    if request.param == "cli":
+        publisher = CliBuilds(sample_site, clock)
+    else:
+        publisher = Publisher(sample_site, clock=clock, watch=request.param == "inotify")
     request.addfinalizer(publisher.close)
     publisher.rescan()
     assert_same_as_cold_build(sample_site, clock)
@@ -46,6 +95,8 @@ def step(live):
     if publisher.sources.watcher is not None and report.changed_sources:
         assert publisher.sources.touched is not None  # the reported files alone were compared
     assert_same_as_cold_build(settings, clock)
+    if isinstance(publisher, CliBuilds):
+        return report
     saved = publisher.db.load()  # what a restart starts from: every file as this scan left it
     assert {s: e[:2] for s, e in saved.items()} == {s: e[:2] for s, e in publisher.cache.items()}
     return report

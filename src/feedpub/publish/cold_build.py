@@ -75,11 +75,20 @@ def build_and_publish(
     """Scan, read, render and publish: forked workers render and write a share of the files each
     as it is rendered, then the manifest is written once (same bytes whatever the worker count)."""
     result, renderer = _prepare(settings, now, progress)
-    store = Store(settings.feeds_dir)
+    report, problems = publish_in_workers(renderer, Store(settings.feeds_dir), workers)
+    result.problems += problems
+    return result, report
+
+
+def publish_in_workers(
+    renderer: SiteRenderer, store: Store, workers: int | None = None
+) -> tuple[PublishReport, list[Problem]]:
+    """Every file `renderer` makes, rendered and written by forked workers (a share each), then
+    the manifest once; with the problems rendering met (each once)."""
     stamp = new_stamp()
     store.recover()  # reads the manifest (and clears up after a killed publish) once, not once per worker
     groups = renderer.file_groups()
-    renderer.problems = []  # each piece hands back what it met; the parent merges them below
+    met_before, renderer.problems = renderer.problems, []  # each piece hands back what it met
 
     def render_and_write(index: int) -> tuple[Written, list[Problem]]:
         renderer.problems.clear()
@@ -93,10 +102,10 @@ def build_and_publish(
         chosen = [index for index, group in enumerate(groups) if group.linked is linked]
         lanes = [groups[index].lane for index in chosen]
         parts += fork_map(partial(_nth, render_and_write, chosen), len(chosen), workers, lanes)
+    renderer.problems = met_before
     # two workers may both meet a post that cannot be rendered: report it once
-    result.problems += dict.fromkeys(problem for _written, met in parts for problem in met)
-    report = store.commit([written for written, _met in parts], stamp)
-    return result, report
+    problems = list(dict.fromkeys(problem for _written, met in parts for problem in met))
+    return store.commit([written for written, _met in parts], stamp), problems
 
 
 def _nth(task: Callable[[int], T], indexes: list[int], k: int) -> T:

@@ -123,7 +123,7 @@ def load_posts(
         elif keep_last_good and isinstance(result, Problem):
             result = _with_last_good(result, cache.get(source_file.source))
         cache[source_file.source] = (source_file.signature, digest, result)
-    posts, problems = _in_source_order(sorted(by_source), cache)
+    posts, problems = _in_source_order(sorted(by_source), cache, keep_last_good)
     problems += site_problems
     renamed = {} if settings.profile is not None else _unique_slugs(posts)  # a site's slugs are its own
     if renamed:
@@ -189,8 +189,11 @@ def _new_facts(
     return again
 
 
-def _in_source_order(sources: list[str], cache: dict[str, Entry]) -> tuple[list[Post], list[Problem]]:
-    """The cached posts and problems of `sources`, with the last good post a Problem keeps."""
+def _in_source_order(
+    sources: list[str], cache: dict[str, Entry], keep_last_good: bool
+) -> tuple[list[Post], list[Problem]]:
+    """The cached posts and problems of `sources`, with the last good post a Problem keeps (when
+    kept: a service's cache read by `feedpub build`, which publishes what a cold build would)."""
     posts: list[Post] = []
     problems: list[Problem] = []
     add_post, add_problem = posts.append, problems.append
@@ -200,7 +203,7 @@ def _in_source_order(sources: list[str], cache: dict[str, Entry]) -> tuple[list[
             add_post(result)
         else:
             add_problem(result)
-            if result.kept is not None:
+            if keep_last_good and result.kept is not None:
                 add_post(result.kept)
     return posts, problems
 

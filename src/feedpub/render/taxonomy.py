@@ -146,3 +146,16 @@ def update_taxonomy(old: Taxonomy, removed: Iterable[Post], added: Iterable[Post
         members = _merge(before, leaving, joining)
         scopes[FeedKey(scope, term_key, names[ident], slugs[ident])] = members
     return Taxonomy(scopes, names, slugs, spellings)
+
+
+def renamed_terms(old: Taxonomy, new: Taxonomy) -> bool:
+    """True when a term present in both has another display name or slug in `new`.
+
+    Terms that appear or disappear are handled incrementally; a changed name shows in every
+    entry of every post that has the term, so it needs a full render.
+    """
+    return any(
+        new_map.get(key, value) != value
+        for old_map, new_map in ((old.names, new.names), (old.slugs, new.slugs))
+        for key, value in old_map.items()
+    )

@@ -9,6 +9,7 @@ outside the manifest is none of feedpub's business.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -17,6 +18,8 @@ from typing import Any
 
 from feedpub.publish.manifest import MANIFEST
 from feedpub.publish.precompress import GZIP_SUFFIX
+
+log = logging.getLogger("feedpub")
 
 
 class FeedsCheck:
@@ -35,13 +38,22 @@ class FeedsCheck:
         else:
             self._inode = (info.st_dev, info.st_ino)
 
+    def needs_repair(self, manifest: Mapping[str, Any], now: datetime) -> bool:
+        """Whether feeds/ lost files `manifest` lists (then the caller rewrites them; logged)."""
+        damage = self.damage(manifest, now)
+        if damage is None:
+            return False
+        log.warning("feeds/ damaged (%r): rewriting what is missing", damage)
+        self.feeds_dir.mkdir(parents=True, exist_ok=True)
+        return True
+
     def damage(self, manifest: Mapping[str, Any], now: datetime) -> str | None:
         """What is missing from feeds/, or None when it holds what `manifest` lists."""
         files = manifest.get("files") or {}
         try:
             info = os.stat(self.feeds_dir)
-        except OSError:
-            return f"{self.feeds_dir} is gone"
+        except OSError:  # not made yet is no damage: the first publish makes it
+            return f"{self.feeds_dir} is gone" if files or self._inode is not None else None
         if self._inode is not None and (info.st_dev, info.st_ino) != self._inode:
             return f"{self.feeds_dir} was replaced"
         if files and not (self.feeds_dir / MANIFEST).is_file():

@@ -10,9 +10,6 @@ Scans are serialised by a lock, so the interval job and a date-triggered job nev
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import gc
 import logging
 import threading
 import time
@@ -22,17 +19,18 @@ from datetime import UTC, datetime
 
 from feedpub.config import Settings
 from feedpub.errors import FeedpubError
-from feedpub.model import Post, Problem, Scope
+from feedpub.model import Post, Problem
 from feedpub.publish.incremental import changed_files
 from feedpub.publish.reaper import Reaper
 from feedpub.publish.store import PublishReport, Store
 from feedpub.read.cache import PostCache
-from feedpub.read.load import Entry, load_posts
+from feedpub.read.load import Entry, Loaded, Progress, load_posts
 from feedpub.read.scan import SourceFile
 from feedpub.read.site_posts import HugoFacts, scan_rules
 from feedpub.render.site import SiteRenderer
-from feedpub.render.taxonomy import Taxonomy, build_taxonomy, update_taxonomy
+from feedpub.render.taxonomy import Taxonomy, build_taxonomy, renamed_terms, update_taxonomy
 from feedpub.service.feeds_check import FeedsCheck
+from feedpub.service.memory import freeze_long_lived, release_free_memory
 from feedpub.service.plan import Plan, plan_publish
 from feedpub.service.sources import Sources
 from feedpub.service.state import LastScan, Published, ScanReport, ServiceState, Signatures
@@ -48,13 +46,6 @@ Clock = Callable[[], datetime]
 ENTRY_CACHE_BYTES = 24 * 1024 * 1024
 
 
-def release_free_memory() -> None:
-    """Give the pages malloc holds free back to the system (glibc keeps them after a burst of
-    allocations, so a service's RSS would stay at its start-up peak for months)."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to give back
-        ctypes.CDLL(None).malloc_trim(0)
-
-
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -62,6 +53,9 @@ def utc_now() -> datetime:
 class Publisher:
     """Carries each scan's plan out; keeps the state between scans, the parse cache (`cache`,
     saved in `db`) and the rendered entries (`renderer`)."""
+
+    keep_last_good = True  # a broken save keeps its post's last good version (service.build: not)
+    progress: Progress | None = None  # what reading many posts reports to
 
     def __init__(
         self,
@@ -81,7 +75,7 @@ class Publisher:
         self.store = Store(settings.feeds_dir, Reaper())
         self.sources = Sources(settings.posts_dir, watch, scan_rules(settings))
         self.site_facts = HugoFacts()  # a Hugo site's front matter, kept between scans
-        self.warm_start = WarmStart(settings, self.db)
+        self.warm_start = WarmStart(settings, self.db, self.keep_last_good)
         self.visibility = Visibility()  # statuses, and the next moment a post appears or expires
         self.renderer: SiteRenderer | None = None
         self.state = ServiceState()
@@ -107,7 +101,7 @@ class Publisher:
                 # compares every post with what was last published
                 state = replace(self.state, failed=True)
             report.duration_ms = (time.perf_counter() - t0) * 1000
-            record_scan(self.settings.cache_dir, report)
+            self._record_scan(report)
             self.state = replace(state, scans=state.scans + 1)
             self._after_scan(report)
             return report
@@ -117,7 +111,9 @@ class Publisher:
             raise FeedpubError(
                 f"posts directory {self.settings.posts_dir} is missing; serving the last feeds"
             )
-        repair = self._damage(now)
+        # feeds/ checked cheaply each scan, fully every few minutes and at the first scan (before a
+        # warm start trusts it): when files the manifest lists are gone, everything is rewritten
+        repair = self.feeds_check.needs_repair(self.store.manifest, now)
         if repair:  # rewrite everything: the store rewrites what is missing, keeps what is there
             state = replace(state, published=None, failed=True)
         sources = self._gather(state, now)
@@ -131,7 +127,8 @@ class Publisher:
             self.settings,
             self.cache,
             pack=True,
-            keep_last_good=True,
+            keep_last_good=self.keep_last_good,
+            progress=self.progress,
             changed=self.sources.touched,
             site=self.site_facts,
             now=now,
@@ -144,14 +141,11 @@ class Publisher:
             now, 0.0, len(loaded.read) + len(loaded.deleted), False, counts, problems=problems
         )
         state = replace(state, scanned_at=now, last=LastScan(signatures, counts, tuple(problems)))
+        if state.published is None and not repair:
+            state, current = self._from_record(state, loaded, before, signatures, visible)
+            if current:
+                return report, state
         published = state.published
-        if published is None and not repair:
-            on_disk = self.warm_start.on_disk()
-            if self.warm_start.matches(visible, self.cache, on_disk):
-                # feeds/ already holds exactly what these posts make: the taxonomy and renderer
-                # are made when the first change (or an idle scan) needs them
-                return report, replace(state, published=Published(posts, visible))
-            published = self.warm_start.prior(before, signatures, on_disk)  # changed while down?
         touched = {*loaded.read, *loaded.renamed, *loaded.deleted} | state.renamed
         plan = plan_publish(published, posts, visible, touched, compare_all=state.failed)
         state = replace(state, renamed=frozenset(loaded.renamed))
@@ -160,15 +154,28 @@ class Publisher:
             return report, replace(state, published=replace(published, posts=posts))
         return self._carry_out(plan, state, report)
 
-    def _damage(self, now: datetime) -> bool:
-        """Whether feeds/ lost files the manifest lists (checked cheaply each scan, fully every
-        few minutes and at the first scan, before a warm start trusts it): then they are rewritten."""
-        damage = self.feeds_check.damage(self.store.manifest, now)
-        if damage is None:
-            return False
-        log.warning("feeds/ damaged (%r): rewriting what is missing", damage)
-        self.settings.feeds_dir.mkdir(parents=True, exist_ok=True)
-        return True
+    def _from_record(
+        self,
+        state: ServiceState,
+        loaded: Loaded,
+        before: dict[str, Entry],
+        signatures: Signatures,
+        visible: frozenset[str],
+    ) -> tuple[ServiceState, bool]:
+        """What the last run recorded as published, and whether feeds/ is already current:
+        then the taxonomy and renderer wait for the first change (or an idle scan)."""
+        on_disk = self.warm_start.on_disk()
+        renamed = frozenset(loaded.renamed)  # they may get their slug back later
+        if self.warm_start.matches(visible, self.cache, on_disk):
+            posts = {p.source: p for p in loaded.posts}
+            return replace(state, published=Published(posts, visible), renamed=renamed), True
+        prior = self.warm_start.prior(before, signatures, on_disk)  # changed while down?
+        if prior is None:
+            return state, False
+        return replace(state, published=prior[0], renamed=state.renamed | prior[1]), False
+
+    def _record_scan(self, report: ScanReport) -> None:
+        record_scan(self.settings.cache_dir, report)
 
     def _gather(self, state: ServiceState, now: datetime) -> list[SourceFile] | None:
         """posts/'s files now; None when inotify saw nothing and nothing fell due (no walk at all)."""
@@ -227,19 +234,18 @@ class Publisher:
         self, old: Taxonomy | None, taxonomy: Taxonomy, affected: list[Post], problems: list[Problem]
     ) -> PublishReport:
         renderer = self.renderer
-        if (
-            renderer is None
-            or old is None
-            or _renamed(old.names, taxonomy.names)
-            or _renamed(old.slugs, taxonomy.slugs)
-        ):
+        if renderer is None or old is None or renamed_terms(old, taxonomy):
             # first publish, or a term's display name or slug changed: it shows in every entry
             self.renderer = SiteRenderer(self.settings, taxonomy, problems, ENTRY_CACHE_BYTES)
-            return self.store.publish(self.renderer.all_files())
+            return self._publish_all(self.renderer)
         renderer.problems = problems
         renderer.forget(affected)
         renderer.retarget(taxonomy)
         return self.store.publish(*changed_files(renderer, old, taxonomy, affected))
+
+    def _publish_all(self, renderer: SiteRenderer) -> PublishReport:
+        """Every file, rendered here (the renderer keeps the entries for the next edit)."""
+        return self.store.publish(renderer.all_files())
 
     def _announce(self, published: PublishReport) -> None:
         if self.on_publish is None or not published.written:
@@ -265,12 +271,8 @@ class Publisher:
                 self.renderer.warm_up()
         if not report.rendered:
             self.store.prepare()  # on a quiet scan, not in the next edit (nothing if done)
-        if state.scans > 1 and gc.get_freeze_count() == 0:
-            # what the first scan loaded (every post) lives as long as the service: move it
-            # out of the collector's sight, so no later collection walks ten thousand posts
-            gc.collect()
-            gc.freeze()
-            release_free_memory()
+        if state.scans > 1:
+            freeze_long_lived()
 
     def _record(self, state: ServiceState) -> None:
         if state.published is not None:
@@ -286,12 +288,3 @@ class Publisher:
     def next_due(self) -> datetime | None:
         """The next moment a post becomes visible or expires after the last scan, for a date job."""
         return self.visibility.due
-
-
-def _renamed(old: dict[tuple[Scope, str], str], new: dict[tuple[Scope, str], str]) -> bool:
-    """True when a term present before and after has another name (or slug) now.
-
-    Terms that appear or disappear are handled incrementally; a changed name shows in every
-    entry of every post that has the term, so it needs a full render.
-    """
-    return any(new.get(key, value) != value for key, value in old.items())

@@ -32,9 +32,9 @@ def write_status(cache_dir: Path, status: dict[str, Any]) -> None:
     write_atomic(cache_dir / STATUS_FILE, payload)
 
 
-def record_scan(cache_dir: Path, report: ScanReport) -> None:
-    """Write the status /healthz reads, and log the scan: one line per scan, and each problem
-    once per change (not on every quiet scan)."""
+def record_scan(cache_dir: Path, report: ScanReport, log_it: bool = True) -> None:
+    """Write the status /healthz reads, and (`log_it`) log the scan: one line per scan, and each
+    problem once per change (not on every quiet scan)."""
     previous = read_status(cache_dir)
     status = {
         "last_scan": report.started.isoformat(),
@@ -48,6 +48,8 @@ def record_scan(cache_dir: Path, report: ScanReport) -> None:
         write_status(cache_dir, status)
     except OSError as exc:
         log.error("cannot write status to %s: %s", cache_dir, exc)
+    if not log_it:
+        return
     if report.error:
         log.error("scan failed after %.0f ms: %s", report.duration_ms, report.error)
         return

@@ -30,9 +30,10 @@ from feedpub.service.state import Published, Signatures
 class WarmStart:
     """The record in `db`, and the checks against it."""
 
-    def __init__(self, settings: Settings, db: PostCache) -> None:
+    def __init__(self, settings: Settings, db: PostCache, keep_last_good: bool = True) -> None:
         self.settings = settings
         self.db = db
+        self.keep_last_good = keep_last_good  # as the publisher reads posts
 
     def state_digest(self, visible: frozenset[str], cache: dict[str, Entry]) -> str:
         """A digest of everything the published files depend on."""
@@ -57,10 +58,11 @@ class WarmStart:
 
     def prior(
         self, before: dict[str, Entry], signatures: Signatures, on_disk: str | None
-    ) -> Published | None:
+    ) -> tuple[Published, frozenset[str]] | None:
         """What the last run published, when its record says feeds/ holds exactly what those
-        posts make; None otherwise (then everything is rendered). `before` is the parse cache
-        as this run found it, `signatures` the files as they are now."""
+        posts make, with the sources that had to take a free slug then (they may get theirs back
+        now); None otherwise (then everything is rendered). `before` is the parse cache as this
+        run found it, `signatures` the files as they are now."""
         stamp = self.db.get_meta("published_at")
         if not before or not stamp or not self._manifest_as_recorded(on_disk):
             return None
@@ -70,13 +72,13 @@ class WarmStart:
             return None
         root = str(self.settings.posts_dir) + os.sep
         files = [SourceFile(root + src, src, entry[0]) for src, entry in sorted(before.items())]
-        loaded = load_posts(files, self.settings, dict(before), pack=True, keep_last_good=True)
+        loaded = load_posts(files, self.settings, dict(before), pack=True, keep_last_good=self.keep_last_good)
         if loaded.read or any(signatures.get(src) != before[src][0] for src in loaded.renamed):
             return None  # a post given a free slug was read again: right only if it did not change
         visible = statuses(loaded.posts, published_at)[1]
         if not self.matches(visible, before, on_disk):
             return None
-        return Published({p.source: p for p in loaded.posts}, visible)
+        return Published({p.source: p for p in loaded.posts}, visible), frozenset(loaded.renamed)
 
     def record(
         self, published: Published, cache: dict[str, Entry], store: Store, scanned_at: datetime | None

@@ -1,0 +1,100 @@
+"""`feedpub build`: one scan through the service's parse cache and manifest, so a build of an
+unchanged site reads and renders nothing and one edited post re-renders only what it touches.
+
+It is the Publisher of `feedpub serve` with three differences:
+- a post that cannot be read is left out as a cold build leaves it out (no last good version is
+  kept: what a build writes depends only on the posts, the config and the clock);
+- a full render (first build, `--full`, a changed setting) runs in forked workers, as fast as a
+  cold build;
+- the state is recorded at the end, so the next build (or a service's start) is warm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from feedpub.config import Settings
+from feedpub.errors import FeedpubError
+from feedpub.model import Post, Problem
+from feedpub.publish.cold_build import publish_in_workers
+from feedpub.publish.store import PublishReport, Store
+from feedpub.read.load import Progress
+from feedpub.render.site import SiteRenderer
+from feedpub.service.publisher import Publisher
+from feedpub.service.state import ScanReport
+from feedpub.service.status import record_scan
+
+
+@dataclass
+class BuildOutcome:
+    """What one build did: the scan's report, the posts feeds/ now holds, and the files left."""
+
+    report: ScanReport
+    posts: list[Post]
+    sources: int  # files read or taken from the cache
+    files: int  # files feeds/ lists now
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.report.problems
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [warning for post in self.posts for warning in post.warnings]
+
+    @property
+    def unchanged(self) -> int:
+        return max(self.files - self.report.written, 0)
+
+
+class BuildPublisher(Publisher):
+    """The service's Publisher for one build (see the module's docstring)."""
+
+    keep_last_good = False
+
+    def __init__(
+        self,
+        settings: Settings,
+        now: datetime,
+        full: bool = False,
+        progress: Progress | None = None,
+        workers: int | None = None,
+    ) -> None:
+        self.progress = progress
+        super().__init__(settings, clock=lambda: now)
+        self.store = Store(settings.feeds_dir)  # no reaper thread: workers are forked
+        self.workers = workers
+        if full:  # everything read and rendered again; the store still writes only what differs
+            self.db.save({}, set(self.cache))
+            self.cache = {}
+
+    def _record_scan(self, report: ScanReport) -> None:
+        """The status file only: the command prints the outcome and its problems itself."""
+        record_scan(self.settings.cache_dir, report, log_it=False)
+
+    def _publish_all(self, renderer: SiteRenderer) -> PublishReport:
+        report, problems = publish_in_workers(renderer, self.store, self.workers)
+        renderer.problems += problems
+        return report
+
+
+def incremental_build(
+    settings: Settings,
+    now: datetime,
+    full: bool = False,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> BuildOutcome:
+    """Scan posts/ and publish what changed since the last build or service run; FeedpubError
+    when the scan failed (feeds/ keeps what it held)."""
+    publisher = BuildPublisher(settings, now, full, progress, workers)
+    try:
+        report = publisher.rescan()
+        files = len(publisher.store.manifest.get("files", {}))
+        sources = len(publisher.cache)
+    finally:
+        publisher.close()
+    if report.error is not None:
+        raise FeedpubError(report.error)
+    return BuildOutcome(report, publisher.posts, sources, files)

@@ -1,0 +1,118 @@
+"""`feedpub build` goes through the service's parse cache and manifest (issue 17, item 1): with
+nothing changed it reads and renders nothing, one edited post re-renders only what it touches,
+`--full` reads everything again, and the output is always the bytes a cold build writes. Each
+build is a real `feedpub` process."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from feedpub.config import load_settings
+from feedpub.service.publisher import Publisher
+
+from .helpers import assert_same_as_cold_build
+from .test_cli import ROOT, run
+
+
+def summary(stdout: str) -> dict[str, int]:
+    """The figures a build printed: changed and cached posts, written, unchanged, removed files."""
+    read = re.search(r"^read: (\d+) changed, (\d+) from the cache$", stdout, re.M)
+    feeds = re.search(r"^feeds: (\d+) written, (\d+) unchanged, (\d+) removed", stdout, re.M)
+    assert read and feeds, stdout
+    keys = ("changed", "cached", "written", "unchanged", "removed")
+    return dict(zip(keys, map(int, [*read.groups(), *feeds.groups()]), strict=True))
+
+
+def manifest_times(feeds: Path) -> dict[str, float]:
+    return {str(p.relative_to(feeds)): p.stat().st_mtime_ns for p in feeds.rglob("*") if p.is_file()}
+
+
+def published(stdout: str) -> int:
+    found = re.search(r"^posts: (\d+) published", stdout, re.M)
+    assert found, stdout
+    return int(found[1])
+
+
+class At:
+    """The clock of builds made at SOURCE_DATE_EPOCH `epoch`."""
+
+    def __init__(self, epoch: int) -> None:
+        self.epoch = epoch
+
+    def __call__(self) -> datetime:
+        return datetime.fromtimestamp(self.epoch, UTC)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"SOURCE_DATE_EPOCH": str(self.epoch)}
+
+
+def make_project(tmp_path: Path) -> Path:
+    shutil.copy(ROOT / "config.yaml", tmp_path / "config.yaml")
+    shutil.copytree(ROOT / "posts", tmp_path / "posts")
+    return tmp_path
+
+
+def test_a_second_build_reads_and_renders_nothing_and_one_edit_renders_only_its_files(tmp_path):
+    project, clock = make_project(tmp_path), At(1_790_000_000)
+    settings = load_settings(project / "config.yaml", {})
+    first = summary(run(["build"], project, env=clock.env).stdout)
+    assert first["changed"] > 5 and first["cached"] == 0
+    assert first["unchanged"] == 0 and first["written"] > 50
+    before = manifest_times(settings.feeds_dir)
+
+    again = run(["build"], project, env=clock.env).stdout
+    assert "(nothing to render)" in again
+    figures = summary(again)
+    assert (figures["changed"], figures["written"], figures["removed"]) == (0, 0, 0)
+    assert figures["cached"] == first["changed"] and figures["unchanged"] == first["written"]
+    assert manifest_times(settings.feeds_dir) == before  # not one file touched
+
+    post = settings.posts_dir / "hbm-memory-race.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\n\nOne more line.\n", encoding="utf-8")
+    edited = summary(run(["build"], project, env=clock.env).stdout)
+    assert edited["changed"] == 1 and 0 < edited["written"] < first["written"] / 4
+    assert_same_as_cold_build(settings, clock)
+
+    full = run(["build", "--full"], project, env=clock.env).stdout
+    assert summary(full)["changed"] == first["changed"] and summary(full)["written"] == 0
+    assert_same_as_cold_build(settings, clock)
+
+
+def test_a_scheduled_post_appears_when_the_build_clock_reaches_it(tmp_path):
+    """SOURCE_DATE_EPOCH is the build's clock: which posts are visible depends on it, nothing
+    else in the output does, so two builds at one epoch are the same bytes."""
+    project = make_project(tmp_path)
+    settings = load_settings(project / "config.yaml", {})
+    early, late = At(1_700_000_000), At(2_000_000_000)
+    first = run(["build"], project, env=early.env).stdout
+    assert_same_as_cold_build(settings, early)
+    later = run(["build"], project, env=late.env).stdout
+    assert published(later) > published(first)
+    assert summary(later)["changed"] == 0 and summary(later)["written"] > 0
+    assert_same_as_cold_build(settings, late)
+    bad = run(["build"], project, env={"SOURCE_DATE_EPOCH": "soon"}, check=False)
+    assert bad.returncode != 0 and "SOURCE_DATE_EPOCH" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_build_after_the_service_kept_a_broken_posts_last_version_writes_what_a_cold_build_does(
+    tmp_path,
+):
+    """The service keeps a broken post's last good version published (an editor's half-saved
+    file must not drop an entry); a build's output depends only on the posts, so it leaves the
+    post out as a cold build does, though it reads the service's cache."""
+    project, clock = make_project(tmp_path), At(1_790_000_000)
+    settings = load_settings(project / "config.yaml", {})
+    post = settings.posts_dir / "hbm-memory-race.md"
+    publisher = Publisher(settings, clock=clock)
+    publisher.rescan()
+    post.write_text("---\ntitle: [half saved\n---\n", encoding="utf-8")
+    report = publisher.rescan()
+    publisher.close()
+    assert any("last good version" in p.message for p in report.problems)
+    result = run(["build"], project, env=clock.env)
+    assert post.name in result.stderr and "problems: 1" in result.stdout
+    assert_same_as_cold_build(settings, clock)
