@@ -91,8 +91,9 @@ class PostCache:
             with contextlib.suppress(FileNotFoundError):
                 Path(str(self.path) + suffix).unlink()
 
-    def load(self) -> dict[str, Entry]:
-        """Every cached entry; an unreadable cache is rebuilt and yields nothing."""
+    def load(self, pack: bool = False) -> dict[str, Entry]:
+        """Every cached entry (posts `pack`ed, for a process that keeps them; a build's cache
+        holds them unpacked); an unreadable cache is rebuilt and yields nothing."""
         try:
             # row by row, not fetchall(): the pickles of every post at once were a transient
             # 60 MB that the process kept as RSS long after
@@ -102,6 +103,8 @@ class PostCache:
                 result = pickle.loads(blob)
                 if not isinstance(result, Post | Problem):
                     raise ValueError(f"unexpected cached value for {source}")
+                if pack and isinstance(result, Post):
+                    result = result.packed()
                 entries[source] = ((mtime_ns, size, inode), digest, result)
             return entries
         except (

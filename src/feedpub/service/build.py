@@ -52,6 +52,8 @@ class BuildPublisher(Publisher):
     """The service's Publisher for one build (see the module's docstring)."""
 
     keep_last_good = False
+    pack = False  # the process ends after one render: compressing each body would only cost
+    entry_budget = None  # each entry rendered once, as in a cold build, however many feeds list it
 
     def __init__(
         self,

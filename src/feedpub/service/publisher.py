@@ -55,6 +55,8 @@ class Publisher:
     saved in `db`) and the rendered entries (`renderer`)."""
 
     keep_last_good = True  # a broken save keeps its post's last good version (service.build: not)
+    pack = True  # bodies kept compressed for the life of the service (service.build: not)
+    entry_budget: int | None = ENTRY_CACHE_BYTES  # rendered entries kept (service.build: all)
     progress: Progress | None = None  # what reading many posts reports to
 
     def __init__(
@@ -71,7 +73,7 @@ class Publisher:
         self.on_publish = on_publish
         self._lock = threading.Lock()
         self.db = PostCache(settings.cache_dir, settings)
-        self.cache: dict[str, Entry] = self.db.load()
+        self.cache: dict[str, Entry] = self.db.load(pack=self.pack)
         self.store = Store(settings.feeds_dir, Reaper())
         self.sources = Sources(settings.posts_dir, watch, scan_rules(settings))
         self.site_facts = HugoFacts()  # a Hugo site's front matter, kept between scans
@@ -126,7 +128,7 @@ class Publisher:
             sources,
             self.settings,
             self.cache,
-            pack=True,
+            pack=self.pack,
             keep_last_good=self.keep_last_good,
             progress=self.progress,
             changed=self.sources.touched,
@@ -227,7 +229,7 @@ class Publisher:
         if published.taxonomy is not None:
             return published.taxonomy
         taxonomy = build_taxonomy(list(published.posts.values()), visible_ids=published.visible)
-        self.renderer = SiteRenderer(self.settings, taxonomy, problems, ENTRY_CACHE_BYTES)
+        self.renderer = SiteRenderer(self.settings, taxonomy, problems, self.entry_budget)
         return taxonomy
 
     def _publish(
@@ -236,7 +238,7 @@ class Publisher:
         renderer = self.renderer
         if renderer is None or old is None or renamed_terms(old, taxonomy):
             # first publish, or a term's display name or slug changed: it shows in every entry
-            self.renderer = SiteRenderer(self.settings, taxonomy, problems, ENTRY_CACHE_BYTES)
+            self.renderer = SiteRenderer(self.settings, taxonomy, problems, self.entry_budget)
             return self._publish_all(self.renderer)
         renderer.problems = problems
         renderer.forget(affected)
