@@ -13,13 +13,14 @@ from typing import Any
 import click
 
 from feedpub import __version__
-from feedpub.config import CONFIG_ENV, Settings
-from feedpub.errors import FeedpubError
+from feedpub.command import FeedpubGroup, hold, say_waiting
+from feedpub.config import Settings
 from feedpub.model import Post, Scope, status_at
 from feedpub.publish.cold_build import BuildResult, build_and_publish, load_site
+from feedpub.publish.publisher_lock import publisher_lock
 from feedpub.read.dates import rfc3339
 from feedpub.read.load import Hashed, Progress
-from feedpub.sites.load import SITE_ENV, effective_settings, load_site_settings
+from feedpub.sites.load import SITE_ENV, config_file, defaults_note, effective_settings, load_site_settings
 
 PROGRESS_THRESHOLD = 200
 
@@ -29,10 +30,12 @@ def _now() -> datetime:
 
 
 def _settings(config: str | None, site: str | None = None, **overrides: Any) -> Settings:
-    try:
-        return load_site_settings(config, site_dir=site).with_overrides(**overrides)
-    except FeedpubError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return load_site_settings(config, site_dir=site).with_overrides(**overrides)
+
+
+def _hold_publisher_lock(settings: Settings, role: str, wait: bool = False) -> None:
+    """One publisher per feeds/, held until the command ends (see publish.publisher_lock)."""
+    hold(publisher_lock(settings.cache_dir, settings.feeds_dir, role, wait, say_waiting))
 
 
 def _progress(label: str) -> Progress | None:
@@ -69,10 +72,13 @@ site_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=FeedpubGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="feedpub")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an error, not just its line.")
+def main(debug: bool) -> None:
     """Publish RSS, Atom and JSON feeds from Jekyll- and Hugo-dialect posts.
+
+    Exit codes: 0 done, 1 posts have problems (check, build --strict), 2 could not run.
 
     Example: feedpub build --config config.yaml
     """
@@ -85,6 +91,7 @@ def main() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output directory (feeds/).")
 @click.option("--base-url", help="Public URL of the site, e.g. https://news.example.org/.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any post has a problem or a warning.")
+@click.option("--wait", is_flag=True, help="Wait while another process publishes to the same feeds/.")
 def build_command(
     config: str | None,
     site: str | None,
@@ -92,17 +99,18 @@ def build_command(
     out_dir: str | None,
     base_url: str | None,
     strict: bool,
+    wait: bool,
 ) -> None:
     """Read every post and write changed feeds to the output directory.
 
     Example: feedpub build --site ~/blog --out ~/blog/_site/feeds
     """
     settings = _settings(config, site, posts=_abs(posts_dir), feeds=_abs(out_dir), base_url=base_url)
+    _hold_publisher_lock(settings, "feedpub build", wait)
+    if (note := defaults_note(settings, config_file(config), site)) is not None:
+        click.echo(f"feedpub: {note}", err=True)
     now = _now()
-    try:
-        result, report = build_and_publish(settings, now, progress=_progress("Reading posts"))
-    except FeedpubError as exc:
-        raise click.ClickException(str(exc)) from exc
+    result, report = build_and_publish(settings, now, progress=_progress("Reading posts"))
     counts = result.counts(now)
     click.echo(
         f"posts: {counts['published']} published, {counts['draft']} draft, "
@@ -242,6 +250,10 @@ def config_command(config: str | None, site: str | None, as_json: bool) -> None:
     help="HTTP server: granian (fast, Rust) or cheroot (pure Python, one process).",
 )
 @click.option("--workers", type=int, default=1, show_default=True, help="Granian worker processes.")
+@click.option(
+    "--log-format", type=click.Choice(["text", "json"]), default="text", help="Log lines: text or JSON."
+)
+@click.option("--access-log", is_flag=True, help="Log each request (common log format, feedpub.access).")
 def serve_command(
     config: str | None,
     site: str | None,
@@ -251,31 +263,36 @@ def serve_command(
     threads: int | None,
     server_kind: str,
     workers: int,
+    log_format: str,
+    access_log: bool,
 ) -> None:
     """Build once, then serve the feeds and rescan posts on a schedule.
 
     Example: feedpub serve --port 8080
     """
-    from feedpub.serve.server import run_service
+    from feedpub.serve.listen import announce
+    from feedpub.serve.server import configure_logging, run_service
 
+    configure_logging(log_format)
     settings = _settings(config, site)
+    host = host or settings.server.host
+    port = port if port is not None else settings.server.port
+    settings = announce(settings, host, port, config_file(config), site)
     if site is not None:  # Granian's worker processes read the same site
         os.environ[SITE_ENV] = str(Path(site).resolve())
-    try:
-        code = run_service(
-            settings,
-            host or settings.server.host,
-            port if port is not None else settings.server.port,
-            scheduler=not no_scheduler,
-            threads=threads or (4 if server_kind == "granian" else 16),
-            server_kind=server_kind,
-            workers=workers,
-            config_path=config
-            or os.environ.get(CONFIG_ENV)
-            or ("config.yaml" if Path("config.yaml").exists() else None),
-        )
-    except FeedpubError as exc:
-        raise click.ClickException(str(exc)) from exc
+    if not no_scheduler:
+        _hold_publisher_lock(settings, "feedpub serve")
+    code = run_service(
+        settings,
+        host,
+        port,
+        scheduler=not no_scheduler,
+        threads=threads or (4 if server_kind == "granian" else 16),
+        server_kind=server_kind,
+        workers=workers,
+        config_path=config_file(config),
+        access_log=access_log,
+    )
     sys.exit(code)
 
 
