@@ -275,13 +275,13 @@ def serve_command(
 
     configure_logging(log_format)
     settings = _settings(config, site)
+    if not no_scheduler:
+        _hold_publisher_lock(settings, "feedpub serve")
     host = host or settings.server.host
     port = port if port is not None else settings.server.port
     settings = announce(settings, host, port, config_file(config), site)
     if site is not None:  # Granian's worker processes read the same site
         os.environ[SITE_ENV] = str(Path(site).resolve())
-    if not no_scheduler:
-        _hold_publisher_lock(settings, "feedpub serve")
     code = run_service(
         settings,
         host,

@@ -68,6 +68,7 @@ class FeedpubGroup(click.Group):
     def main(  # type: ignore[override]
         self, args: Sequence[str] | None = None, prog_name: str | None = None, standalone_mode: bool = True
     ) -> Any:
+        prog_name = prog_name or "feedpub"  # not "python -m feedpub.cli" in messages
         if not standalone_mode:
             return super().main(args, prog_name, standalone_mode=False)
         try:
