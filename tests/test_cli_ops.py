@@ -56,6 +56,7 @@ def test_bad_inputs_are_one_line_each(tmp_path):
     assert_one_line(run(["build", "--config", "feeds-is-a-file.yaml"], tmp_path), "file")
     assert_one_line(run(["serve", "--port", "70000"], tmp_path), "70000", "out of range")
     assert_one_line(run(["serve", "--port", "eighty"], tmp_path), "--port", "eighty")
+    assert_one_line(run(["serve", "--host", "192.0.2.1"], tmp_path), "192.0.2.1", "--host")
 
 
 def test_debug_shows_the_traceback(tmp_path):

@@ -8,6 +8,8 @@ process, a busy port); 130 interrupted.
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
@@ -19,6 +21,7 @@ from feedpub.errors import FeedpubError
 
 CANNOT = 2
 INTERRUPTED = 130
+LOG_FORMAT_ENV = "FEEDPUB_LOG_FORMAT"  # `serve --log-format`, set by serve.server for its workers too
 
 
 class Failure(click.ClickException):
@@ -39,7 +42,12 @@ def one_line(exc: BaseException) -> str:
 
 
 def fail(message: str, code: int) -> NoReturn:
-    click.echo(f"feedpub: {' '.join(message.split())}", err=True)
+    """The line on stderr (a JSON log record when `serve --log-format json` set the log up)."""
+    line = " ".join(message.split())
+    if os.environ.get(LOG_FORMAT_ENV) == "json" and logging.getLogger().handlers:
+        logging.getLogger("feedpub").error("%s", line)
+    else:
+        click.echo(f"feedpub: {line}", err=True)
     sys.exit(code)
 
 

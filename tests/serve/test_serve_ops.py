@@ -67,12 +67,13 @@ def test_a_busy_port_is_one_line(tmp_path, server):
         port = taken.getsockname()[1]
         proc = start(tmp_path, port, "--server", server, config={"site": {"title": "T"}})
         _out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 2, err
-    assert (
-        err.splitlines()[-1] == f"feedpub: port {port} on 127.0.0.1 is in use (another feedpub? see --port)"
-    )
-    assert "Traceback" not in err and "panicked" not in err
+        as_json = start(tmp_path, port, "--server", server, "--log-format", "json")
+        _out, json_err = as_json.communicate(timeout=60)
+    message = f"port {port} on 127.0.0.1 is in use (another feedpub? see --port)"
+    assert proc.returncode == 2 and err == f"feedpub: {message}\n"  # before anything else is said
     assert not (tmp_path / "feeds").exists()  # refused before the first build, not after it
+    record = json.loads(json_err)
+    assert as_json.returncode == 2 and (record["level"], record["message"]) == ("ERROR", message)
 
 
 @pytest.mark.slow
@@ -130,6 +131,33 @@ def test_a_public_base_url_on_another_port_is_no_warning(tmp_path):
     finally:
         err = stop(proc)
     assert "serving " in err and "site.base_url" not in err  # neither derived nor warned about
+
+
+@pytest.mark.slow
+def test_only_the_main_process_holds_the_publisher_lock(tmp_path):
+    """The lock's descriptor is close-on-exec: Granian's spawned workers never hold it, so it
+    cannot outlive the process that publishes."""
+    port = free_port()
+    proc = start(tmp_path, port, "--workers", "2", config={})
+    try:
+        wait_for(lambda: answering(f"http://127.0.0.1:{port}"), "serve never answered")
+        children = [int(pid) for pid in _children(proc.pid)]
+        assert len(children) >= 2  # the workers (and multiprocessing's resource tracker)
+        assert _holds_lock(proc.pid)
+        assert not any(_holds_lock(pid) for pid in children)
+    finally:
+        stop(proc)
+
+
+def _children(pid):
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as listing:
+            yield from listing.read().split()
+
+
+def _holds_lock(pid):
+    fds = f"/proc/{pid}/fd"
+    return any(os.readlink(f"{fds}/{fd}").endswith("/publisher.lock") for fd in os.listdir(fds))
 
 
 @pytest.mark.slow

@@ -80,7 +80,6 @@ def is_loopback(host: str) -> bool:
 def served_settings(settings: Settings, host: str, port: int) -> tuple[Settings, str | None, str | None]:
     """The settings to serve with, an INFO line when base_url was derived, a WARNING line when an
     explicit base_url names this machine on another port."""
-    check_range(port)
     base = settings.site.base_url
     if settings.origins.get("site.base_url", "default") == "default" and base == SiteSettings.base_url:
         derived = listen_url(host, port)
@@ -102,10 +101,12 @@ def served_settings(settings: Settings, host: str, port: int) -> tuple[Settings,
 
 
 def announce(settings: Settings, host: str, port: int, config: str | None, site: str | None) -> Settings:
-    """`served_settings`, its lines logged (and the no-config line), the derived base_url handed
-    to Granian's workers."""
+    """The port checked, then `served_settings` with its lines logged (and the no-config line),
+    the derived base_url handed to Granian's workers."""
+    check_port(host, port)  # before anything is logged or built: a busy port is one line, at once
     log = logging.getLogger("feedpub")
     settings, derived, mismatch = served_settings(settings, host, port)
+    os.environ.pop(BASE_URL_ENV, None)
     if derived is not None:
         os.environ[BASE_URL_ENV] = settings.site.base_url
         log.info("%s", derived)

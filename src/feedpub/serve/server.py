@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
+from feedpub.command import LOG_FORMAT_ENV
 from feedpub.config import CONFIG_ENV, Settings
 from feedpub.render.feed_spec import hub_url
 from feedpub.serve.cheroot_server import cheroot_server
@@ -34,9 +35,6 @@ from feedpub.sites.load import SITE_ENV, load_site_settings
 
 log = logging.getLogger("feedpub")
 SHUTDOWN_SECONDS = 4
-
-
-LOG_FORMAT_ENV = "FEEDPUB_LOG_FORMAT"  # --log-format, as Granian's workers receive it
 
 
 def configure_logging(log_format: str | None = None) -> None:
@@ -94,7 +92,6 @@ def run_service(
 ) -> int:
     """Serve until SIGTERM/SIGINT; return the exit code."""
     configure_logging()
-    check_port(host, port)  # before the first build: a busy port is one line, at once
     # only the scheduling process scans, publishes and keeps the post cache open
     notifier = Notifier(settings) if scheduler and hub_url(settings) is not None else None
     on_publish = notifier.published if notifier is not None else None
@@ -193,5 +190,6 @@ def _run_granian(
         workers_kill_timeout=SHUTDOWN_SECONDS,
         working_dir=Path.cwd(),
     )
+    check_port(host, port)  # still free after the first build? Granian's own answer is a panic
     log.info("serving %s on http://%s:%s/ (granian, %d worker)", settings.feeds_dir, host, port, workers)
     return _serve_with_jobs(server.serve, jobs)
