@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -174,9 +175,9 @@ def test_json_log_with_access_log(tmp_path, server):
     records = [json.loads(line) for line in err.splitlines()]  # every line is one JSON object
     assert all(set(r) == {"time", "level", "logger", "message"} for r in records), records
     access = [r["message"] for r in records if r["logger"] == "feedpub.access"]
-    assert any('"GET /atom.xml' in m and '" 200 ' in m and m.startswith("127.0.0.1 - - [") for m in access), (
-        access
-    )
+    when = r"\[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\]"  # the common log format's
+    line = rf'127\.0\.0\.1 - - {when} "GET /atom\.xml\?from=test HTTP/1\.1" 200 '
+    assert any(re.match(line, m) for m in access), access
     assert any('"GET /nothing-here ' in m and '" 404 ' in m for m in access), access
     assert any(r["logger"] == "feedpub" and r["message"].startswith("serving ") for r in records)
     assert records[-1]["message"] == "stopped"

@@ -20,6 +20,8 @@ ACCESS_LOGGER = "feedpub.access"
 LOG_FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Granian's fields in the common log format's order (it gives no response size: "-")
+GRANIAN_TIME = "%Y-%m-%d %H:%M:%S %z"  # the `time` Granian hands its access log
+CLF_TIME = "%d/%b/%Y:%H:%M:%S %z"
 GRANIAN_ACCESS_FORMAT = '%(addr)s - - [%(time)s] "%(method)s %(path)s %(protocol)s" %(status)d -'
 
 
@@ -43,10 +45,20 @@ def formatter(log_format: str) -> logging.Formatter:
 
 
 class AccessName(logging.Filter):
-    """Granian's access records renamed `feedpub.access`, as cheroot's are."""
+    """Granian's access records made cheroot's: named `feedpub.access`, the common log format's
+    time, the query string kept, the request line safe for a log line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.name = ACCESS_LOGGER
+        if isinstance(record.args, dict) and "time" in record.args:
+            fields = dict(record.args)
+            when = datetime.strptime(str(fields["time"]), GRANIAN_TIME)
+            fields["time"] = when.strftime(CLF_TIME)
+            path = str(fields.get("path", "")) + (
+                f"?{fields['query_string']}" if fields.get("query_string") else ""
+            )
+            fields["path"] = _printable(path)
+            record.args = fields
         return True
 
 
@@ -107,7 +119,7 @@ def common_log_line(environ: dict[str, Any], status: str, sent: int) -> str:
     if environ.get("QUERY_STRING"):
         target += "?" + environ["QUERY_STRING"]
     request = f"{environ.get('REQUEST_METHOD', '-')} {target} {environ.get('SERVER_PROTOCOL', '-')}"
-    when = time.strftime("%d/%b/%Y:%H:%M:%S %z", time.localtime())
+    when = time.strftime(CLF_TIME, time.localtime())
     return f'{environ.get("REMOTE_ADDR", "-")} - - [{when}] "{_printable(request)}" {status} {sent or "-"}'
 
 
