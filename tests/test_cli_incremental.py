@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from feedpub.config import load_settings
 from feedpub.service.publisher import Publisher
@@ -116,3 +120,26 @@ def test_a_build_after_the_service_kept_a_broken_posts_last_version_writes_what_
     result = run(["build"], project, env=clock.env)
     assert post.name in result.stderr and "problems: 1" in result.stdout
     assert_same_as_cold_build(settings, clock)
+
+
+def test_a_long_build_on_a_terminal_shows_reading_then_rendering_and_writing(tmp_path):
+    """Run under `script`, whose pseudo-terminal makes stderr a terminal: both phases get a bar
+    that reaches 100 %; through a pipe (every other test) there is none."""
+    script = shutil.which("script")
+    if script is None:
+        pytest.skip("util-linux's script is not installed")
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    for i in range(250):
+        (posts / f"p{i}.md").write_text(
+            f"---\ntitle: Post {i}\ndate: 2025-01-01T00:{i // 60:02d}:{i % 60:02d}Z\ntags: [t{i % 7}]\n---\nBody {i}.\n"
+        )
+    (tmp_path / "config.yaml").write_text("site: {title: T, base_url: 'https://example.org/'}\n")
+    command = f"{sys.executable} -m feedpub.cli build --config {tmp_path / 'config.yaml'}"
+    shown = subprocess.run(
+        [script, "-qec", command, "/dev/null"], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    ).stdout
+    for label in ("Reading posts", "Rendering and writing"):
+        assert re.search(label + r".*100%", shown), shown[-2000:]
+    piped = run(["build", "--full"], tmp_path)
+    assert "Reading posts" not in piped.stderr + piped.stdout

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,15 +12,14 @@ from typing import Any
 import click
 
 from feedpub import __version__
-from feedpub.config import CONFIG_ENV, Settings
-from feedpub.errors import FeedpubError
+from feedpub.command import FeedpubGroup, hold, say_waiting
+from feedpub.config import Settings
 from feedpub.model import Post, Problem, Scope, status_at
+from feedpub.progress import terminal_meter
 from feedpub.publish.cold_build import load_site
+from feedpub.publish.publisher_lock import publisher_lock
 from feedpub.read.dates import rfc3339
-from feedpub.read.load import Hashed, Progress
-from feedpub.sites.load import SITE_ENV, effective_settings, load_site_settings
-
-PROGRESS_THRESHOLD = 200
+from feedpub.sites.load import SITE_ENV, config_file, defaults_note, effective_settings, load_site_settings
 
 
 def _now() -> datetime:
@@ -37,28 +35,12 @@ def _now() -> datetime:
 
 
 def _settings(config: str | None, site: str | None = None, **overrides: Any) -> Settings:
-    try:
-        return load_site_settings(config, site_dir=site).with_overrides(**overrides)
-    except FeedpubError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return load_site_settings(config, site_dir=site).with_overrides(**overrides)
 
 
-def _progress(label: str) -> Progress | None:
-    """A progress bar on a terminal when there are many posts to read; nothing otherwise."""
-    if not sys.stderr.isatty():
-        return None
-
-    def wrap(results: Iterator[Hashed], total: int) -> Iterable[Hashed]:
-        if total < PROGRESS_THRESHOLD:
-            return results
-        return _with_bar(results, total, label)
-
-    return wrap
-
-
-def _with_bar(results: Iterator[Hashed], total: int, label: str) -> Iterator[Hashed]:
-    with click.progressbar(results, length=total, label=label, file=sys.stderr) as bar:
-        yield from bar
+def _hold_publisher_lock(settings: Settings, role: str, wait: bool = False) -> None:
+    """One publisher per feeds/, held until the command ends (see publish.publisher_lock)."""
+    hold(publisher_lock(settings.cache_dir, settings.feeds_dir, role, wait, say_waiting))
 
 
 config_option = click.option(
@@ -77,10 +59,13 @@ site_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=FeedpubGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="feedpub")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an error, not just its line.")
+def main(debug: bool) -> None:
     """Publish RSS, Atom and JSON feeds from Jekyll- and Hugo-dialect posts.
+
+    Exit codes: 0 done, 1 posts have problems (check, build --strict), 2 could not run.
 
     Example: feedpub build --config config.yaml
     """
@@ -94,6 +79,7 @@ def main() -> None:
 @click.option("--base-url", help="Public URL of the site, e.g. https://news.example.org/.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any post has a problem or a warning.")
 @click.option("--full", is_flag=True, help="Read and render every post again (ignore the cache).")
+@click.option("--wait", is_flag=True, help="Wait while another process publishes to the same feeds/.")
 def build_command(
     config: str | None,
     site: str | None,
@@ -102,6 +88,7 @@ def build_command(
     base_url: str | None,
     strict: bool,
     full: bool,
+    wait: bool,
 ) -> None:
     """Publish what changed in the posts since the last build (or service run) to feeds/.
 
@@ -113,10 +100,10 @@ def build_command(
     from feedpub.service.build import incremental_build
 
     settings = _settings(config, site, posts=_abs(posts_dir), feeds=_abs(out_dir), base_url=base_url)
-    try:
-        outcome = incremental_build(settings, _now(), full, progress=_progress("Reading posts"))
-    except FeedpubError as exc:
-        raise click.ClickException(str(exc)) from exc
+    _hold_publisher_lock(settings, "feedpub build", wait)
+    if (note := defaults_note(settings, config_file(config), site)) is not None:
+        click.echo(f"feedpub: {note}", err=True)
+    outcome = incremental_build(settings, _now(), full, meter=terminal_meter())
     report = outcome.report
     click.echo("posts: " + ", ".join(f"{count} {status}" for status, count in report.posts.items()))
     cached = outcome.sources - report.changed_sources
@@ -252,6 +239,10 @@ def config_command(config: str | None, site: str | None, as_json: bool) -> None:
     help="HTTP server: granian (fast, Rust) or cheroot (pure Python, one process).",
 )
 @click.option("--workers", type=int, default=1, show_default=True, help="Granian worker processes.")
+@click.option(
+    "--log-format", type=click.Choice(["text", "json"]), default="text", help="Log lines: text or JSON."
+)
+@click.option("--access-log", is_flag=True, help="Log each request (common log format, feedpub.access).")
 def serve_command(
     config: str | None,
     site: str | None,
@@ -261,31 +252,36 @@ def serve_command(
     threads: int | None,
     server_kind: str,
     workers: int,
+    log_format: str,
+    access_log: bool,
 ) -> None:
     """Build once, then serve the feeds and rescan posts on a schedule.
 
     Example: feedpub serve --port 8080
     """
-    from feedpub.serve.server import run_service
+    from feedpub.serve.listen import announce
+    from feedpub.serve.server import configure_logging, run_service
 
+    configure_logging(log_format)
     settings = _settings(config, site)
+    if not no_scheduler:
+        _hold_publisher_lock(settings, "feedpub serve")
+    host = host or settings.server.host
+    port = port if port is not None else settings.server.port
+    settings = announce(settings, host, port, config_file(config), site)
     if site is not None:  # Granian's worker processes read the same site
         os.environ[SITE_ENV] = str(Path(site).resolve())
-    try:
-        code = run_service(
-            settings,
-            host or settings.server.host,
-            port if port is not None else settings.server.port,
-            scheduler=not no_scheduler,
-            threads=threads or (4 if server_kind == "granian" else 16),
-            server_kind=server_kind,
-            workers=workers,
-            config_path=config
-            or os.environ.get(CONFIG_ENV)
-            or ("config.yaml" if Path("config.yaml").exists() else None),
-        )
-    except FeedpubError as exc:
-        raise click.ClickException(str(exc)) from exc
+    code = run_service(
+        settings,
+        host,
+        port,
+        scheduler=not no_scheduler,
+        threads=threads or (4 if server_kind == "granian" else 16),
+        server_kind=server_kind,
+        workers=workers,
+        config_path=config_file(config),
+        access_log=access_log,
+    )
     sys.exit(code)
 
 

@@ -21,7 +21,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
@@ -55,14 +55,17 @@ def fork_map(
     count: int,
     workers: int | None = None,
     lanes: Sequence[Hashable | None] | None = None,
+    done: Callable[[int], None] | None = None,
 ) -> list[T]:
     """[task(0), …, task(count-1)], across `workers` forked processes when that is safe and pays.
 
-    `lanes[i]`, when given and not None, is task i's lane (see the module's docstring). An
-    exception in a worker is raised here; a worker that dies raises WorkerDied."""
+    `lanes[i]`, when given and not None, is task i's lane (see the module's docstring). `done`
+    hears how many tasks each finished piece ran (a progress bar). An exception in a worker is
+    raised here; a worker that dies raises WorkerDied."""
     workers = min(workers or os.cpu_count() or 1, count)
+    told = done or _ignore
     if workers <= 1 or not fork_safe():
-        return [task(index) for index in range(count)]
+        return [_told(task(index), told) for index in range(count)]
     results: list[Any] = [None] * count
     gc.freeze()  # keep the collector from touching (and so copying) every inherited object
     try:
@@ -70,9 +73,10 @@ def fork_map(
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_set_task, initargs=(task,))
         try:
             futures = [pool.submit(_run, indices) for indices in pool_tasks(lanes or [None] * count)]
-            for future in futures:
+            for future in as_completed(futures):
                 for index, value in future.result():
                     results[index] = value
+                told(len(future.result()))
         finally:
             pool.shutdown(cancel_futures=True)  # after an error, the tasks not started never start
     except BrokenProcessPool:
@@ -83,6 +87,15 @@ def fork_map(
 
 
 _task: Callable[[int], Any] | None = None
+
+
+def _told(value: T, done: Callable[[int], None]) -> T:
+    done(1)
+    return value
+
+
+def _ignore(_count: int) -> None:
+    return None
 
 
 def _set_task(task: Callable[[int], Any]) -> None:

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from feedpub.config import Settings
 from feedpub.model import Post, Problem, statuses
+from feedpub.progress import Meter
 from feedpub.publish.manifest import new_stamp
 from feedpub.publish.store import PublishReport, Store, Written
 from feedpub.read.load import Progress, load_posts
@@ -81,13 +82,14 @@ def build_and_publish(
 
 
 def publish_in_workers(
-    renderer: SiteRenderer, store: Store, workers: int | None = None
+    renderer: SiteRenderer, store: Store, workers: int | None = None, meter: Meter | None = None
 ) -> tuple[PublishReport, list[Problem]]:
     """Every file `renderer` makes, rendered and written by forked workers (a share each), then
     the manifest once; with the problems rendering met (each once)."""
     stamp = new_stamp()
     store.recover()  # reads the manifest (and clears up after a killed publish) once, not once per worker
     groups = renderer.file_groups()
+    done = meter("Rendering and writing", len(groups)) if meter is not None else None
     met_before, renderer.problems = renderer.problems, []  # each piece hands back what it met
 
     def render_and_write(index: int) -> tuple[Written, list[Problem]]:
@@ -101,7 +103,7 @@ def publish_in_workers(
     for linked in (True, False):
         chosen = [index for index, group in enumerate(groups) if group.linked is linked]
         lanes = [groups[index].lane for index in chosen]
-        parts += fork_map(partial(_nth, render_and_write, chosen), len(chosen), workers, lanes)
+        parts += fork_map(partial(_nth, render_and_write, chosen), len(chosen), workers, lanes, done)
     renderer.problems = met_before
     # two workers may both meet a post that cannot be rendered: report it once
     problems = list(dict.fromkeys(problem for _written, met in parts for problem in met))

@@ -21,10 +21,13 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
+from feedpub.command import LOG_FORMAT_ENV
 from feedpub.config import CONFIG_ENV, Settings
 from feedpub.render.feed_spec import hub_url
 from feedpub.serve.cheroot_server import cheroot_server
 from feedpub.serve.fastpath import application
+from feedpub.serve.listen import BASE_URL_ENV, check_port
+from feedpub.serve.logs import GRANIAN_ACCESS_FORMAT, AccessLog, formatter, granian_log_config
 from feedpub.service.publisher import Publisher
 from feedpub.service.scheduler import Scheduler
 from feedpub.service.websub import Notifier
@@ -34,13 +37,16 @@ log = logging.getLogger("feedpub")
 SHUTDOWN_SECONDS = 4
 
 
-def configure_logging() -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(
-            stream=sys.stderr,
-            level=logging.INFO,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+def configure_logging(log_format: str | None = None) -> None:
+    """One handler on stderr, plain or JSON lines (`--log-format`, handed on to the workers)."""
+    log_format = log_format or os.environ.get(LOG_FORMAT_ENV) or "text"
+    os.environ[LOG_FORMAT_ENV] = log_format
+    root = logging.getLogger()
+    if not root.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(formatter(log_format))
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # feedpub logs what its requests did
 
@@ -69,9 +75,8 @@ def granian_app() -> object:
     """The WSGI app in a Granian worker: settings from the config file the main process chose."""
     _die_with_service()
     configure_logging()
-    return application(
-        load_site_settings(os.environ.get(CONFIG_ENV) or None, {}, os.environ.get(SITE_ENV) or None)
-    )
+    settings = load_site_settings(os.environ.get(CONFIG_ENV) or None, {}, os.environ.get(SITE_ENV) or None)
+    return application(settings.with_overrides(base_url=os.environ.get(BASE_URL_ENV) or None))
 
 
 def run_service(
@@ -83,6 +88,7 @@ def run_service(
     server_kind: str = "granian",
     workers: int = 1,
     config_path: str | None = None,
+    access_log: bool = False,
 ) -> int:
     """Serve until SIGTERM/SIGINT; return the exit code."""
     configure_logging()
@@ -97,8 +103,8 @@ def run_service(
             log.error("first build failed: %s (serving what feeds/ already holds)", report.error)
     try:
         if server_kind == "granian":
-            return _run_granian(settings, host, port, jobs, threads, workers, config_path)
-        return _run_cheroot(settings, host, port, jobs, threads)
+            return _run_granian(settings, host, port, jobs, threads, workers, config_path, access_log)
+        return _run_cheroot(settings, host, port, jobs, threads, access_log)
     finally:
         if publisher is not None:
             publisher.close()
@@ -106,8 +112,11 @@ def run_service(
             notifier.stop()
 
 
-def _run_cheroot(settings: Settings, host: str, port: int, jobs: Scheduler | None, threads: int) -> int:
-    server = cheroot_server(application(settings), host, port, threads, SHUTDOWN_SECONDS)
+def _run_cheroot(
+    settings: Settings, host: str, port: int, jobs: Scheduler | None, threads: int, access_log: bool
+) -> int:
+    app = application(settings)
+    server = cheroot_server(AccessLog(app) if access_log else app, host, port, threads, SHUTDOWN_SECONDS)
     stopping = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
@@ -121,7 +130,11 @@ def _run_cheroot(settings: Settings, host: str, port: int, jobs: Scheduler | Non
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    server.prepare()
+    try:
+        server.prepare()
+    except OSError:
+        check_port(host, port)  # taken since the probe: say so in one line
+        raise
     bound = server.bind_addr
     log.info("serving %s on http://%s:%s/", settings.feeds_dir, bound[0], bound[1])
     return _serve_with_jobs(server.serve, jobs)
@@ -148,6 +161,7 @@ def _run_granian(
     threads: int,
     workers: int,
     config_path: str | None,
+    access_log: bool,
 ) -> int:
     from granian import Granian
     from granian.constants import Interfaces
@@ -170,8 +184,12 @@ def _run_granian(
         factory=True,
         websockets=False,
         log_level=LogLevels.warning,
+        log_dictconfig=granian_log_config(access_log),
+        log_access=access_log,
+        log_access_format=GRANIAN_ACCESS_FORMAT,
         workers_kill_timeout=SHUTDOWN_SECONDS,
         working_dir=Path.cwd(),
     )
+    check_port(host, port)  # still free after the first build? Granian's own answer is a panic
     log.info("serving %s on http://%s:%s/ (granian, %d worker)", settings.feeds_dir, host, port, workers)
     return _serve_with_jobs(server.serve, jobs)

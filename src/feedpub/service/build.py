@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from feedpub.config import Settings
 from feedpub.errors import FeedpubError
 from feedpub.model import Post, Problem
+from feedpub.progress import THRESHOLD, Meter, metered
 from feedpub.publish.cold_build import publish_in_workers
 from feedpub.publish.store import PublishReport, Store
-from feedpub.read.load import Progress
 from feedpub.render.site import SiteRenderer
 from feedpub.service.publisher import Publisher
 from feedpub.service.state import ScanReport
@@ -60,10 +61,12 @@ class BuildPublisher(Publisher):
         settings: Settings,
         now: datetime,
         full: bool = False,
-        progress: Progress | None = None,
+        meter: Meter | None = None,
         workers: int | None = None,
     ) -> None:
-        self.progress = progress
+        self.meter = meter
+        if meter is not None:
+            self.progress = partial(metered, meter, "Reading posts")
         super().__init__(settings, clock=lambda: now)
         self.store = Store(settings.feeds_dir)  # no reaper thread: workers are forked
         self.workers = workers
@@ -76,7 +79,8 @@ class BuildPublisher(Publisher):
         record_scan(self.settings.cache_dir, report, log_it=False)
 
     def _publish_all(self, renderer: SiteRenderer) -> PublishReport:
-        report, problems = publish_in_workers(renderer, self.store, self.workers)
+        meter = self.meter if len(self.cache) >= THRESHOLD else None
+        report, problems = publish_in_workers(renderer, self.store, self.workers, meter)
         renderer.problems += problems
         return report
 
@@ -85,12 +89,12 @@ def incremental_build(
     settings: Settings,
     now: datetime,
     full: bool = False,
-    progress: Progress | None = None,
+    meter: Meter | None = None,
     workers: int | None = None,
 ) -> BuildOutcome:
     """Scan posts/ and publish what changed since the last build or service run; FeedpubError
     when the scan failed (feeds/ keeps what it held)."""
-    publisher = BuildPublisher(settings, now, full, progress, workers)
+    publisher = BuildPublisher(settings, now, full, meter, workers)
     try:
         report = publisher.rescan()
         files = len(publisher.store.manifest.get("files", {}))

@@ -16,7 +16,7 @@ from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from feedpub.config import NOT_CONFIG_KEYS, Settings, read_config, settings_from_mapping
+from feedpub.config import CONFIG_ENV, NOT_CONFIG_KEYS, Settings, read_config, settings_from_mapping
 from feedpub.errors import ConfigError
 from feedpub.sites.hugo import HugoSite, read_hugo_site
 from feedpub.sites.jekyll import JekyllSite, read_jekyll_site
@@ -87,6 +87,21 @@ def load_site_settings(
     if from_flag:
         origins["site.source"] = "--site"
     return replace(settings, profile=site, origins=origins)
+
+
+def config_file(path: str | None) -> str | None:
+    """The config file a command reads (`--config`, $FEEDPUB_CONFIG, ./config.yaml), if any."""
+    return path or os.environ.get(CONFIG_ENV) or ("config.yaml" if Path("config.yaml").exists() else None)
+
+
+def defaults_note(settings: Settings, config_path: str | None, site_dir: str | None) -> str | None:
+    """One line saying which defaults a command without any config file runs with."""
+    if config_path is not None or site_dir is not None or os.environ.get(SITE_ENV):
+        return None
+    return (
+        f"no config file (./config.yaml), so: posts {settings.posts_dir}, "
+        f"feeds {settings.feeds_dir}, base_url {settings.site.base_url}"
+    )
 
 
 def _from_site(site: Site, root: Path) -> tuple[dict[str, Any], dict[str, str]]:
