@@ -25,8 +25,9 @@ from feedpub.config import CONFIG_ENV, Settings
 from feedpub.render.feed_spec import hub_url
 from feedpub.serve.cheroot_server import cheroot_server
 from feedpub.serve.fastpath import application
-from feedpub.service.publisher import Publisher
+from feedpub.service.reload import ReloadablePublisher, Reloader, config_file
 from feedpub.service.scheduler import Scheduler
+from feedpub.service.sd_notify import notify, ready_when_serving
 from feedpub.service.websub import Notifier
 from feedpub.sites.load import SITE_ENV, load_site_settings
 
@@ -70,7 +71,8 @@ def granian_app() -> object:
     _die_with_service()
     configure_logging()
     return application(
-        load_site_settings(os.environ.get(CONFIG_ENV) or None, {}, os.environ.get(SITE_ENV) or None)
+        load_site_settings(os.environ.get(CONFIG_ENV) or None, {}, os.environ.get(SITE_ENV) or None),
+        config_file(),
     )
 
 
@@ -89,31 +91,54 @@ def run_service(
     # only the scheduling process scans, publishes and keeps the post cache open
     notifier = Notifier(settings) if scheduler and hub_url(settings) is not None else None
     on_publish = notifier.published if notifier is not None else None
-    publisher = Publisher(settings, watch=True, on_publish=on_publish) if scheduler else None
+    publisher = ReloadablePublisher(settings, watch=True, on_publish=on_publish) if scheduler else None
     jobs = Scheduler(publisher, settings.scan.interval_seconds) if publisher is not None else None
     if publisher is not None:
         report = publisher.rescan()
         if report.error:
             log.error("first build failed: %s (serving what feeds/ already holds)", report.error)
+    site = os.environ.get(SITE_ENV) or None
+    reloader = Reloader(
+        lambda: load_site_settings(config_path, site_dir=site),
+        settings,
+        publisher,
+        jobs.run_scan if jobs is not None else None,
+    )
+    reloader.start()
+    signal.signal(signal.SIGHUP, reloader.request)  # Granian takes SIGHUP over: see _run_granian
+    ready_when_serving(host, port)
     try:
         if server_kind == "granian":
-            return _run_granian(settings, host, port, jobs, threads, workers, config_path)
-        return _run_cheroot(settings, host, port, jobs, threads)
+            return _run_granian(settings, host, port, jobs, threads, workers, config_path, reloader)
+        return _run_cheroot(settings, host, port, jobs, threads, reloader, config_file(config_path))
     finally:
+        notify("STOPPING=1")
+        reloader.stop()
         if publisher is not None:
             publisher.close()
         if notifier is not None:
             notifier.stop()
 
 
-def _run_cheroot(settings: Settings, host: str, port: int, jobs: Scheduler | None, threads: int) -> int:
-    server = cheroot_server(application(settings), host, port, threads, SHUTDOWN_SECONDS)
+def _run_cheroot(
+    settings: Settings,
+    host: str,
+    port: int,
+    jobs: Scheduler | None,
+    threads: int,
+    reloader: Reloader,
+    config: Path,
+) -> int:
+    server = cheroot_server(application(settings, config), host, port, threads, SHUTDOWN_SECONDS)
+    # a reload swaps the whole app between requests: the next request sees the new settings
+    reloader.appliers.append(lambda new: setattr(server, "wsgi_app", application(new, config)))
     stopping = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         if stopping.is_set():
             return
         stopping.set()
+        notify("STOPPING=1")
         log.info("received %s; stopping", signal.Signals(signum).name)
         if jobs is not None:
             jobs.stop()
@@ -148,6 +173,7 @@ def _run_granian(
     threads: int,
     workers: int,
     config_path: str | None,
+    reloader: Reloader,
 ) -> int:
     from granian import Granian
     from granian.constants import Interfaces
@@ -173,5 +199,10 @@ def _run_granian(
         workers_kill_timeout=SHUTDOWN_SECONDS,
         working_dir=Path.cwd(),
     )
+    # Granian's own SIGHUP handler respawns the workers (which read the config file again) at
+    # once, even for an invalid file: ours replaces it, and the workers are respawned only after
+    # the reload has validated the file and republished
+    server.on_startup(lambda: signal.signal(signal.SIGHUP, reloader.request))
+    reloader.appliers.append(lambda _new: server.signal_handler_reload())  # type: ignore[no-untyped-call]
     log.info("serving %s on http://%s:%s/ (granian, %d worker)", settings.feeds_dir, host, port, workers)
     return _serve_with_jobs(server.serve, jobs)

@@ -107,7 +107,9 @@ class Publisher:
                 # compares every post with what was last published
                 state = replace(self.state, failed=True)
             report.duration_ms = (time.perf_counter() - t0) * 1000
-            record_scan(self.settings.cache_dir, report)
+            record_scan(
+                self.settings.cache_dir, report, state.published.posts.values() if state.published else ()
+            )
             self.state = replace(state, scans=state.scans + 1)
             self._after_scan(report)
             return report
