@@ -119,7 +119,9 @@ def test_health_lists_problems_and_warnings_bounded_and_keeps_them_while_degrade
         assert (body["problems"], body["warnings"], body["issues_total"]) == (104, 1, 105), body
         assert len(body["issues"]) == 100  # the first hundred listed, problems first
         first = body["issues"][0]
-        assert first["file"] == "bad000.md" and first["line"] >= 3 and first["reason"] and not first["warning"]
+        assert (
+            first["file"] == "bad000.md" and first["line"] >= 3 and first["reason"] and not first["warning"]
+        )
         status = json.loads((tmp_path / ".feedpub" / "status.json").read_text())
         assert len(status["issues"]) == 100 and status["issues_total"] == 105
         posts.rename(tmp_path / "posts-away")  # every scan fails now: degraded
