@@ -230,3 +230,18 @@ def test_systemd_hears_ready_reloading_and_stopping_on_its_socket(tmp_path, serv
             proc.send_signal(signal.SIGTERM)
             assert sock.recv(4096).decode() == "STOPPING=1"
             assert proc.wait(15) == 0
+
+
+@pytest.mark.slow
+def test_sighup_rereads_the_sites_own_config_with_site(tmp_path):
+    port = free_port()
+    (tmp_path / "blog" / "_posts").mkdir(parents=True)
+    (tmp_path / "blog" / "_config.yml").write_text("title: Blog One\nurl: https://blog.example.org\n")
+    (tmp_path / "blog" / "_posts" / "2025-01-01-hello.md").write_text("---\ntitle: Hello\n---\nhi\n")
+    (tmp_path / "config.yaml").write_text("paths: {feeds: feeds, cache: .feedpub}\n")
+    with _serving(tmp_path, port, "--site", "blog") as (base, proc, log):
+        wait_for(lambda: ">Blog One</title>" in _atom(base), "no feed")
+        (tmp_path / "blog" / "_config.yml").write_text("title: Blog Two\nurl: https://blog.example.org\n")
+        proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: ">Blog Two</title>" in _atom(base), "the site's config was not read again")
+    assert "config reloaded" in log.read_text()

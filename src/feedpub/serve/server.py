@@ -97,6 +97,8 @@ def run_service(
         report = publisher.rescan()
         if report.error:
             log.error("first build failed: %s (serving what feeds/ already holds)", report.error)
+        elif not report.rendered:  # a warm start: its quiet scan logged at DEBUG
+            log.info("feeds/ is current: posts %s", ", ".join(f"{v} {k}" for k, v in report.posts.items()))
     site = os.environ.get(SITE_ENV) or None
     reloader = Reloader(
         lambda: load_site_settings(config_path, site_dir=site),

@@ -23,7 +23,7 @@ from typing import Any
 
 from feedpub.config import CONFIG_ENV, Settings
 from feedpub.errors import FeedpubError
-from feedpub.read.cache import PostCache
+from feedpub.read.cache import PostCache, settings_fingerprint
 from feedpub.read.site_posts import HugoFacts, scan_rules
 from feedpub.service.feeds_check import FeedsCheck
 from feedpub.service.publisher import Publisher
@@ -167,7 +167,8 @@ class Reloader:
         if restart:
             log.error("config reload refused: %s change only at a restart", ", ".join(restart))
             return False
-        if new == self.settings:
+        if new == self.settings and settings_fingerprint(new) == settings_fingerprint(self.settings):
+            # (the fingerprint also covers the site's own config, which Settings' == leaves out)
             log.info("config reloaded: nothing changed")
             return False
         reloading()
