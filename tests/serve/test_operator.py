@@ -94,7 +94,8 @@ def test_no_scheduler_serves_what_a_build_wrote_and_then_what_the_service_record
         assert body["status"] == "ok" and body["feeds"] > 0 and body["last_publish"]
         assert body["last_scan"] is None and "note" in body
         mtime = datetime.fromtimestamp(config.stat().st_mtime, UTC).isoformat()
-        assert body["config"] == {"path": str(config.resolve()), "mtime": mtime}
+        assert body["config"]["path"] == str(config.resolve()) and body["config"]["mtime"] == mtime
+        assert body["config"]["loaded"] > mtime  # read after it was written
         with _serving(tmp_path, publisher_port):  # the publisher: it scans and records
             wait_for(lambda: _health(base)["last_scan"] is not None, "reader never saw the scan")
             body = _health(base)
@@ -193,6 +194,8 @@ def test_sighup_applies_a_valid_config_and_refuses_an_invalid_one(tmp_path, serv
         wait_for(lambda: ">After</title>" in _atom(base), "reload did not republish")
         # the app took the new settings too (Granian's workers respawned after the reload)
         wait_for(lambda: "After" in fetch(base, "/posts/b/").body.decode(), "the app kept the old title")
+        # the app in force is the new file's (with Granian, once the old worker has gone)
+        wait_for(lambda: (lambda c: c["loaded"] > c["mtime"])(_health(base)["config"]), "old app")
         written = (tmp_path / "feeds" / "atom.xml").stat().st_mtime_ns
         good = config.read_text()
         config.write_text(good.replace("title: After", "title: After\n  titel: typo"))
@@ -202,6 +205,8 @@ def test_sighup_applies_a_valid_config_and_refuses_an_invalid_one(tmp_path, serv
         proc.send_signal(signal.SIGHUP)
         wait_for(lambda: "server.port" in log.read_text(), "a restart-only change was not refused")
         assert ">After</title>" in _atom(base) and fetch(base, "/healthz").status == 200
+        config_now = _health(base)["config"]
+        assert config_now["mtime"] > config_now["loaded"]  # the refused file is not in force
         assert (tmp_path / "feeds" / "atom.xml").stat().st_mtime_ns == written
         assert proc.poll() is None
     assert "the config in force stays" in log.read_text()

@@ -68,10 +68,11 @@ def create_app(settings: Settings, files: FeedFiles | None = None, config_file: 
     app.config["FEEDPUB_SETTINGS"] = settings
     files = files or FeedFiles(settings.feeds_dir)
     config = config_file or default_config_file()
+    loaded = datetime.now(UTC).isoformat()  # an app is made at each start and each reload
 
     @app.route("/healthz", methods=["GET", "HEAD"])
     def healthz() -> Response:
-        return _health_response(settings, files, config)
+        return _health_response(settings, files, {**describe_config(config), "loaded": loaded})
 
     if settings.websub.builtin:
         hub = Hub(settings, files.exists)
@@ -89,7 +90,7 @@ def create_app(settings: Settings, files: FeedFiles | None = None, config_file: 
     return app
 
 
-def _health_response(settings: Settings, files: FeedFiles, config: Path) -> Response:
+def _health_response(settings: Settings, files: FeedFiles, config: dict[str, Any]) -> Response:
     """/healthz: the last scan as the scanning process recorded it (also for a --no-scheduler
     process, which only reads the status file), the feeds the manifest lists, the current problems
     and warnings, and the config file. 503 while nothing is served: no manifest, or a scanning
@@ -110,7 +111,7 @@ def _health_response(settings: Settings, files: FeedFiles, config: Path) -> Resp
         "issues_total": 0,
         "issues": [],
         "error": status.get("error"),
-        "config": describe_config(config),
+        "config": config,
     }
     body.update({key: status[key] for key in ISSUE_KEYS if key in status})
     if not status:

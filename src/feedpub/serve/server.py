@@ -5,7 +5,9 @@ path it answers feed polls about as fast as nginx does on the same machine. The 
 builds, runs the scheduler and supervises the worker; the worker only reads feeds/ through the
 manifest (an app process without a scheduler: see "Traps in our dependencies" in
 docs/architecture.md). `--server cheroot` runs everything in one pure-Python process instead.
-Either way SIGTERM or SIGINT stops the scheduler, lets requests in flight finish and exits 0.
+Either way SIGTERM or SIGINT stops the scheduler, lets requests in flight finish and exits 0;
+SIGHUP reloads the config (`service.reload`), and systemd hears READY, RELOADING and STOPPING
+(`service.sd_notify`).
 """
 
 from __future__ import annotations
