@@ -13,7 +13,7 @@ to look at the result:
                `feedpub serve` end to end
 
 At the top stay the tests of the base modules (test_cli, test_config, test_parallel for workers)
-and of the product as a whole: the README (test_docs), fuzzing through the whole pipeline
+and of the product as a whole: the README (test_docs), the systemd unit (test_deploy), fuzzing through the whole pipeline
 (test_fuzz, fuzz/), resource limits (test_limits), the XSS corpus in every field of every output
 (test_xss) and bench/corpus.py (test_bench_corpus).
 

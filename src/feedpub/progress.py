@@ -46,4 +46,3 @@ def _counted(items: Iterator[T], step: Step) -> Iterator[T]:
     for item in items:
         yield item
         step(1)
-

@@ -8,6 +8,9 @@ of a term to its canonical slug, and /healthz for operators.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from flask import Flask, Response, request
@@ -15,11 +18,14 @@ from flask import Flask, Response, request
 from feedpub.config import Settings
 from feedpub.read.terms import raw_slug, term_key
 from feedpub.render.formats import is_feed
+from feedpub.render.gone_page import gone_page
 from feedpub.serve.hub import Hub
 from feedpub.serve.legacy import legacy_target
 from feedpub.serve.published import FeedFiles
 from feedpub.serve.responses import ReadyFile
-from feedpub.service.status import read_status
+from feedpub.service.reload import config_file as default_config_file
+from feedpub.service.reload import describe_config
+from feedpub.service.status import ISSUE_KEYS, read_status
 from feedpub.service.subscriptions import moved_aside
 
 TERM_SCOPES = ("categories", "tags")
@@ -55,15 +61,18 @@ def _file_response(files: FeedFiles, path: str, settings: Settings) -> Response:
     return Response(b"".join(body), status=int(status[:3]), headers=headers)
 
 
-def create_app(settings: Settings, files: FeedFiles | None = None) -> Flask:
-    """The app serving `settings.feeds_dir`; several processes may serve the same directory."""
+def create_app(settings: Settings, files: FeedFiles | None = None, config_file: Path | None = None) -> Flask:
+    """The app serving `settings.feeds_dir`; several processes may serve the same directory.
+    `config_file` is the file /healthz names (default: the one this process would read)."""
     app = Flask(__name__)
     app.config["FEEDPUB_SETTINGS"] = settings
     files = files or FeedFiles(settings.feeds_dir)
+    config = config_file or default_config_file()
+    loaded = datetime.now(UTC).isoformat()  # an app is made at each start and each reload
 
     @app.route("/healthz", methods=["GET", "HEAD"])
     def healthz() -> Response:
-        return _health_response(settings, files)
+        return _health_response(settings, files, {**describe_config(config), "loaded": loaded})
 
     if settings.websub.builtin:
         hub = Hub(settings, files.exists)
@@ -81,29 +90,36 @@ def create_app(settings: Settings, files: FeedFiles | None = None) -> Flask:
     return app
 
 
-def _health_response(settings: Settings, files: FeedFiles) -> Response:
-    """/healthz: the last scan as the service recorded it and the feeds the manifest lists; 503
-    until a scan has succeeded and there is a manifest, "degraded" when the last scan failed or the hub's store was moved aside."""
+def _health_response(settings: Settings, files: FeedFiles, config: dict[str, Any]) -> Response:
+    """/healthz: the last scan as the scanning process recorded it (also for a --no-scheduler
+    process, which only reads the status file), the feeds the manifest lists, the current problems
+    and warnings, and the config file. 503 while nothing is served: no manifest, or a scanning
+    process that never published; "degraded" when the last scan failed or the hub's store was
+    moved aside. feeds/ made by `feedpub build` with no service scanning is served: 200."""
     status = read_status(settings.cache_dir)
-    manifest_ok = (settings.feeds_dir / "manifest.json").is_file()
-    try:
-        feed_count = sum(1 for p in files.manifest()["files"] if is_feed(p))
-    except OSError:
-        feed_count, manifest_ok = 0, False
-    body = {
+    manifest, feed_count = _manifest_facts(settings, files)
+    body: dict[str, Any] = {
         "status": "ok",
         "last_scan": status.get("last_scan"),
         "last_success": status.get("last_success"),
+        "last_publish": manifest,
         "duration_ms": status.get("duration_ms"),
         "posts": status.get("posts", {}),
         "feeds": feed_count,
-        "problems": status.get("problems", 0),
+        "problems": 0,
+        "warnings": 0,
+        "issues_total": 0,
+        "issues": [],
         "error": status.get("error"),
+        "config": config,
     }
+    body.update({key: status[key] for key in ISSUE_KEYS if key in status})
+    if not status:
+        body["note"] = "no scanning service has recorded a scan: feeds/ is served as published"
     aside = moved_aside(settings.cache_dir) if settings.websub.builtin else []
     if aside:  # the hub's store was unreadable: a new one runs, the old one waits for the operator
         body["websub_store"] = f"unreadable store moved aside: {', '.join(aside)}"
-    healthy = manifest_ok and status.get("last_success") is not None
+    healthy = manifest is not None and (not status or status.get("last_success") is not None)
     if not healthy:
         body["status"] = "unavailable"
     elif status.get("error") or aside:
@@ -114,6 +130,16 @@ def _health_response(settings: Settings, files: FeedFiles) -> Response:
         content_type="application/json; charset=utf-8",
         headers={"Cache-Control": "no-store"},
     )
+
+
+def _manifest_facts(settings: Settings, files: FeedFiles) -> tuple[str | None, int]:
+    """When the manifest was last written (None: no readable manifest) and how many feeds it lists."""
+    try:
+        mtime = (settings.feeds_dir / "manifest.json").stat().st_mtime
+        feeds = sum(1 for p in files.manifest()["files"] if is_feed(p))
+    except (OSError, ValueError):
+        return None, 0
+    return datetime.fromtimestamp(mtime, UTC).isoformat(), feeds
 
 
 def _path_response(files: FeedFiles, path: str, settings: Settings) -> Response:
@@ -137,9 +163,19 @@ def _path_response(files: FeedFiles, path: str, settings: Settings) -> Response:
     legacy = legacy_target(path, settings.legacy_urls, files.exists)
     if legacy is not None:  # a feed URL of the tool the site moved from
         return _moved("/" + quote(legacy))
-    if files.gone(path):
-        return Response("gone: this feed's term has no posts any more\n", status=410, mimetype="text/plain")
-    return _not_found()
+    return _gone(files, path, settings) or _not_found()
+
+
+def _gone(files: FeedFiles, path: str, settings: Settings) -> Response | None:
+    """410 for a path a publish removed (also a page asked for without its slash or `.html`):
+    a page in the site's style for a page or a browser, one line of text for a feed reader."""
+    gone = next((p for p in (path, path + "/index.html", path + ".html") if files.gone(p)), None)
+    if gone is None:
+        return None
+    best = request.accept_mimetypes.best_match(["text/plain", "text/html"], "text/plain")
+    if gone.endswith(".html") or best == "text/html":
+        return Response(gone_page(settings), status=410, mimetype="text/html")
+    return Response("gone: this feed is no longer published\n", status=410, mimetype="text/plain")
 
 
 def _moved(location: str) -> Response:

@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from feedpub.config import Settings
@@ -103,10 +104,11 @@ class FastFeeds:
         return body
 
 
-def application(settings: Settings) -> WSGIApp:
-    """The WSGI app `feedpub serve` runs: the fast path in front of the Flask app."""
+def application(settings: Settings, config_file: Path | None = None) -> WSGIApp:
+    """The WSGI app `feedpub serve` runs: the fast path in front of the Flask app
+    (`config_file`: the file /healthz names)."""
     files = FeedFiles(settings.feeds_dir)
-    app: WSGIApp = create_app(settings, files)
+    app: WSGIApp = create_app(settings, files, config_file)
     if settings.websub.builtin:  # /websub bodies read whole, bounded, before Flask sees them
         app = BoundedBodies(app)
     return FastFeeds(settings, app, files)

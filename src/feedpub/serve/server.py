@@ -5,7 +5,9 @@ path it answers feed polls about as fast as nginx does on the same machine. The 
 builds, runs the scheduler and supervises the worker; the worker only reads feeds/ through the
 manifest (an app process without a scheduler: see "Traps in our dependencies" in
 docs/architecture.md). `--server cheroot` runs everything in one pure-Python process instead.
-Either way SIGTERM or SIGINT stops the scheduler, lets requests in flight finish and exits 0.
+Either way SIGTERM or SIGINT stops the scheduler, lets requests in flight finish and exits 0;
+SIGHUP reloads the config (`service.reload`), and systemd hears READY, RELOADING and STOPPING
+(`service.sd_notify`).
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from feedpub.serve.cheroot_server import cheroot_server
 from feedpub.serve.fastpath import application
 from feedpub.serve.listen import BASE_URL_ENV, check_port
 from feedpub.serve.logs import GRANIAN_ACCESS_FORMAT, AccessLog, formatter, granian_log_config
-from feedpub.service.publisher import Publisher
+from feedpub.service.reload import ReloadablePublisher, Reloader, config_file
 from feedpub.service.scheduler import Scheduler
+from feedpub.service.sd_notify import notify, ready_when_serving
 from feedpub.service.websub import Notifier
 from feedpub.sites.load import SITE_ENV, load_site_settings
 
@@ -76,7 +79,7 @@ def granian_app() -> object:
     _die_with_service()
     configure_logging()
     settings = load_site_settings(os.environ.get(CONFIG_ENV) or None, {}, os.environ.get(SITE_ENV) or None)
-    return application(settings.with_overrides(base_url=os.environ.get(BASE_URL_ENV) or None))
+    return application(settings.with_overrides(base_url=os.environ.get(BASE_URL_ENV) or None), config_file())
 
 
 def run_service(
@@ -95,17 +98,35 @@ def run_service(
     # only the scheduling process scans, publishes and keeps the post cache open
     notifier = Notifier(settings) if scheduler and hub_url(settings) is not None else None
     on_publish = notifier.published if notifier is not None else None
-    publisher = Publisher(settings, watch=True, on_publish=on_publish) if scheduler else None
+    publisher = ReloadablePublisher(settings, watch=True, on_publish=on_publish) if scheduler else None
     jobs = Scheduler(publisher, settings.scan.interval_seconds) if publisher is not None else None
     if publisher is not None:
         report = publisher.rescan()
         if report.error:
             log.error("first build failed: %s (serving what feeds/ already holds)", report.error)
+        elif not report.rendered:  # a warm start: its quiet scan logged at DEBUG
+            log.info("feeds/ is current: posts %s", ", ".join(f"{v} {k}" for k, v in report.posts.items()))
+    site = os.environ.get(SITE_ENV) or None
+    reloader = Reloader(
+        lambda: load_site_settings(config_path, site_dir=site),
+        settings,
+        publisher,
+        jobs.run_scan if jobs is not None else None,
+    )
+    reloader.start()
+    signal.signal(signal.SIGHUP, reloader.request)  # Granian takes SIGHUP over: see _run_granian
+    ready_when_serving(host, port)
     try:
         if server_kind == "granian":
-            return _run_granian(settings, host, port, jobs, threads, workers, config_path, access_log)
-        return _run_cheroot(settings, host, port, jobs, threads, access_log)
+            return _run_granian(
+                settings, host, port, jobs, threads, workers, config_path, reloader, access_log
+            )
+        return _run_cheroot(
+            settings, host, port, jobs, threads, reloader, config_file(config_path), access_log
+        )
     finally:
+        notify("STOPPING=1")
+        reloader.stop()
         if publisher is not None:
             publisher.close()
         if notifier is not None:
@@ -113,16 +134,29 @@ def run_service(
 
 
 def _run_cheroot(
-    settings: Settings, host: str, port: int, jobs: Scheduler | None, threads: int, access_log: bool
+    settings: Settings,
+    host: str,
+    port: int,
+    jobs: Scheduler | None,
+    threads: int,
+    reloader: Reloader,
+    config: Path,
+    access_log: bool,
 ) -> int:
-    app = application(settings)
-    server = cheroot_server(AccessLog(app) if access_log else app, host, port, threads, SHUTDOWN_SECONDS)
+    def app_of(current: Settings) -> object:
+        app = application(current, config)
+        return AccessLog(app) if access_log else app
+
+    server = cheroot_server(app_of(settings), host, port, threads, SHUTDOWN_SECONDS)
+    # a reload swaps the whole app between requests: the next request sees the new settings
+    reloader.appliers.append(lambda new: setattr(server, "wsgi_app", app_of(new)))
     stopping = threading.Event()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         if stopping.is_set():
             return
         stopping.set()
+        notify("STOPPING=1")
         log.info("received %s; stopping", signal.Signals(signum).name)
         if jobs is not None:
             jobs.stop()
@@ -161,6 +195,7 @@ def _run_granian(
     threads: int,
     workers: int,
     config_path: str | None,
+    reloader: Reloader,
     access_log: bool,
 ) -> int:
     from granian import Granian
@@ -190,6 +225,11 @@ def _run_granian(
         workers_kill_timeout=SHUTDOWN_SECONDS,
         working_dir=Path.cwd(),
     )
+    # Granian's own SIGHUP handler respawns the workers (which read the config file again) at
+    # once, even for an invalid file: ours replaces it, and the workers are respawned only after
+    # the reload has validated the file and republished
+    server.on_startup(lambda: signal.signal(signal.SIGHUP, reloader.request))
+    reloader.appliers.append(lambda _new: server.signal_handler_reload())  # type: ignore[no-untyped-call]
     check_port(host, port)  # still free after the first build? Granian's own answer is a panic
     log.info("serving %s on http://%s:%s/ (granian, %d worker)", settings.feeds_dir, host, port, workers)
     return _serve_with_jobs(server.serve, jobs)

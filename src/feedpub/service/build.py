@@ -11,6 +11,7 @@ It is the Publisher of `feedpub serve` with three differences:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -74,9 +75,10 @@ class BuildPublisher(Publisher):
             self.db.save({}, set(self.cache))
             self.cache = {}
 
-    def _record_scan(self, report: ScanReport) -> None:
-        """The status file only: the command prints the outcome and its problems itself."""
-        record_scan(self.settings.cache_dir, report, log_it=False)
+    def _record_scan(self, report: ScanReport, posts: Iterable[Post]) -> None:
+        """The status file only (/healthz of a `serve --no-scheduler` reads it): the command
+        prints the outcome and its problems itself."""
+        record_scan(self.settings.cache_dir, report, posts, log_it=False)
 
     def _publish_all(self, renderer: SiteRenderer) -> PublishReport:
         meter = self.meter if len(self.cache) >= THRESHOLD else None

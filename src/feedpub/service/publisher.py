@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -103,7 +103,7 @@ class Publisher:
                 # compares every post with what was last published
                 state = replace(self.state, failed=True)
             report.duration_ms = (time.perf_counter() - t0) * 1000
-            self._record_scan(report)
+            self._record_scan(report, state.published.posts.values() if state.published else ())
             self.state = replace(state, scans=state.scans + 1)
             self._after_scan(report)
             return report
@@ -176,8 +176,8 @@ class Publisher:
             return state, False
         return replace(state, published=prior[0], renamed=state.renamed | prior[1]), False
 
-    def _record_scan(self, report: ScanReport) -> None:
-        record_scan(self.settings.cache_dir, report)
+    def _record_scan(self, report: ScanReport, posts: Iterable[Post]) -> None:
+        record_scan(self.settings.cache_dir, report, posts)
 
     def _gather(self, state: ServiceState, now: datetime) -> list[SourceFile] | None:
         """posts/'s files now; None when inotify saw nothing and nothing fell due (no walk at all)."""
