@@ -52,23 +52,44 @@ def _rss_mb() -> tuple[float, float]:
 
 
 def step_cold(config: Path) -> dict:
+    """What `feedpub build` does with no cache (it fills the cache for the next build)."""
     from datetime import UTC, datetime
 
     from feedpub.config import load_settings
-    from feedpub.publish.cold_build import build_and_publish
+    from feedpub.service.build import incremental_build
 
     settings = load_settings(config, {})
     start = time.perf_counter()
-    result, report = build_and_publish(settings, datetime.now(UTC))
+    outcome = incremental_build(settings, datetime.now(UTC))
     seconds = time.perf_counter() - start
     own, workers = _rss_mb()
     return {
         "seconds": seconds,
         "rss": own,
         "worker_rss": workers,
-        "files": len(report.written),
-        "posts": len(result.posts),
+        "files": outcome.report.written,
+        "posts": len(outcome.posts),
     }
+
+
+def cli_builds(config: Path, rounds: int = 3) -> dict:
+    """`feedpub build` run again as a whole process (interpreter start and imports included),
+    after the cold build of `config`: with nothing changed, then after one post edited."""
+
+    def build() -> float:
+        start = time.perf_counter()
+        subprocess.run([PYTHON, "-m", "feedpub.cli", "build", "--config", str(config)], check=True,
+                       capture_output=True)  # fmt: skip
+        return time.perf_counter() - start
+
+    warm = [build() for _ in range(rounds)]
+    posts = sorted((config.parent / "posts").glob("*.md"))
+    edits = []
+    for index in range(rounds):
+        with open(posts[(index + 1) * len(posts) // (rounds + 1)], "a", encoding="utf-8") as handle:
+            handle.write("\n补充：本文于基准测试中更新。\n")
+        edits.append(build())
+    return {"warm": statistics.median(warm), "edit": statistics.median(edits)}
 
 
 def step_service(config: Path) -> dict:
@@ -357,6 +378,9 @@ def measure(posts: int, work: Path, peers: bool, serve: bool) -> dict:
             figures["pairs"] = [c["seconds"] / h["seconds"] for c, h in zip(colds, hugos, strict=True)]
         else:
             figures["cold"] = median_run(colds)
+    last_cold = cold if hugo is None else site / f"cold-{PEER_ROUNDS - 1}.yaml"
+    quiet_disk()
+    figures["cli"] = cli_builds(last_cold)
     quiet_disk()
     figures["prime"] = run_step("prime", config)
     quiet_disk()
@@ -393,6 +417,17 @@ ROWS: list[tuple[str, Callable[[dict], str], str]] = [
         "peak RSS of that build: main / each reader worker (MB)",
         lambda r: f"{r['cold']['rss']:.0f} / {r['cold']['worker_rss']:.0f}",
         "≤ 400",
+    ),
+    (
+        "`feedpub build` again, nothing changed: whole process (s, median of 3)",
+        lambda r: f"{r['cli']['warm']:.2f}",
+        "≤ 1.0",
+    ),
+    ("the same / cold build", lambda r: f"{r['cli']['warm'] / r['cold']['seconds']:.2f}", "≤ 0.10"),
+    (
+        "`feedpub build` after one post edited: whole process (s, median of 3)",
+        lambda r: f"{r['cli']['edit']:.2f}",
+        "≤ 1.5",
     ),
     ("service's first build, empty cache (s)", lambda r: f"{r['prime']['seconds']:.1f}", ""),
     ("warm start: cache, nothing changed (s)", lambda r: f"{r['service']['warm_seconds']:.2f}", "≤ 1"),

@@ -79,7 +79,8 @@ def _atom(base: str) -> str:
 @pytest.mark.slow
 def test_no_scheduler_serves_what_a_build_wrote_and_then_what_the_service_records(tmp_path):
     """A --no-scheduler process beside feeds/ from `feedpub build` answered 503 for ever (nothing
-    had written the status file): feeds are served, so 200, and the publisher's later scans show."""
+    had written the status file): a build records its scan now, feeds/ with no record at all
+    (copied from elsewhere) is served with 200 and a note, and the publisher's later scans show."""
     port, publisher_port = free_port(), free_port()
     config = _config(tmp_path, port)
     (tmp_path / "posts").mkdir()
@@ -92,7 +93,10 @@ def test_no_scheduler_serves_what_a_build_wrote_and_then_what_the_service_record
         body = json.loads(reply.body)
         assert reply.status == 200, body
         assert body["status"] == "ok" and body["feeds"] > 0 and body["last_publish"]
-        assert body["last_scan"] is None and "note" in body
+        assert body["last_scan"] and body["problems"] == 1 and body["issues"][0]["file"] == "bad.md"
+        (tmp_path / ".feedpub" / "status.json").unlink()  # feeds/ with no publisher's record
+        body = _health(base)
+        assert body["status"] == "ok" and body["last_scan"] is None and "note" in body, body
         mtime = datetime.fromtimestamp(config.stat().st_mtime, UTC).isoformat()
         assert body["config"]["path"] == str(config.resolve()) and body["config"]["mtime"] == mtime
         assert body["config"]["loaded"] > mtime  # read after it was written

@@ -68,19 +68,23 @@ class Publisher:
     ) -> None:
         """`watch` follows posts/ with inotify so quiet rescans skip the stat walk (the service);
         `on_publish` hears the paths each publish wrote (WebSub), and must not block."""
-        self.settings = settings
         self.clock = clock
         self.on_publish = on_publish
         self._lock = threading.Lock()
+        self.store = Store(settings.feeds_dir, Reaper())
+        self._open(settings, watch)
+        self.state = ServiceState()
+
+    def _open(self, settings: Settings, watch: bool) -> None:
+        """What scans read and render with, made from `settings` (again on a config reload)."""
+        self.settings = settings
         self.db = PostCache(settings.cache_dir, settings)
         self.cache: dict[str, Entry] = self.db.load(pack=self.pack)
-        self.store = Store(settings.feeds_dir, Reaper())
         self.sources = Sources(settings.posts_dir, watch, scan_rules(settings))
         self.site_facts = HugoFacts()  # a Hugo site's front matter, kept between scans
         self.warm_start = WarmStart(settings, self.db, self.keep_last_good)
         self.visibility = Visibility()  # statuses, and the next moment a post appears or expires
         self.renderer: SiteRenderer | None = None
-        self.state = ServiceState()
         self.feeds_check = FeedsCheck(settings.feeds_dir)
 
     @property

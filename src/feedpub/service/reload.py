@@ -23,15 +23,10 @@ from typing import Any
 
 from feedpub.config import CONFIG_ENV, Settings
 from feedpub.errors import FeedpubError
-from feedpub.read.cache import PostCache, settings_fingerprint
-from feedpub.read.site_posts import HugoFacts, scan_rules
-from feedpub.service.feeds_check import FeedsCheck
+from feedpub.read.cache import settings_fingerprint
 from feedpub.service.publisher import Publisher
 from feedpub.service.sd_notify import notify, reloading
-from feedpub.service.sources import Sources
 from feedpub.service.state import ServiceState
-from feedpub.service.visibility import Visibility
-from feedpub.service.warm_start import WarmStart
 
 log = logging.getLogger("feedpub")
 
@@ -96,16 +91,8 @@ class ReloadablePublisher(Publisher):
             watching = self.sources.watcher is not None
             self.sources.stop()
             self.db.close()
-            self.settings = settings
-            self.db = PostCache(settings.cache_dir, settings)
-            self.cache = self.db.load()
-            self.sources = Sources(settings.posts_dir, watching, scan_rules(settings))
-            self.site_facts = HugoFacts()
-            self.warm_start = WarmStart(settings, self.db)
-            self.visibility = Visibility()
-            self.renderer = None
+            self._open(settings, watching)
             self.state = ServiceState(scans=self.state.scans)
-            self.feeds_check = FeedsCheck(settings.feeds_dir)
 
 
 class Reloader:
