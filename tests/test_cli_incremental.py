@@ -143,3 +143,39 @@ def test_a_long_build_on_a_terminal_shows_reading_then_rendering_and_writing(tmp
         assert re.search(label + r".*100%", shown), shown[-2000:]
     piped = run(["build", "--full"], tmp_path)
     assert "Reading posts" not in piped.stderr + piped.stdout
+
+
+def test_a_build_that_finds_nothing_changed_still_repairs_feeds_and_follows_the_config(tmp_path):
+    """The shortcut for an unchanged site (a walk compared with the last build's record) is
+    taken only when feeds/ is whole and every setting is as it was: a file deleted from feeds/
+    is written again, and a changed setting that only the output depends on is applied."""
+    project, clock = make_project(tmp_path), At(1_790_000_000)
+    settings = load_settings(project / "config.yaml", {})
+    run(["build"], project, env=clock.env)
+    assert "(nothing to render)" in run(["build"], project, env=clock.env).stdout
+    (settings.feeds_dir / "atom.xml").unlink()
+    repaired = run(["build"], project, env=clock.env).stdout
+    assert "(nothing to render)" not in repaired and (settings.feeds_dir / "atom.xml").is_file()
+    assert_same_as_cold_build(settings, clock)
+
+
+def test_legacy_ids_follow_the_config_through_the_cache(tmp_path):
+    """`legacy_urls: [jekyll]` gives each entry the id jekyll-feed gave it. The id is decided
+    while a post is read, so the parse cache must not serve posts read without it: the next
+    build (and a service's start) reads them again."""
+    from feedpub.sites.load import load_site_settings
+
+    blog = tmp_path / "blog"
+    (blog / "_posts").mkdir(parents=True)
+    (blog / "_config.yml").write_text("title: Blog\nurl: https://blog.example.org\n", encoding="utf-8")
+    (blog / "_posts" / "2024-05-01-hello.md").write_text("---\ntitle: Hello\n---\nHi.\n", encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    clock = At(1_790_000_000)
+    ids = []
+    for legacy in ("[]", "[jekyll]", "[]"):
+        config.write_text(f"legacy_urls: {legacy}\npaths: {{feeds: feeds}}\n", encoding="utf-8")
+        run(["build", "--config", str(config), "--site", str(blog)], tmp_path, env=clock.env)
+        settings = load_site_settings(str(config), site_dir=str(blog))
+        assert_same_as_cold_build(settings, clock)
+        ids.append(re.findall(r"<id>([^<]*)</id>", (settings.feeds_dir / "atom.xml").read_text())[-1])
+    assert ids[0] == ids[2] != ids[1], ids

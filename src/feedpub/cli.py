@@ -17,9 +17,8 @@ from feedpub.config import Settings
 from feedpub.lifeline import sigterm_unwinds
 from feedpub.model import Post, Problem, Scope, status_at
 from feedpub.progress import terminal_meter
-from feedpub.publish.cold_build import load_site
 from feedpub.publish.publisher_lock import publisher_lock
-from feedpub.read.dates import rfc3339
+from feedpub.service.unchanged import note_current, still_current
 from feedpub.sites.load import SITE_ENV, config_file, defaults_note, effective_settings, load_site_settings
 
 
@@ -98,24 +97,27 @@ def build_command(
 
     Example: feedpub build --site ~/blog --out ~/blog/_site/feeds
     """
-    from feedpub.service.build import incremental_build
-
     settings = _settings(config, site, posts=_abs(posts_dir), feeds=_abs(out_dir), base_url=base_url)
     _hold_publisher_lock(settings, "feedpub build", wait)
     if (note := defaults_note(settings, config_file(config), site)) is not None:
         click.echo(f"feedpub: {note}", err=True)
-    with sigterm_unwinds():  # workers killed, nothing committed, one line and exit 143
-        outcome = incremental_build(settings, _now(), full, meter=terminal_meter())
-    report = outcome.report
-    click.echo("posts: " + ", ".join(f"{count} {status}" for status, count in report.posts.items()))
-    cached = outcome.sources - report.changed_sources
-    click.echo(f"read: {report.changed_sources} changed, {cached} from the cache")
+    now = _now()
+    summary = None if full else still_current(settings, now)  # a walk, nothing read or rendered
+    if summary is not None:
+        note_current(settings.cache_dir, summary, now)
+    else:
+        from feedpub.service.build import incremental_build  # the whole pipeline: imported only now
+
+        with sigterm_unwinds():  # workers killed, nothing committed, one line and exit 143
+            summary = incremental_build(settings, now, full, meter=terminal_meter()).summary()
+    click.echo("posts: " + ", ".join(f"{count} {status}" for status, count in summary.counts.items()))
+    click.echo(f"read: {summary.changed} changed, {summary.cached} from the cache")
     click.echo(
-        f"feeds: {report.written} written, {outcome.unchanged} unchanged, {report.removed} removed"
-        f" → {settings.feeds_dir}" + ("" if report.rendered else " (nothing to render)")
+        f"feeds: {summary.written} written, {summary.unchanged} unchanged, {summary.removed} removed"
+        f" → {settings.feeds_dir}" + ("" if summary.rendered else " (nothing to render)")
     )
-    _echo_problems(outcome.problems, outcome.warnings)
-    if strict and (outcome.problems or outcome.warnings):
+    _echo_problems(summary.problems, summary.warnings)
+    if strict and (summary.problems or summary.warnings):
         sys.exit(1)
 
 
@@ -142,6 +144,8 @@ def check_command(config: str | None, site: str | None, as_json: bool, strict: b
     Example: feedpub check --json
     """
     settings = _settings(config, site)
+    from feedpub.publish.cold_build import load_site
+
     result = load_site(settings, _now())
     found = [*result.problems, *result.warnings]
     if as_json:
@@ -165,6 +169,8 @@ def check_command(config: str | None, site: str | None, as_json: bool, strict: b
 
 def post_record(post: Post, now: datetime, names: dict[tuple[Scope, str], str]) -> dict[str, Any]:
     """The JSON shape of one post in `feedpub posts --json`."""
+    from feedpub.read.dates import rfc3339
+
     return {
         "source": post.source,
         "status": status_at(post, now).value,
@@ -192,6 +198,8 @@ def posts_command(config: str | None, site: str | None, as_json: bool) -> None:
     """
     settings = _settings(config, site)
     now = _now()
+    from feedpub.publish.cold_build import load_site
+
     result = load_site(settings, now)
     records = [post_record(p, now, result.taxonomy.names) for p in result.posts]
     if as_json:

@@ -21,7 +21,6 @@ from pathlib import Path
 from feedpub import __version__
 from feedpub.config import Settings
 from feedpub.model import Post, Problem
-from feedpub.read.load import Entry
 
 log = logging.getLogger("feedpub")
 
@@ -31,11 +30,15 @@ SCHEMA_VERSION = 7  # 7: typography, kramdown math and blocks, raw HTML omitted 
 DB_NAME = "cache.sqlite3"
 
 
+Entry = tuple[tuple[int, int, int], str, Post | Problem]  # (stat signature, "sha256:…", result)
+
+
 def settings_fingerprint(settings: Settings) -> str:
-    """What a parsed post depends on: the feedpub version and every setting except paths and server."""
+    """What a parsed post depends on: the feedpub version and every setting except paths and server
+    (`legacy_urls` included: with `jekyll` in it, a post's id is the one jekyll-feed gave it)."""
     parts = [__version__, str(SCHEMA_VERSION)]
     for item in fields(settings):
-        if item.name not in ("root", "server", "scan", "paths", "legacy_urls", "origins"):
+        if item.name not in ("root", "server", "scan", "paths", "origins"):
             parts.append(repr(getattr(settings, item.name)))
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
@@ -156,3 +159,22 @@ class PostCache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def peek_meta(cache_dir: Path, key: str) -> str | None:
+    """One meta value of the cache in `cache_dir`, read without opening the cache for work (no
+    check, no rebuild): None when there is none or it cannot be read."""
+    path = cache_dir / DB_NAME
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        db.close()
+    return str(row[0]) if row is not None else None

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from feedpub.config import Settings
 from feedpub.model import Post, Problem
+from feedpub.read.cache import Entry
 from feedpub.read.facts import PostFacts
 from feedpub.read.hugo_refs import RefIndex
 from feedpub.read.look_alikes import merge_look_alikes
@@ -23,8 +24,6 @@ from feedpub.read.post_file import file_digest, read_post
 from feedpub.read.scan import SourceFile
 from feedpub.read.site_posts import HugoFacts
 from feedpub.sites.hugo import HugoSite
-
-Entry = tuple[tuple[int, int, int], str, Post | Problem]
 
 
 @dataclass

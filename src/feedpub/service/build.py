@@ -11,6 +11,7 @@ It is the Publisher of `feedpub serve` with three differences:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,10 +23,12 @@ from feedpub.model import Post, Problem
 from feedpub.progress import THRESHOLD, Meter, metered
 from feedpub.publish.cold_build import publish_in_workers
 from feedpub.publish.store import PublishReport, Store
+from feedpub.read.scan import SourceFile
 from feedpub.render.site import SiteRenderer
 from feedpub.service.publisher import Publisher
 from feedpub.service.state import ScanReport
 from feedpub.service.status import record_scan
+from feedpub.service.unchanged import RECORD_KEY, Summary, record, walk_digest
 
 
 @dataclass
@@ -49,6 +52,14 @@ class BuildOutcome:
     def unchanged(self) -> int:
         return max(self.files - self.report.written, 0)
 
+    def summary(self) -> Summary:
+        report = self.report
+        changed = report.changed_sources
+        return Summary(
+            report.posts, changed, self.sources - changed, report.written, self.unchanged,
+            report.removed, report.rendered, self.problems, self.warnings,
+        )  # fmt: skip
+
 
 class BuildPublisher(Publisher):
     """The service's Publisher for one build (see the module's docstring)."""
@@ -71,6 +82,7 @@ class BuildPublisher(Publisher):
         super().__init__(settings, clock=lambda: now)
         self.store = Store(settings.feeds_dir)  # no reaper thread: workers are forked
         self.workers = workers
+        self.db.set_meta(RECORD_KEY, "")  # until this build has published (service.unchanged)
         if full:  # everything read and rendered again; the store still writes only what differs
             self.db.save({}, set(self.cache))
             self.cache = {}
@@ -100,9 +112,26 @@ def incremental_build(
     try:
         report = publisher.rescan()
         files = len(publisher.store.manifest.get("files", {}))
-        sources = len(publisher.cache)
+        outcome = BuildOutcome(report, publisher.posts, len(publisher.cache), files)
+        if report.error is None:
+            _record(publisher, outcome)
     finally:
         publisher.close()
     if report.error is not None:
         raise FeedpubError(report.error)
-    return BuildOutcome(report, publisher.posts, sources, files)
+    return outcome
+
+
+def _record(publisher: BuildPublisher, outcome: BuildOutcome) -> None:
+    """What the next build compares with before it reads anything (service.unchanged)."""
+    last = publisher.state.last
+    if last is None:
+        return
+    walk = walk_digest(
+        (SourceFile("", source, signature) for source, signature in last.signatures.items()),
+        publisher.sources.walk_problems,
+    )
+    due = publisher.visibility.due
+    written = record(publisher.settings, walk, due, outcome.summary(), outcome.files)
+    if written is not None:
+        publisher.db.set_meta(RECORD_KEY, json.dumps(written, ensure_ascii=False, sort_keys=True))

@@ -21,8 +21,8 @@ from feedpub.config import Settings
 from feedpub.model import statuses
 from feedpub.publish.manifest import manifest_digest
 from feedpub.publish.store import Store
-from feedpub.read.cache import PostCache
-from feedpub.read.load import Entry, load_posts
+from feedpub.read.cache import Entry, PostCache
+from feedpub.read.load import load_posts
 from feedpub.read.scan import SourceFile
 from feedpub.service.state import Published, Signatures
 
