@@ -19,6 +19,7 @@ from feedpub.progress import terminal_meter
 from feedpub.publish.cold_build import load_site
 from feedpub.publish.publisher_lock import publisher_lock
 from feedpub.read.dates import rfc3339
+from feedpub.serve.stats_command import stats_command
 from feedpub.sites.load import SITE_ENV, config_file, defaults_note, effective_settings, load_site_settings
 
 
@@ -284,6 +285,8 @@ def serve_command(
     )
     sys.exit(code)
 
+
+main.add_command(stats_command)  # `feedpub stats`: serve.stats_command
 
 if __name__ == "__main__":
     main()

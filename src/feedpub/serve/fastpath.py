@@ -19,7 +19,9 @@ from typing import Any
 
 from feedpub.config import Settings
 from feedpub.serve.app import create_app
+from feedpub.serve.counting import Counting, feed_path
 from feedpub.serve.intake import BoundedBodies
+from feedpub.serve.polite import too_many
 from feedpub.serve.published import FeedFiles
 from feedpub.serve.responses import ReadyFile
 
@@ -33,8 +35,15 @@ MAX_TABLE_BYTES = 96 * 1024 * 1024  # ready answers kept at most; the table star
 class FastFeeds:
     """WSGI middleware: ready-made answers for published files, the Flask app for the rest."""
 
-    def __init__(self, settings: Settings, fallback: WSGIApp, files: FeedFiles | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        fallback: WSGIApp,
+        files: FeedFiles | None = None,
+        counting: Counting | None = None,
+    ) -> None:
         self.settings = settings
+        self.counting = counting  # None: no polite limits, no statistics
         self.fallback = fallback
         self.files = files or FeedFiles(settings.feeds_dir)
         self._table: dict[str, ReadyFile] = {}
@@ -94,6 +103,8 @@ class FastFeeds:
         ready = self._ready(path)
         if ready is None:
             return self.fallback(environ, start_response)
+        if self.counting is not None and feed_path(path):
+            return self._counted(environ, start_response, method, path, ready)
         status, headers, body = ready.respond(
             method,
             environ.get("HTTP_ACCEPT_ENCODING"),
@@ -103,12 +114,39 @@ class FastFeeds:
         start_response(status, headers)
         return body
 
+    def _counted(
+        self,
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+        method: str,
+        path: str,
+        ready: ReadyFile,
+    ) -> Iterable[bytes]:
+        """A feed: the polite limit first, then the answer, then the count (serve.counting)."""
+        counting = self.counting
+        assert counting is not None
+        who = counting.who(environ)
+        wait = counting.wait(who, path)
+        if wait is not None:
+            status, headers, body = too_many(wait)
+        else:
+            status, headers, body = ready.respond(
+                method,
+                environ.get("HTTP_ACCEPT_ENCODING"),
+                environ.get("HTTP_IF_NONE_MATCH"),
+                environ.get("HTTP_IF_MODIFIED_SINCE"),
+            )
+            counting.record(who, path, int(status[:3]), len(body[0]) if body else 0)
+        start_response(status, headers)
+        return body
+
 
 def application(settings: Settings, config_file: Path | None = None) -> WSGIApp:
     """The WSGI app `feedpub serve` runs: the fast path in front of the Flask app
     (`config_file`: the file /healthz names)."""
     files = FeedFiles(settings.feeds_dir)
-    app: WSGIApp = create_app(settings, files, config_file)
+    counting = Counting.of(settings)
+    app: WSGIApp = create_app(settings, files, config_file, counting)
     if settings.websub.builtin:  # /websub bodies read whole, bounded, before Flask sees them
         app = BoundedBodies(app)
-    return FastFeeds(settings, app, files)
+    return FastFeeds(settings, app, files, counting)
