@@ -210,6 +210,7 @@ def nginx_config(work: Path, feeds: Path, port: int, app_port: int) -> Path:
     site = site.replace("root /srv/feedpub/feeds;", f"root {feeds};").replace(
         "server 127.0.0.1:8080;", f"server 127.0.0.1:{app_port};"
     )
+    site = site.replace("access_log /var/log/nginx/feedpub.access.log feedpub;", "access_log off;")
     (work / "site.conf").write_text(site)
     user = "user root;\n" if os.geteuid() == 0 else ""
     conf = work / "nginx.conf"

@@ -1,0 +1,83 @@
+"""`feedpub stats ingest`: the log the real nginx (deploy/nginx.conf) writes gives the counts the
+app itself counts for the same requests; ingesting again, or the gzipped copy, adds nothing."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ..helpers import serve, wait_for
+from ..http import fetch
+from .test_nginx import running_nginx
+from .test_stats import FEEDLY, INOREADER, NEWSBLUR, READER, site, stats_json
+
+TRUSTED = {"server": {"trusted_proxies": ["127.0.0.1"]}}
+
+
+def requests(base: str) -> None:
+    """Aggregators and three readers (one polling conditionally) on two feeds."""
+    for agent in (FEEDLY.format(n=123), INOREADER, NEWSBLUR, FEEDLY.format(n=130)):
+        assert fetch(base, "/atom.xml", headers={"User-Agent": agent}).status == 200
+    for i in range(3):
+        headers = {"User-Agent": f"{READER} {i}", "X-Forwarded-For": f"198.51.100.{i}"}
+        etag = fetch(base, "/atom.xml", headers=headers).header("etag") or ""
+    assert fetch(base, "/atom.xml", headers={**headers, "If-None-Match": etag}).status == 304
+    fetch(base, "/rss.xml", headers={"User-Agent": READER, "Accept-Encoding": "gzip"})
+    fetch(base, "/tags/e2e/", headers={"User-Agent": READER})  # a page: not a feed, not counted
+
+
+def ingest(root: Path, *files: Path) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "feedpub.cli", "stats", "ingest", *map(str, files)],
+        cwd=root,
+        env={**os.environ, "FEEDPUB_CONFIG": str(root / "config.yaml")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def counts(data: dict) -> dict:
+    keys = ("subscribers", "aggregators", "direct", "requests", "ok", "not_modified")
+    return {f["path"]: {k: f[k] for k in keys} for f in data["feeds"]}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("log_format", ["feedpub", "combined"])
+def test_an_nginx_log_gives_the_counts_the_app_gives(tmp_path, log_format):
+    site(tmp_path)
+    logs = tmp_path / "nginx"
+    logs.mkdir()
+    store = tmp_path / "ingest"  # the log's counts go to a store of their own
+    store.mkdir()
+    (store / "config.yaml").write_text(yaml.safe_dump({"paths": {"cache": "cache"}, **TRUSTED}))
+    with serve(tmp_path, 60, server="cheroot", extra={"stats": {"flush_seconds": 0.3}, **TRUSTED}) as (
+        base,
+        _p,
+    ):
+        app_port = int(base.rsplit(":", 1)[1])
+        requests(base)  # to the app: counted by the app
+        with running_nginx(logs, tmp_path / "feeds", app_port, log_format) as nginx:
+            requests(nginx)  # to nginx: served from disk, the app sees none of it
+        wait_for(lambda: "atom.xml" in counts(stats_json(tmp_path)), "the app's counts never arrived")
+    by_app = counts(stats_json(tmp_path))
+    assert by_app["atom.xml"]["subscribers"] == 130 + 45 + 12 + 3
+    log = logs / "access.log"
+    assert "1 lines read before" not in ingest(store, log)
+    assert counts(stats_json(store)) == by_app
+    packed = logs / "access.log.1.gz"  # logrotate's copy of the same log
+    packed.write_bytes(gzip.compress(log.read_bytes()))
+    assert "0 feed requests added" in ingest(store, log, packed)
+    assert counts(stats_json(store)) == by_app
+    with log.open("a") as handle:  # the log grows: only the new line is added
+        handle.write(next(line for line in log.read_text().splitlines() if "/atom.xml" in line) + "\n")
+    assert "1 feed requests added" in ingest(store, log)
+    assert counts(stats_json(store))["atom.xml"]["requests"] == by_app["atom.xml"]["requests"] + 1
