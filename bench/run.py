@@ -244,6 +244,7 @@ def serving(site: Path, config: Path) -> dict:
         results["service_rss"] = _proc_rss_mb(app.pid)
         results["app_gzip"] = wrk(base + "/atom.xml", {"Accept-Encoding": "gzip"})
         results["app_304"] = wrk(base + "/atom.xml", {"If-None-Match": etag})
+        results["counting"] = counting_on_off(site, base, etag)
         nginx_bin = shutil.which("nginx") or "/usr/sbin/nginx"
         if os.path.exists(nginx_bin):
             nport = free_port()
@@ -263,6 +264,36 @@ def serving(site: Path, config: Path) -> dict:
             nginx.terminate()
             nginx.wait(10)
     return results
+
+
+def counting_on_off(site: Path, base_on: str, etag: str) -> dict:
+    """The fast path with reader statistics and polite limits on (the service under test) and
+    off (a second, --no-scheduler process on the same feeds/), measured in turn, same run."""
+    port = free_port()
+    config = site / "counting-off.yaml"
+    config.write_text(
+        CONFIG.format(port=port, feeds="feeds", cache=".feedpub-off")
+        + "stats: {enabled: false}\npolite: {enabled: false}\n"
+    )
+    env = {**os.environ, "FEEDPUB_CONFIG": str(config)}
+    off = subprocess.Popen(
+        [PYTHON, "-m", "feedpub.cli", "serve", "--no-scheduler", "--port", str(port)],
+        cwd=site,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base_off = f"http://127.0.0.1:{port}"
+    figures = {}
+    try:
+        wait_http(base_off + "/healthz", 600)
+        for kind, headers in (("gzip", {"Accept-Encoding": "gzip"}), ("304", {"If-None-Match": etag})):
+            figures[f"off_{kind}"] = wrk(base_off + "/atom.xml", headers)
+            figures[f"on_{kind}"] = wrk(base_on + "/atom.xml", headers)
+    finally:
+        off.send_signal(signal.SIGTERM)
+        off.wait(30)
+    return figures
 
 
 def load_while_changing(base: str, site: Path) -> dict:
@@ -454,6 +485,24 @@ for _kind, _label, _target in (
             f"{_label}: feedpub / nginx",
             lambda r, k=_kind: f"{r['serving'][f'app_{k}']['rps'] / r['serving'][f'nginx_{k}']['rps']:.0%}",
             _target,
+        )
+    )
+for _kind, _label in (("gzip", "200 gzip /atom.xml"), ("304", "304 /atom.xml")):
+    for _state in ("on", "off"):
+        ROWS.append(
+            (
+                f"{_label}, reader statistics and polite limits {_state}: req/s (p99 ms, errors)",
+                lambda r, key=f"{_state}_{_kind}": _serving_cell(r["serving"]["counting"][key]),
+                "",
+            )
+        )
+    ROWS.append(
+        (
+            f"{_label}: counting on / off (same run, in turn)",
+            lambda r, k=_kind: (
+                f"{r['serving']['counting'][f'on_{k}']['rps'] / r['serving']['counting'][f'off_{k}']['rps']:.0%}"
+            ),
+            "≥ 95 %",
         )
     )
 ROWS.append(
