@@ -12,7 +12,10 @@ import logging
 import sqlite3
 import threading
 import time
+from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
+from itertools import count
 from typing import Any
 
 from flask import Flask, Response, request
@@ -26,6 +29,8 @@ from feedpub.serve.stats_store import Batch, day_of, opened, write
 
 log = logging.getLogger("feedpub")
 feed_path = lru_cache(maxsize=4096)(is_feed)
+Hit = tuple[str, str, int, str, str]  # feed, status line, bytes, address, User-Agent
+MAX_PENDING = 500_000  # requests kept between flushes at most (about 50 MB)
 
 
 class Recorder:
@@ -34,45 +39,73 @@ class Recorder:
     def __init__(self, settings: Settings) -> None:
         self.cache_dir = settings.cache_dir
         self.retention_days = settings.stats.retention_days
-        self._batch = Batch()
-        self._lock = threading.Lock()
+        # one tuple per request (list.append holds the GIL: no lock on the hot path); the flush
+        # takes the list whole, and a request appended to it after it was read is taken next time
+        self._hits: list[Hit] = []
+        self._taken: tuple[list[Hit], int] = ([], 0)
         self._flush_lock = threading.Lock()
         self._stop = threading.Event()
+        self._due = threading.Event()
         self._thread = threading.Thread(
             target=self._run, args=(settings.stats.flush_seconds,), name="feedpub-stats", daemon=True
         )
         self._thread.start()
         atexit.register(self.close)
 
-    def record(self, path: str, status: int, size: int, address: str, user_agent: str) -> None:
-        now = time.time()
-        day = day_of(now)
-        reported = aggregator(user_agent)
-        with self._lock:
-            batch = self._batch
-            batch.add(day, path, status, size, None if reported else (address, user_agent))
-            if reported is not None:
-                batch.aggregators[(day, path, reported[0])] = (reported[1], now)
+    def record(self, path: str, status: str, size: int, address: str, user_agent: str) -> None:
+        """One request, as cheaply as it can be kept: a tuple on a list (no clock, no parsing;
+        the flush counts them, and names the day: a request in the last seconds before
+        midnight, UTC, may count on the next day)."""
+        hits = self._hits
+        hits.append((path, status, size, address, user_agent))
+        if len(hits) > MAX_PENDING:  # a flood: flush now rather than grow
+            self._due.set()
 
     def _run(self, seconds: float) -> None:
-        while not self._stop.wait(seconds):
+        while not self._stop.is_set():
+            self._due.wait(seconds)
+            self._due.clear()
             self.flush()
 
     def flush(self) -> None:
-        with self._lock:
-            batch, self._batch = self._batch, Batch()
-        if not batch:
-            return
         with self._flush_lock:
-            try:
-                with opened(self.cache_dir) as conn:
-                    write(conn, batch, self.retention_days)
-            except (OSError, sqlite3.Error) as exc:  # statistics never stop serving
-                log.warning("statistics not saved: %s", exc)
+            hits, self._hits = self._hits, []
+            earlier, read = self._taken
+            pending = earlier[read:] + hits
+            self._taken = (hits, len(hits))
+            if not pending:
+                return
+            self._write(_batch(pending, time.time()))
+
+    def _write(self, batch: Batch) -> None:
+        try:
+            with opened(self.cache_dir) as conn:
+                write(conn, batch, self.retention_days)
+        except (OSError, sqlite3.Error) as exc:  # statistics never stop serving
+            log.warning("statistics not saved: %s", exc)
 
     def close(self) -> None:
         self._stop.set()
+        self._due.set()
         self.flush()
+
+
+def _batch(hits: list[Hit], now: float) -> Batch:
+    """The requests as the store's rows: counted alike in C (Counter), then one pass per
+    distinct (feed, status, bytes, client); an aggregator's count is its last in the list."""
+    batch = Batch()
+    day = day_of(now)
+    last = dict(zip(hits, count(), strict=False))  # the latest position of each distinct hit
+    reports: dict[tuple[str, str, str], tuple[int, int]] = {}  # (day, feed, aggregator) → (position, count)
+    for hit, times in Counter(hits).items():
+        path, status, size, address, agent = hit
+        reported = aggregator(agent)
+        batch.add(day, path, int(status[:3]), size * times, None if reported else (address, agent), times)
+        if reported is not None and last[hit] >= reports.get((day, path, reported[0]), (-1, 0))[0]:
+            reports[(day, path, reported[0])] = (last[hit], reported[1])
+    for key, (_position, subscribers) in reports.items():
+        batch.aggregators[key] = (subscribers, now)
+    return batch
 
 
 _RECORDERS: dict[str, Recorder] = {}  # one per store in a process: a reload keeps its counts
@@ -92,8 +125,13 @@ class Counting:
 
     def __init__(self, settings: Settings) -> None:
         self.clients = ClientAddress(settings.server.trusted_proxies)
+        self.proxied = bool(settings.server.trusted_proxies)
         self.limiter = Limiter(settings.polite) if settings.polite.enabled else None
-        self.recorder = recorder_for(settings) if settings.stats.enabled else None
+        recorder = recorder_for(settings) if settings.stats.enabled else None
+        # record(path, status, bytes, address, User-Agent): the recorder's own, or nothing
+        self.record: Callable[[str, str, int, str, str], None] = (
+            recorder.record if recorder is not None else _not_counted
+        )
 
     @staticmethod
     def of(settings: Settings) -> Counting | None:
@@ -101,14 +139,18 @@ class Counting:
         return Counting(settings) if on else None
 
     def who(self, environ: dict[str, Any]) -> tuple[str, str]:
-        return self.clients.address(environ), str(environ.get("HTTP_USER_AGENT") or "")
+        return self.clients.address(environ), environ.get("HTTP_USER_AGENT") or ""
 
-    def wait(self, who: tuple[str, str], path: str) -> int | None:
-        return None if self.limiter is None else self.limiter.retry_after(who[0], who[1], path)
+    def admit(self, environ: dict[str, Any], path: str) -> tuple[str, str, int | None]:
+        """(address, User-Agent, None or the seconds a client over its limit must wait)."""
+        address = self.clients.address(environ) if self.proxied else environ.get("REMOTE_ADDR") or ""
+        agent = environ.get("HTTP_USER_AGENT") or ""
+        limiter = self.limiter
+        return address, agent, None if limiter is None else limiter.retry_after(address, agent, path)
 
-    def record(self, who: tuple[str, str], path: str, status: int, size: int) -> None:
-        if self.recorder is not None:
-            self.recorder.record(path, status, size, who[0], who[1])
+
+def _not_counted(path: str, status: str, size: int, address: str, user_agent: str) -> None:
+    return None
 
 
 def install(app: Flask, counting: Counting | None) -> None:
@@ -123,7 +165,7 @@ def install(app: Flask, counting: Counting | None) -> None:
     @app.before_request
     def limit() -> Response | None:
         name = path()
-        wait = None if name is None else counting.wait(counting.who(request.environ), name)
+        wait = None if name is None else counting.admit(request.environ, name)[2]
         if wait is None:
             return None
         status, headers, _ = too_many(wait)
@@ -134,5 +176,6 @@ def install(app: Flask, counting: Counting | None) -> None:
         name = path()
         if name is not None and response.status_code != 429:
             size = 0 if request.method == "HEAD" else (response.content_length or 0)
-            counting.record(counting.who(request.environ), name, response.status_code, size)
+            address, agent = counting.who(request.environ)
+            counting.record(name, response.status, size, address, agent)
         return response

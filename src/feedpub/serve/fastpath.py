@@ -19,7 +19,7 @@ from typing import Any
 
 from feedpub.config import Settings
 from feedpub.serve.app import create_app
-from feedpub.serve.counting import Counting, feed_path
+from feedpub.serve.counting import Counting
 from feedpub.serve.intake import BoundedBodies
 from feedpub.serve.polite import too_many
 from feedpub.serve.published import FeedFiles
@@ -103,40 +103,21 @@ class FastFeeds:
         ready = self._ready(path)
         if ready is None:
             return self.fallback(environ, start_response)
-        if self.counting is not None and feed_path(path):
-            return self._counted(environ, start_response, method, path, ready)
+        counting = self.counting if ready.feed else None
+        if counting is not None:  # a feed: the polite limit first (serve.counting)
+            address, agent, wait = counting.admit(environ, path)
+            if wait is not None:
+                status, headers, body = too_many(wait)
+                start_response(status, headers)
+                return body
         status, headers, body = ready.respond(
             method,
             environ.get("HTTP_ACCEPT_ENCODING"),
             environ.get("HTTP_IF_NONE_MATCH"),
             environ.get("HTTP_IF_MODIFIED_SINCE"),
         )
-        start_response(status, headers)
-        return body
-
-    def _counted(
-        self,
-        environ: dict[str, Any],
-        start_response: Callable[..., Any],
-        method: str,
-        path: str,
-        ready: ReadyFile,
-    ) -> Iterable[bytes]:
-        """A feed: the polite limit first, then the answer, then the count (serve.counting)."""
-        counting = self.counting
-        assert counting is not None
-        who = counting.who(environ)
-        wait = counting.wait(who, path)
-        if wait is not None:
-            status, headers, body = too_many(wait)
-        else:
-            status, headers, body = ready.respond(
-                method,
-                environ.get("HTTP_ACCEPT_ENCODING"),
-                environ.get("HTTP_IF_NONE_MATCH"),
-                environ.get("HTTP_IF_MODIFIED_SINCE"),
-            )
-            counting.record(who, path, int(status[:3]), len(body[0]) if body else 0)
+        if counting is not None:
+            counting.record(path, status, len(body[0]) if body else 0, address, agent)
         start_response(status, headers)
         return body
 

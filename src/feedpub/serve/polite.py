@@ -13,6 +13,7 @@ import math
 import threading
 import time
 from collections import OrderedDict, deque
+from functools import lru_cache
 
 from feedpub.config_serving import PoliteSettings
 from feedpub.serve.agents import aggregator
@@ -28,12 +29,15 @@ class Limiter:
         self.max_clients = max_clients
         self._seen: OrderedDict[tuple[str, str, str], deque[float]] = OrderedDict()
         self._lock = threading.Lock()
+        self._exempt = lru_cache(maxsize=4096)(self._never_limited)
+
+    def _never_limited(self, address: str, user_agent: str) -> bool:
+        """Aggregators that report subscribers, and loopback unless the settings say otherwise."""
+        return aggregator(user_agent) is not None or (self.settings.exempt_loopback and is_loopback(address))
 
     def retry_after(self, address: str, user_agent: str, path: str) -> int | None:
         """None: answer; else the seconds to wait (this fetch is not counted then)."""
-        if aggregator(user_agent) is not None:
-            return None
-        if self.settings.exempt_loopback and is_loopback(address):
+        if self._exempt(address, user_agent):
             return None
         now = time.monotonic()
         window, limit = self.settings.window_seconds, self.settings.max_requests

@@ -40,13 +40,16 @@ class Batch:
     clients: dict[tuple[str, str], set[tuple[str, str]]] = field(default_factory=dict)  # (address, UA)
     aggregators: dict[tuple[str, str, str], tuple[int, float]] = field(default_factory=dict)
 
-    def add(self, day: str, path: str, status: int, size: int, client: tuple[str, str] | None) -> None:
+    def add(
+        self, day: str, path: str, status: int, size: int, client: tuple[str, str] | None, times: int = 1
+    ) -> None:
+        """`times` requests alike (`size`: their bytes in all)."""
         row = self.counts.get((day, path))
         if row is None:
             row = self.counts[(day, path)] = [0, 0, 0, 0]
-        row[0] += 1
-        row[1] += status == 200
-        row[2] += status == 304
+        row[0] += times
+        row[1] += times if status == 200 else 0
+        row[2] += times if status == 304 else 0
         row[3] += size
         if client is not None:
             self.clients.setdefault((day, path), set()).add(client)
