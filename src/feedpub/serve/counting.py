@@ -13,7 +13,6 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from functools import lru_cache
 from itertools import count
 from typing import Any
@@ -31,6 +30,7 @@ log = logging.getLogger("feedpub")
 feed_path = lru_cache(maxsize=4096)(is_feed)
 Hit = tuple[str, str, int, str, str]  # feed, status line, bytes, address, User-Agent
 CHUNK = 10_000
+POLL_SECONDS = 0.25  # how often the flushing thread looks at the list's length
 MAX_PENDING = 500_000  # requests kept between flushes at most (about 50 MB)
 
 
@@ -40,42 +40,36 @@ class Recorder:
     def __init__(self, settings: Settings) -> None:
         self.cache_dir = settings.cache_dir
         self.retention_days = settings.stats.retention_days
-        # one tuple per request (list.append holds the GIL: no lock on the hot path); the flush
-        # takes the list whole, and a request appended to it after it was read is taken next time
-        self._hits: list[Hit] = []
-        self._taken: tuple[list[Hit], int] = ([], 0)
+        # one tuple per request, appended by the hot path itself (`list.append` is atomic under
+        # the GIL: no lock); the flush takes the first n and deletes them, later ones stay
+        self.hits: list[Hit] = []
         self._flush_lock = threading.Lock()
         self._stop = threading.Event()
-        self._due = threading.Event()
         self._thread = threading.Thread(
             target=self._run, args=(settings.stats.flush_seconds,), name="feedpub-stats", daemon=True
         )
         self._thread.start()
         atexit.register(self.close)
 
-    def record(self, path: str, status: str, size: int, address: str, user_agent: str) -> None:
-        """One request, as cheaply as it can be kept: a tuple on a list (no clock, no parsing;
-        the flush counts them, and names the day: a request in the last seconds before
-        midnight, UTC, may count on the next day)."""
-        hits = self._hits
-        hits.append((path, status, size, address, user_agent))
-        if len(hits) > MAX_PENDING:  # a flood: flush now rather than grow
-            self._due.set()
-
     def _run(self, seconds: float) -> None:
-        while not self._stop.is_set():
-            self._due.wait(seconds)
-            self._due.clear()
-            self.flush()
+        """Flush every `seconds`, or sooner when a flood has filled the list."""
+        waited = 0.0
+        while not self._stop.wait(POLL_SECONDS):
+            waited += POLL_SECONDS
+            if waited >= seconds or len(self.hits) > MAX_PENDING:
+                waited = 0.0
+                self.flush()
 
     def flush(self) -> None:
+        """Counted and written (the day is named now: a request in the last seconds before
+        midnight, UTC, may count on the next day)."""
         with self._flush_lock:
-            hits, self._hits = self._hits, []
-            earlier, read = self._taken
-            pending = earlier[read:] + hits
-            self._taken = (hits, len(hits))
-            if not pending:
+            hits = self.hits
+            taken = len(hits)
+            if not taken:
                 return
+            pending = hits[:taken]
+            del hits[:taken]
             self._write(_batch(pending, time.time()))
 
     def _write(self, batch: Batch) -> None:
@@ -87,7 +81,7 @@ class Recorder:
 
     def close(self) -> None:
         self._stop.set()
-        self._due.set()
+        self.flush()
         self.flush()
 
 
@@ -135,10 +129,9 @@ class Counting:
         self.proxied = bool(settings.server.trusted_proxies)
         self.limiter = Limiter(settings.polite) if settings.polite.enabled else None
         recorder = recorder_for(settings) if settings.stats.enabled else None
-        # record(path, status, bytes, address, User-Agent): the recorder's own, or nothing
-        self.record: Callable[[str, str, int, str, str], None] = (
-            recorder.record if recorder is not None else _not_counted
-        )
+        # the hot path appends (feed, status line, bytes, address, User-Agent) here; None: not counted
+        self.hits: list[Hit] | None = recorder.hits if recorder is not None else None
+        self._free: dict[tuple[str, str], bool] = {}  # clients never limited, as last decided
 
     @staticmethod
     def of(settings: Settings) -> Counting | None:
@@ -150,14 +143,22 @@ class Counting:
 
     def admit(self, environ: dict[str, Any], path: str) -> tuple[str, str, int | None]:
         """(address, User-Agent, None or the seconds a client over its limit must wait)."""
-        address = self.clients.address(environ) if self.proxied else environ.get("REMOTE_ADDR") or ""
-        agent = environ.get("HTTP_USER_AGENT") or ""
+        address = self.clients.address(environ) if self.proxied else environ.get("REMOTE_ADDR", "")
+        agent = environ.get("HTTP_USER_AGENT", "")
         limiter = self.limiter
-        return address, agent, None if limiter is None else limiter.retry_after(address, agent, path)
+        if limiter is None or self._free.get((address, agent)):
+            return address, agent, None
+        if limiter.exempt(address, agent):
+            if len(self._free) > 4096:
+                self._free.clear()
+            self._free[(address, agent)] = True
+            return address, agent, None
+        return address, agent, limiter.retry_after(address, agent, path)
 
-
-def _not_counted(path: str, status: str, size: int, address: str, user_agent: str) -> None:
-    return None
+    def record(self, path: str, status: str, size: int, address: str, agent: str) -> None:
+        """The app's count (the fast path appends to `hits` itself)."""
+        if self.hits is not None:
+            self.hits.append((path, status, size, address, agent))
 
 
 def install(app: Flask, counting: Counting | None) -> None:

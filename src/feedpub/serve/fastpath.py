@@ -116,8 +116,8 @@ class FastFeeds:
             environ.get("HTTP_IF_NONE_MATCH"),
             environ.get("HTTP_IF_MODIFIED_SINCE"),
         )
-        if counting is not None:
-            counting.record(path, status, len(body[0]) if body else 0, address, agent)
+        if counting is not None and counting.hits is not None:  # counted by the flush (serve.counting)
+            counting.hits.append((path, status, len(body[0]) if body else 0, address, agent))
         start_response(status, headers)
         return body
 

@@ -29,7 +29,7 @@ class Limiter:
         self.max_clients = max_clients
         self._seen: OrderedDict[tuple[str, str, str], deque[float]] = OrderedDict()
         self._lock = threading.Lock()
-        self._exempt = lru_cache(maxsize=4096)(self._never_limited)
+        self.exempt = lru_cache(maxsize=4096)(self._never_limited)
 
     def _never_limited(self, address: str, user_agent: str) -> bool:
         """Aggregators that report subscribers, and loopback unless the settings say otherwise."""
@@ -37,7 +37,7 @@ class Limiter:
 
     def retry_after(self, address: str, user_agent: str, path: str) -> int | None:
         """None: answer; else the seconds to wait (this fetch is not counted then)."""
-        if self._exempt(address, user_agent):
+        if self.exempt(address, user_agent):
             return None
         now = time.monotonic()
         window, limit = self.settings.window_seconds, self.settings.max_requests
