@@ -58,5 +58,7 @@ def test_readers_and_browsers_report_nobody(agent):
     assert aggregator(agent) is None
 
 
-def test_an_aggregator_not_in_the_table_is_named_by_its_product():
-    assert aggregator("Yarr/2.4 (https://example.org; 6 subscribers)") == ("Yarr", 6)
+def test_a_name_not_in_the_table_reports_nobody():
+    """Anyone can claim subscribers: only the table's aggregators are believed (and exempt)."""
+    assert aggregator("Yarr/2.4 (https://example.org; 6 subscribers)") is None
+    assert aggregator("curl/8.5.0 (999999 subscribers)") is None

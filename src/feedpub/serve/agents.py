@@ -3,7 +3,8 @@
 Aggregators poll once for all their users and say how many in the User-Agent; that count is the
 only way a publisher learns of those readers. One row per aggregator: add a row to know another.
 The `source` column names where the User-Agent shape comes from (the fetcher page each
-aggregator's User-Agent links to); tests/serve/test_agents.py holds one real string per row.
+aggregator's User-Agent links to); tests/serve/test_agents.py holds one string per row in that
+shape (checked against a live fetcher's log before relying on a new row).
 """
 
 from __future__ import annotations
@@ -34,23 +35,21 @@ AGENTS: tuple[Agent, ...] = (
 )
 _COUNT = re.compile(r"(\d[\d,]*)\s+(?:subscribers?|readers?)\b", re.IGNORECASE)
 _COMPILED = tuple((a.name, re.compile(a.pattern, re.IGNORECASE)) for a in AGENTS)
-_PRODUCT = re.compile(r"^([A-Za-z][\w .-]{0,40}?)(?:/|\s+-|\s*\(|$)")
 
 
 @lru_cache(maxsize=4096)  # aggregators send the same string all day
 def aggregator(user_agent: str | None) -> tuple[str, int] | None:
-    """(aggregator, subscribers) when the User-Agent reports subscribers, else None.
+    """(aggregator, subscribers) when a User-Agent of the table reports subscribers, else None.
 
-    An aggregator not in the table still counts when it reports subscribers: it is named by its
-    product token."""
+    Only the table's names count: anyone can write "1000 subscribers" in a User-Agent, and an
+    unknown name would be a new row in the store (and a client exempt from polite limits) for
+    the asking; a new aggregator is one row above."""
     if not user_agent:
         return None
     found = _COUNT.search(user_agent)
     if found is None:
         return None
-    count = int(found.group(1).replace(",", ""))
     for name, pattern in _COMPILED:
         if pattern.search(user_agent):
-            return name, count
-    product = _PRODUCT.match(user_agent)
-    return (product.group(1).strip() if product else "other"), count
+            return name, int(found.group(1).replace(",", ""))
+    return None

@@ -182,7 +182,8 @@ def install(app: Flask, counting: Counting | None) -> None:
     @app.after_request
     def count(response: Response) -> Response:
         name = path()
-        if name is not None and response.status_code != 429:
+        if name is not None and response.status_code in (200, 304):  # published files only: a
+            # probe of made-up feed paths must not add rows
             size = 0 if request.method == "HEAD" else (response.content_length or 0)
             address, agent = counting.who(request.environ)
             counting.record(name, response.status, size, address, agent)
