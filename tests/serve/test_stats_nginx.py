@@ -81,3 +81,25 @@ def test_an_nginx_log_gives_the_counts_the_app_gives(tmp_path, log_format):
         handle.write(next(line for line in log.read_text().splitlines() if "/atom.xml" in line) + "\n")
     assert "1 feed requests added" in ingest(store, log)
     assert counts(stats_json(store))["atom.xml"]["requests"] == by_app["atom.xml"]["requests"] + 1
+
+
+@pytest.mark.slow
+def test_nginx_limits_over_polling_too(tmp_path):
+    """deploy/nginx.conf's limit_req, with loopback's exemption taken out so this test is a client:
+    10 fetches of a feed pass, the 11th is 429 with Retry-After; an aggregator is never limited."""
+    site(tmp_path)
+    logs = tmp_path / "nginx"
+    logs.mkdir()
+    with serve(tmp_path, 60, server="cheroot") as (base, _proc):
+        app_port = int(base.rsplit(":", 1)[1])
+        edits = [(r"    127\.0\.0\.0/8 1;\n", "")]
+        with running_nginx(logs, tmp_path / "feeds", app_port, edits=edits) as nginx:
+            reader = {"User-Agent": READER}
+            statuses = [fetch(nginx, "/atom.xml", headers=reader).status for _ in range(11)]
+            assert statuses == [200] * 10 + [429]
+            limited = fetch(nginx, "/atom.xml", headers=reader)
+            assert limited.status == 429 and limited.header("retry-after") == "60"
+            assert limited.body.startswith(b"too many requests")
+            assert fetch(nginx, "/rss.xml", headers=reader).status == 200  # another feed
+            feedly = {"User-Agent": FEEDLY.format(n=5)}
+            assert {fetch(nginx, "/atom.xml", headers=feedly).status for _ in range(15)} == {200}
