@@ -97,6 +97,17 @@ def test_counts_reach_the_store_when_the_service_stops(tmp_path, server):
         assert proc.wait(20) == 0
     json_feed = feed(stats_json(tmp_path), "feed.json")
     assert (json_feed["requests"], json_feed["subscribers"]) == (4, 46)
+    assert feed(stats_json(tmp_path, "--days", "1"), "feed.json") == json_feed
+    table = subprocess.run(
+        [sys.executable, "-m", "feedpub.cli", "stats"],
+        cwd=tmp_path,
+        env={**os.environ, "FEEDPUB_CONFIG": str(tmp_path / "config.yaml")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    line = next(line for line in table.stdout.splitlines() if line.startswith("/feed.json"))
+    assert line.split()[:5] == ["/feed.json", "46", "1", "4", "0%"] and line.endswith("Inoreader 45")
 
 
 def test_without_a_token_there_are_no_stats_pages(tmp_path):

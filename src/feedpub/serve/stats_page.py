@@ -83,19 +83,20 @@ def page(settings: Settings, data: dict[str, Any]) -> bytes:
 
 
 def chart(history: list[dict[str, Any]], label: str) -> str:
-    """Subscribers per day as an SVG polyline with the peak and the first and last days marked."""
+    """Subscribers per day as an SVG polyline (the last 60 days dotted, so one day shows too),
+    with the peak and the first and last days marked."""
     values = [h["subscribers"] for h in history] or [0]
     top = max(max(values), 1)
     step = (W - 2 * PAD) / max(len(values) - 1, 1)
-    points = " ".join(
-        f"{PAD + i * step:.1f},{H - PAD - v / top * (H - 2 * PAD):.1f}" for i, v in enumerate(values)
-    )
+    xy = [(PAD + i * step, H - PAD - v / top * (H - 2 * PAD)) for i, v in enumerate(values)]
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="var(--accent)"/>' for x, y in xy[-60:])
     first, last = (history[0]["day"], history[-1]["day"]) if history else ("", "")
     return (
         f'<svg class="chart" role="img" aria-label="{escape(label)}" viewBox="0 0 {W} {H}" '
         f'width="100%" xmlns="http://www.w3.org/2000/svg">'
         f'<line x1="{PAD}" y1="{H - PAD}" x2="{W - PAD}" y2="{H - PAD}" stroke="currentColor" opacity=".3"/>'
-        f'<polyline fill="none" stroke="var(--accent)" stroke-width="2" points="{points}"/>'
+        f'<polyline fill="none" stroke="var(--accent)" stroke-width="2" points="{points}"/>{dots}'
         f'<text x="{PAD}" y="{PAD - 8}" font-size="12" fill="currentColor">{top}</text>'
         f'<text x="{PAD}" y="{H - 8}" font-size="12" fill="currentColor">{escape(first)}</text>'
         f'<text x="{W - PAD}" y="{H - 8}" font-size="12" fill="currentColor" text-anchor="end">'
