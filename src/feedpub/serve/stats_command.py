@@ -53,5 +53,8 @@ def ingest_command(ctx: click.Context, files: tuple[str, ...]) -> None:
     config, site = ctx.obj
     settings = load_site_settings(config, site_dir=site)
     for name in files:
-        added, skipped = ingest(settings, Path(name))
+        try:
+            added, skipped = ingest(settings, Path(name))
+        except (OSError, EOFError) as exc:  # a truncated or damaged .gz: nothing of it was added
+            raise click.ClickException(f"{name}: cannot read: {exc}") from exc
         click.echo(f"{name}: {added} feed requests added, {skipped} lines read before")
