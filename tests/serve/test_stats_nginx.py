@@ -103,3 +103,24 @@ def test_nginx_limits_over_polling_too(tmp_path):
             assert fetch(nginx, "/rss.xml", headers=reader).status == 200  # another feed
             feedly = {"User-Agent": FEEDLY.format(n=5)}
             assert {fetch(nginx, "/atom.xml", headers=feedly).status for _ in range(15)} == {200}
+
+
+def test_a_damaged_log_is_one_line_and_adds_nothing(tmp_path):
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump({"paths": {"cache": "cache"}}))
+    line = '192.0.2.9 - - [06/Dec/2026:10:00:00 +0000] "GET /atom.xml HTTP/1.1" 200 512 "-" "NetNewsWire"\n'
+    damaged = tmp_path / "access.log.2.gz"
+    damaged.write_bytes(gzip.compress(line.encode() * 50)[:-12])  # cut short, as a copy in progress
+    result = subprocess.run(
+        [sys.executable, "-m", "feedpub.cli", "stats", "ingest", str(damaged)],
+        cwd=tmp_path,
+        env={**os.environ, "FEEDPUB_CONFIG": str(tmp_path / "config.yaml")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and result.stderr.startswith(f"feedpub: {damaged}: cannot read")
+    assert stats_json(tmp_path)["feeds"] == []
+    whole = tmp_path / "access.log"
+    whole.write_text(line * 50)
+    assert "50 feed requests added" in ingest(tmp_path, whole)
+    assert stats_json(tmp_path)["feeds"][0]["requests"] == 50

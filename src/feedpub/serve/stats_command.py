@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from feedpub.command import Failure
 from feedpub.sites.load import load_site_settings
 
 config_option = click.option(
@@ -56,5 +57,5 @@ def ingest_command(ctx: click.Context, files: tuple[str, ...]) -> None:
         try:
             added, skipped = ingest(settings, Path(name))
         except (OSError, EOFError) as exc:  # a truncated or damaged .gz: nothing of it was added
-            raise click.ClickException(f"{name}: cannot read: {exc}") from exc
+            raise Failure(f"{name}: cannot read: {exc}") from exc
         click.echo(f"{name}: {added} feed requests added, {skipped} lines read before")
