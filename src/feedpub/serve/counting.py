@@ -28,8 +28,9 @@ from feedpub.serve.stats_store import Batch, day_of, opened, write
 
 log = logging.getLogger("feedpub")
 feed_path = lru_cache(maxsize=4096)(is_feed)
-Hit = tuple[str, str, int, str, str]  # feed, status line, bytes, address, User-Agent
+Hit = tuple[float, str, str, int, str, str]  # tick, feed, status line, bytes, address, User-Agent
 CHUNK = 10_000
+MAX_AGENT = 256  # characters of a User-Agent kept
 POLL_SECONDS = 0.25  # how often the flushing thread looks at the list's length
 MAX_PENDING = 500_000  # requests kept between flushes at most (about 50 MB)
 
@@ -43,6 +44,10 @@ class Recorder:
         # one tuple per request, appended by the hot path itself (`list.append` is atomic under
         # the GIL: no lock); the flush takes the first n and deletes them, later ones stay
         self.hits: list[Hit] = []
+        # the time, as the flushing thread sets it every POLL_SECONDS: requests carry it (a clock
+        # read costs the hot path more), so days and the latest aggregator report are known
+        # across processes to within that much
+        self.tick = time.time()
         self._flush_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -55,14 +60,14 @@ class Recorder:
         """Flush every `seconds`, or sooner when a flood has filled the list."""
         waited = 0.0
         while not self._stop.wait(POLL_SECONDS):
+            self.tick = time.time()
             waited += POLL_SECONDS
             if waited >= seconds or len(self.hits) > MAX_PENDING:
                 waited = 0.0
                 self.flush()
 
     def flush(self) -> None:
-        """Counted and written (the day is named now: a request in the last seconds before
-        midnight, UTC, may count on the next day)."""
+        """Counted and written."""
         with self._flush_lock:
             hits = self.hits
             taken = len(hits)
@@ -70,7 +75,7 @@ class Recorder:
                 return
             pending = hits[:taken]
             del hits[:taken]
-            self._write(_batch(pending, time.time()))
+            self._write(_batch(pending))
 
     def _write(self, batch: Batch) -> None:
         try:
@@ -85,27 +90,30 @@ class Recorder:
         self.flush()
 
 
-def _batch(hits: list[Hit], now: float) -> Batch:
+def _batch(hits: list[Hit]) -> Batch:
     """The requests as the store's rows: counted alike in C (Counter), then one pass per
-    distinct (feed, status, bytes, client); an aggregator's count is its last in the list."""
+    distinct (tick, feed, status, bytes, client); an aggregator's count is its latest."""
     batch = Batch()
-    day = day_of(now)
     counted: Counter[Hit] = Counter()
-    last: dict[Hit, int] = {}  # the latest position of each distinct hit
+    last: dict[Hit, int] = {}  # the latest position of each distinct hit, for ties of one tick
     for start in range(0, len(hits), CHUNK):  # in C, a slice at a time: requests get the GIL between
         part = hits[start : start + CHUNK]
         counted.update(part)
         last.update(zip(part, count(start), strict=False))
         time.sleep(0)
-    reports: dict[tuple[str, str, str], tuple[int, int]] = {}  # (day, feed, aggregator) → (position, count)
+    days: dict[float, str] = {}
+    latest: dict[tuple[str, str, str], tuple[tuple[float, int], int]] = {}  # → ((tick, position), count)
     for hit, times in counted.items():
-        path, status, size, address, agent = hit
+        tick, path, status, size, address, agent = hit
+        day = days.get(tick) or days.setdefault(tick, day_of(tick))
         reported = aggregator(agent)
         batch.add(day, path, int(status[:3]), size * times, None if reported else (address, agent), times)
-        if reported is not None and last[hit] >= reports.get((day, path, reported[0]), (-1, 0))[0]:
-            reports[(day, path, reported[0])] = (last[hit], reported[1])
-    for key, (_position, subscribers) in reports.items():
-        batch.aggregators[key] = (subscribers, now)
+        if reported is not None:
+            key, order = (day, path, reported[0]), (tick, last[hit])
+            if order >= latest.get(key, ((0.0, -1), 0))[0]:
+                latest[key] = (order, reported[1])
+    for key, ((tick, _position), subscribers) in latest.items():
+        batch.aggregators[key] = (subscribers, tick)
     return batch
 
 
@@ -121,6 +129,12 @@ def recorder_for(settings: Settings) -> Recorder:
         return _RECORDERS[key]
 
 
+class _NoClock:
+    """Statistics off: nothing carries the time."""
+
+    tick = 0.0
+
+
 class Counting:
     """The fast path's and the app's one hook: the polite limit, then the count."""
 
@@ -131,6 +145,7 @@ class Counting:
         recorder = recorder_for(settings) if settings.stats.enabled else None
         # the hot path appends (feed, status line, bytes, address, User-Agent) here; None: not counted
         self.hits: list[Hit] | None = recorder.hits if recorder is not None else None
+        self.clock: Recorder | _NoClock = recorder or _NoClock()  # its `tick`: the time requests carry
         self._free: dict[tuple[str, str], bool] = {}  # clients never limited, as last decided
 
     @staticmethod
@@ -139,12 +154,14 @@ class Counting:
         return Counting(settings) if on else None
 
     def who(self, environ: dict[str, Any]) -> tuple[str, str]:
-        return self.clients.address(environ), environ.get("HTTP_USER_AGENT") or ""
+        return self.clients.address(environ), str(environ.get("HTTP_USER_AGENT") or "")[:MAX_AGENT]
 
     def admit(self, environ: dict[str, Any], path: str) -> tuple[str, str, int | None]:
         """(address, User-Agent, None or the seconds a client over its limit must wait)."""
         address = self.clients.address(environ) if self.proxied else environ.get("REMOTE_ADDR", "")
         agent = environ.get("HTTP_USER_AGENT", "")
+        if len(agent) > MAX_AGENT:  # kept in memory and hashed: a client cannot make it large
+            agent = agent[:MAX_AGENT]
         limiter = self.limiter
         if limiter is None or self._free.get((address, agent)):
             return address, agent, None
@@ -158,7 +175,7 @@ class Counting:
     def record(self, path: str, status: str, size: int, address: str, agent: str) -> None:
         """The app's count (the fast path appends to `hits` itself)."""
         if self.hits is not None:
-            self.hits.append((path, status, size, address, agent))
+            self.hits.append((self.clock.tick, path, status, size, address, agent))
 
 
 def install(app: Flask, counting: Counting | None) -> None:

@@ -117,7 +117,8 @@ class FastFeeds:
             environ.get("HTTP_IF_MODIFIED_SINCE"),
         )
         if counting is not None and counting.hits is not None:  # counted by the flush (serve.counting)
-            counting.hits.append((path, status, len(body[0]) if body else 0, address, agent))
+            size = len(body[0]) if body else 0
+            counting.hits.append((counting.clock.tick, path, status, size, address, agent))
         start_response(status, headers)
         return body
 

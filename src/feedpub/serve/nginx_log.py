@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from feedpub.config import Settings
 from feedpub.serve.agents import aggregator
 from feedpub.serve.clients import ClientAddress
-from feedpub.serve.counting import feed_path
+from feedpub.serve.counting import MAX_AGENT, feed_path
 from feedpub.serve.stats_store import Batch, day_of, opened, write
 
 LINE = re.compile(
@@ -57,7 +57,7 @@ def add_line(batch: Batch, line: str, clients: ClientAddress) -> bool:
     when = datetime.strptime(found["time"], "%d/%b/%Y:%H:%M:%S %z").timestamp()
     day = day_of(when)
     agent = found["agent"].replace('\\"', '"')
-    agent = "" if agent == "-" else agent
+    agent = "" if agent == "-" else agent[:MAX_AGENT]  # as the service keeps it
     environ = {"REMOTE_ADDR": found["addr"], "HTTP_X_FORWARDED_FOR": found["xff"] or ""}
     reported = aggregator(agent)
     client = None if reported else (clients.address(environ), agent)

@@ -19,7 +19,8 @@ from feedpub.config_serving import PoliteSettings
 from feedpub.serve.agents import aggregator
 from feedpub.serve.clients import is_loopback
 
-MAX_CLIENTS = 50_000  # (client, feed) pairs remembered; about 300 bytes each
+# (client, feed) pairs remembered, about 1 KB each at most: an over-polling client stays recent
+MAX_CLIENTS = 10_000
 BODY = b"too many requests: this feed changes rarely; please poll less often\n"
 
 
