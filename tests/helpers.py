@@ -181,6 +181,7 @@ def serve(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # its processes are its session's (tests/test_lifeline.py)
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -14,6 +14,7 @@ import click
 from feedpub import __version__
 from feedpub.command import FeedpubGroup, hold, say_waiting
 from feedpub.config import Settings
+from feedpub.lifeline import sigterm_unwinds
 from feedpub.model import Post, Problem, Scope, status_at
 from feedpub.progress import terminal_meter
 from feedpub.publish.cold_build import load_site
@@ -104,7 +105,8 @@ def build_command(
     _hold_publisher_lock(settings, "feedpub build", wait)
     if (note := defaults_note(settings, config_file(config), site)) is not None:
         click.echo(f"feedpub: {note}", err=True)
-    outcome = incremental_build(settings, _now(), full, meter=terminal_meter())
+    with sigterm_unwinds():  # workers killed, nothing committed, one line and exit 143
+        outcome = incremental_build(settings, _now(), full, meter=terminal_meter())
     report = outcome.report
     click.echo("posts: " + ", ".join(f"{count} {status}" for status, count in report.posts.items()))
     cached = outcome.sources - report.changed_sources

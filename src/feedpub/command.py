@@ -3,7 +3,7 @@ traceback (`feedpub --debug …` shows it), because an operator reads the line, 
 
 Exit codes: 0 done; 1 posts have problems (`check`, `build --strict`); 2 feedpub could not do
 what was asked (usage, config, a missing or unreadable folder, feeds/ published by another
-process, a busy port); 130 interrupted.
+process, a busy port); 130 interrupted; 143 a build stopped by SIGTERM.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 import click
 
 from feedpub.errors import FeedpubError
+from feedpub.lifeline import Terminated
 
 CANNOT = 2
 INTERRUPTED = 130
@@ -88,4 +89,6 @@ class FeedpubGroup(click.Group):
             fail(exc.format_message(), exc.exit_code)
         except click.Abort:
             fail("interrupted", INTERRUPTED)
+        except Terminated as exc:
+            fail("stopped by SIGTERM; feeds/ keeps its last complete publish", exc.exit_code)
         sys.exit(code if isinstance(code, int) else 0)

@@ -25,6 +25,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from feedpub.lifeline import guarded, worker_started
+
 T = TypeVar("T")
 
 
@@ -71,14 +73,13 @@ def fork_map(
     try:
         context = multiprocessing.get_context("fork")
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_set_task, initargs=(task,))
-        try:
+        with guarded(pool):  # interrupted (SIGTERM, an error in a task): the workers are killed
             futures = [pool.submit(_run, indices) for indices in pool_tasks(lanes or [None] * count)]
             for future in as_completed(futures):
                 for index, value in future.result():
                     results[index] = value
                 told(len(future.result()))
-        finally:
-            pool.shutdown(cancel_futures=True)  # after an error, the tasks not started never start
+        pool.shutdown()
     except BrokenProcessPool:
         raise WorkerDied("a build worker ended without its results (killed, or out of memory)") from None
     finally:
@@ -99,8 +100,10 @@ def _ignore(_count: int) -> None:
 
 
 def _set_task(task: Callable[[int], Any]) -> None:
-    """Each worker's initializer: the fork hands `task` over as it is, closures included."""
+    """Each worker's initializer: the fork hands `task` over as it is, closures included (and
+    the worker dies with its parent: `lifeline`)."""
     global _task
+    worker_started()
     _task = task
 
 

@@ -30,6 +30,7 @@ from feedpub.publish.manifest import MANIFEST
 from feedpub.publish.precompress import GZIP_SUFFIX, precompressed
 
 from ..helpers import corpus
+from ..sessions import assert_session_ends
 from ..validators import check_atom, check_json_feed, check_rss
 
 RUNS = int(os.environ.get("FEEDPUB_CRASH_RUNS", "6"))
@@ -104,7 +105,7 @@ def start_build(root: Path) -> subprocess.Popen[bytes]:
         cwd=root,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its forked workers too: the whole group is killed
+        start_new_session=True,  # its processes are its session's: none may outlive it
     )
 
 
@@ -131,8 +132,9 @@ def test_kill_9_during_a_rewrite_never_leaves_a_broken_or_unaccounted_file(tmp_p
         rewrite_every_post(tmp_path / "posts", run)
         build = start_build(tmp_path)
         time.sleep(rng.uniform(0.1, 0.9) * full / 2)  # anywhere from reading to the manifest
-        os.killpg(build.pid, signal.SIGKILL)
+        os.kill(build.pid, signal.SIGKILL)  # the main process only, as the OOM killer does
         build.wait(30)
+        assert_session_ends(build.pid)  # its workers did not outlive it (issue 20)
         ahead_seen += check_consistent(feeds)
 
     rewrite_every_post(tmp_path / "posts", RUNS + 1)

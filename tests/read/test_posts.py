@@ -124,7 +124,7 @@ def test_missing_posts_dir_stops_a_build_before_it_unpublishes_anything(site, wr
 
 
 def test_reading_across_a_process_pool_gives_what_one_process_gives(sample_site, monkeypatch):
-    from feedpub.read import load as posts_module
+    from feedpub.read import pool as posts_module
     from feedpub.read.scan import scan
 
     files = scan(sample_site.posts_dir)

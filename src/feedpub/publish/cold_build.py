@@ -17,7 +17,8 @@ from feedpub.model import Post, Problem, statuses
 from feedpub.progress import Meter
 from feedpub.publish.manifest import new_stamp
 from feedpub.publish.store import PublishReport, Store, Written
-from feedpub.read.load import Progress, load_posts
+from feedpub.read.load import load_posts
+from feedpub.read.pool import Progress
 from feedpub.read.scan import scan
 from feedpub.read.site_posts import scan_rules
 from feedpub.render.site import SiteRenderer

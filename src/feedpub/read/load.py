@@ -9,11 +9,7 @@ post can never take an older one's URL. One bad file never stops a scan.
 from __future__ import annotations
 
 import hashlib
-import itertools
-import multiprocessing
-import os
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -21,50 +17,14 @@ from feedpub.config import Settings
 from feedpub.model import Post, Problem
 from feedpub.read.facts import PostFacts
 from feedpub.read.hugo_refs import RefIndex
-from feedpub.read.hugo_refs import use as use_refs
 from feedpub.read.look_alikes import merge_look_alikes
-from feedpub.read.post_file import file_digest, read_hashed, read_post
+from feedpub.read.pool import Progress, read_all
+from feedpub.read.post_file import file_digest, read_post
 from feedpub.read.scan import SourceFile
 from feedpub.read.site_posts import HugoFacts
 from feedpub.sites.hugo import HugoSite
-from feedpub.workers import fork_safe
 
-PARALLEL_THRESHOLD = 256
-Hashed = tuple[str, Post | Problem]
-Progress = Callable[[Iterator[Hashed], int], Iterable[Hashed]]
 Entry = tuple[tuple[int, int, int], str, Post | Problem]
-
-
-def read_all(
-    files: list[SourceFile],
-    settings: Settings,
-    workers: int | None = None,
-    progress: Progress | None = None,
-    facts: Mapping[str, PostFacts] | None = None,
-    refs: RefIndex | None = None,
-) -> list[Hashed]:
-    """Read files in order; across a process pool when there are many (same results, any worker
-    count). `facts`: a Hugo site's, by source; `refs`: its page index, which every reader
-    process gets once (`read.hugo_refs`)."""
-    workers = workers or os.cpu_count() or 1
-    given = [facts.get(f.source) for f in files] if facts else [None] * len(files)
-    if len(files) < PARALLEL_THRESHOLD or workers == 1:
-        use_refs(refs)
-        try:
-            results: Iterator[Hashed] = (
-                read_hashed(f, settings, None, g) for f, g in zip(files, given, strict=True)
-            )
-            return list(progress(results, len(files)) if progress else results)
-        finally:
-            use_refs(None)
-    # fork is cheapest, but is unsafe once threads run (the service): then use a fork server
-    method = "fork" if fork_safe() else "forkserver"
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=use_refs, initargs=(refs,)) as pool:
-        mapped = pool.map(
-            read_hashed, files, itertools.repeat(settings), itertools.repeat(None), given, chunksize=32
-        )
-        return list(progress(mapped, len(files)) if progress else mapped)
 
 
 @dataclass

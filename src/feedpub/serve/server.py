@@ -12,7 +12,6 @@ SIGHUP reloads the config (`service.reload`), and systemd hears READY, RELOADING
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import multiprocessing
 import os
@@ -25,6 +24,7 @@ from types import FrameType
 
 from feedpub.command import LOG_FORMAT_ENV
 from feedpub.config import CONFIG_ENV, Settings
+from feedpub.lifeline import die_with_parent
 from feedpub.render.feed_spec import hub_url
 from feedpub.serve.cheroot_server import cheroot_server
 from feedpub.serve.fastpath import application
@@ -55,23 +55,16 @@ def configure_logging(log_format: str | None = None) -> None:
 
 
 PARENT_ENV = "FEEDPUB_SERVICE_PID"
-PR_SET_PDEATHSIG = 1
 
 
 def _die_with_service() -> None:
     """A worker must never outlive the service: were the main process killed (SIGKILL, OOM), a
-    worker left behind would keep the port and serve feeds nobody updates any more."""
+    worker left behind would keep the port and serve feeds nobody updates any more. SIGKILL: a
+    worker's SIGTERM handler runs only when its Rust server loop yields, and with the service
+    gone there is nothing left to drain for anyway."""
     expected = os.environ.get(PARENT_ENV)
-    if not sys.platform.startswith("linux") or not expected:
-        return
-    try:
-        # SIGKILL: a worker's SIGTERM handler runs only when its Rust server loop yields, and
-        # with the service gone there is nothing left to drain for anyway
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-    except (OSError, AttributeError):
-        return
-    if str(os.getppid()) != expected:  # the service died before the line above took effect
-        os.kill(os.getpid(), signal.SIGKILL)
+    if expected and expected.isdigit():
+        die_with_parent(int(expected))
 
 
 def granian_app() -> object:

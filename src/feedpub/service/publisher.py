@@ -24,7 +24,8 @@ from feedpub.publish.incremental import changed_files
 from feedpub.publish.reaper import Reaper
 from feedpub.publish.store import PublishReport, Store
 from feedpub.read.cache import PostCache
-from feedpub.read.load import Entry, Loaded, Progress, load_posts
+from feedpub.read.load import Entry, Loaded, load_posts
+from feedpub.read.pool import Progress
 from feedpub.read.scan import SourceFile
 from feedpub.read.site_posts import HugoFacts, scan_rules
 from feedpub.render.site import SiteRenderer
