@@ -163,14 +163,19 @@ def write_config(root: Path, interval: float, port: int, extra: dict | None = No
 
 @contextmanager
 def serve(
-    root: Path, interval: float, server: str = "granian", port: int | None = None, extra: dict | None = None
+    root: Path,
+    interval: float,
+    server: str = "granian",
+    port: int | None = None,
+    extra: dict | None = None,
+    args: tuple[str, ...] = (),
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """`feedpub serve` on `port` (a free one by default), config keys in `extra` added."""
+    """`feedpub serve` on `port` (a free one by default), config keys in `extra` added, `args` too."""
     port = port or free_port()
     config = write_config(root, interval, port, extra)
     env = {**os.environ, "FEEDPUB_CONFIG": str(config)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "feedpub.cli", "serve", "--port", str(port), "--server", server],
+        [sys.executable, "-m", "feedpub.cli", "serve", "--port", str(port), "--server", server, *args],
         cwd=root,
         env=env,
         stdout=subprocess.PIPE,

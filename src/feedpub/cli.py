@@ -5,33 +5,22 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from feedpub import __version__
-from feedpub.command import FeedpubGroup, hold, say_waiting
+from feedpub.command import FeedpubGroup, build_clock, hold, say_waiting
 from feedpub.config import Settings
 from feedpub.lifeline import sigterm_unwinds
 from feedpub.model import Post, Problem, Scope, status_at
 from feedpub.progress import terminal_meter
 from feedpub.publish.publisher_lock import publisher_lock
+from feedpub.serve.stats_command import stats_command
 from feedpub.service.unchanged import note_current, still_current
 from feedpub.sites.load import SITE_ENV, config_file, defaults_note, effective_settings, load_site_settings
-
-
-def _now() -> datetime:
-    """Now, or the reproducible-builds clock SOURCE_DATE_EPOCH when set: which posts are visible
-    depends on it (scheduled and expired ones), so a build can be repeated exactly."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), UTC)
-        except (ValueError, OverflowError, OSError) as exc:
-            raise click.ClickException(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time") from exc
-    return datetime.now(UTC)
 
 
 def _settings(config: str | None, site: str | None = None, **overrides: Any) -> Settings:
@@ -101,7 +90,7 @@ def build_command(
     _hold_publisher_lock(settings, "feedpub build", wait)
     if (note := defaults_note(settings, config_file(config), site)) is not None:
         click.echo(f"feedpub: {note}", err=True)
-    now = _now()
+    now = build_clock()
     summary = None if full else still_current(settings, now)  # a walk, nothing read or rendered
     if summary is not None:
         note_current(settings.cache_dir, summary, now)
@@ -146,7 +135,7 @@ def check_command(config: str | None, site: str | None, as_json: bool, strict: b
     settings = _settings(config, site)
     from feedpub.publish.cold_build import load_site
 
-    result = load_site(settings, _now())
+    result = load_site(settings, build_clock())
     found = [*result.problems, *result.warnings]
     if as_json:
         rows = [
@@ -197,7 +186,7 @@ def posts_command(config: str | None, site: str | None, as_json: bool) -> None:
     Example: feedpub posts --json
     """
     settings = _settings(config, site)
-    now = _now()
+    now = build_clock()
     from feedpub.publish.cold_build import load_site
 
     result = load_site(settings, now)
@@ -294,6 +283,8 @@ def serve_command(
     )
     sys.exit(code)
 
+
+main.add_command(stats_command)  # `feedpub stats`: serve.stats_command
 
 if __name__ == "__main__":
     main()

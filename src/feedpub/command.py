@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 import click
@@ -59,6 +60,18 @@ def hold(resource: AbstractContextManager[object]) -> None:
 
 def say_waiting(who: str) -> None:
     click.echo(f"feedpub: waiting for {who} to finish publishing", err=True)
+
+
+def build_clock() -> datetime:
+    """Now, or the reproducible-builds clock SOURCE_DATE_EPOCH when set: which posts are visible
+    depends on it (scheduled and expired ones), so a build can be repeated exactly."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise click.ClickException(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time") from exc
+    return datetime.now(UTC)
 
 
 class FeedpubGroup(click.Group):

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from feedpub import config_serving as serving
 from feedpub.errors import ConfigError
 
 CONFIG_ENV = "FEEDPUB_CONFIG"
@@ -93,25 +94,6 @@ class ScanSettings:
 
 
 @dataclass(frozen=True)
-class ServerSettings:
-    host: str = "127.0.0.1"
-    port: int = 8080
-    cache_control: str = "public, max-age=300"
-
-
-@dataclass(frozen=True)
-class WebSubSettings:
-    hub: str | None = None  # an external hub to ping after each publish
-    builtin: bool = False  # be the hub, at /websub
-    lease_seconds: int = 864_000  # granted when a subscriber names none (ten days)
-    allow_private_callbacks: bool = False  # let requests reach loopback, private … addresses (tests)
-    max_callback_length: int = 2_048  # characters of hub.callback (and of hub.topic, below)
-    max_topic_length: int = 2_048
-    max_subscriptions_per_host: int = 100  # subscriptions of callbacks on one host
-    max_subscriptions: int = 10_000  # in all
-
-
-@dataclass(frozen=True)
 class Settings:
     """Everything configurable; `root` is the directory relative paths are resolved against."""
 
@@ -121,8 +103,10 @@ class Settings:
     taxonomies: TaxonomySettings = field(default_factory=TaxonomySettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     scan: ScanSettings = field(default_factory=ScanSettings)
-    server: ServerSettings = field(default_factory=ServerSettings)
-    websub: WebSubSettings = field(default_factory=WebSubSettings)
+    server: serving.ServerSettings = field(default_factory=serving.ServerSettings)
+    websub: serving.WebSubSettings = field(default_factory=serving.WebSubSettings)
+    stats: serving.StatsSettings = field(default_factory=serving.StatsSettings)
+    polite: serving.PoliteSettings = field(default_factory=serving.PoliteSettings)
     # feed URLs of the tools a site moved from, answered with 301s (see legacy.py)
     legacy_urls: tuple[str, ...] = ()
     root: Path = field(default=Path("."), compare=False)
@@ -209,9 +193,19 @@ _CHECKS: dict[str, Callable[[Any, str], Any]] = {  # checks beyond the type, by 
     "feeds.content": _check_content,
     "feeds.archive_content": _check_content,
     "legacy_urls": _check_legacy_urls,
+    "server.trusted_proxies": serving.check_proxies,
 }
 # numbers that must be > 0: these, every `limits.*` and `websub.max_*`
-_POSITIVE = {"feeds.limit", "feeds.summary_length", "scan.interval_seconds", "websub.lease_seconds"}
+_POSITIVE = {
+    "feeds.limit",
+    "feeds.summary_length",
+    "scan.interval_seconds",
+    "websub.lease_seconds",
+    "stats.retention_days",
+    "stats.flush_seconds",
+    "polite.max_requests",
+    "polite.window_seconds",
+}
 
 NOT_CONFIG_KEYS = ("root", "profile", "origins")  # Settings fields config.yaml cannot set
 

@@ -18,9 +18,12 @@ from ..http import fetch, free_port
 from ..tools import require
 
 
-def site_config(feeds_dir, port: int, app_port: int) -> str:
+def site_config(feeds_dir, port: int, app_port: int, access_log: str = "off", edits=()) -> str:
+    """deploy/nginx.conf for loopback; `edits`: more (pattern, replacement) pairs, each found once."""
     text = (ROOT / "deploy/nginx.conf").read_text()
     replacements = [
+        *edits,
+        (r"access_log /var/log/nginx/feedpub\.access\.log feedpub;", f"access_log {access_log};"),
         (r"listen 80;", f"listen 127.0.0.1:{port};"),
         (r"listen \[::\]:80;\n", ""),
         (r"root /srv/feedpub/feeds;", f"root {feeds_dir};"),
@@ -33,11 +36,13 @@ def site_config(feeds_dir, port: int, app_port: int) -> str:
 
 
 @contextmanager
-def running_nginx(root, feeds_dir, app_port: int) -> Iterator[str]:
-    """A real nginx with deploy/nginx.conf serving `feeds_dir`, the app expected on `app_port`."""
+def running_nginx(root, feeds_dir, app_port: int, log_format: str = "feedpub", edits=()) -> Iterator[str]:
+    """A real nginx with deploy/nginx.conf serving `feeds_dir`, the app expected on `app_port`,
+    its access log in `root`/access.log."""
     nginx = require("nginx", "nginx-light")
     port = free_port()
-    (root / "site.conf").write_text(site_config(feeds_dir, port, app_port))
+    log = f"{root}/access.log {log_format}"  # what `feedpub stats ingest` reads (test_stats_nginx)
+    (root / "site.conf").write_text(site_config(feeds_dir, port, app_port, log, edits))
     user = "user root;\n" if os.geteuid() == 0 else ""
     (root / "nginx.conf").write_text(
         f"{user}worker_processes 1;\ndaemon off;\npid {root}/nginx.pid;\nerror_log {root}/error.log warn;\n"

@@ -19,10 +19,12 @@ from feedpub.config import Settings
 from feedpub.read.terms import raw_slug, term_key
 from feedpub.render.formats import is_feed
 from feedpub.render.gone_page import gone_page
+from feedpub.serve.counting import Counting, install
 from feedpub.serve.hub import Hub
 from feedpub.serve.legacy import legacy_target
 from feedpub.serve.published import FeedFiles
 from feedpub.serve.responses import ReadyFile
+from feedpub.serve.stats_page import install_stats
 from feedpub.service.reload import config_file as default_config_file
 from feedpub.service.reload import describe_config
 from feedpub.service.status import ISSUE_KEYS, read_status
@@ -61,10 +63,18 @@ def _file_response(files: FeedFiles, path: str, settings: Settings) -> Response:
     return Response(b"".join(body), status=int(status[:3]), headers=headers)
 
 
-def create_app(settings: Settings, files: FeedFiles | None = None, config_file: Path | None = None) -> Flask:
+def create_app(
+    settings: Settings,
+    files: FeedFiles | None = None,
+    config_file: Path | None = None,
+    counting: Counting | None = None,
+) -> Flask:
     """The app serving `settings.feeds_dir`; several processes may serve the same directory.
-    `config_file` is the file /healthz names (default: the one this process would read)."""
+    `config_file` is the file /healthz names (default: the one this process would read);
+    `counting`: the polite limits and statistics the fast path shares (serve.counting)."""
     app = Flask(__name__)
+    install(app, counting)
+    install_stats(app, settings)  # /stats/ and /stats.json, only with stats.token
     app.config["FEEDPUB_SETTINGS"] = settings
     files = files or FeedFiles(settings.feeds_dir)
     config = config_file or default_config_file()

@@ -19,7 +19,9 @@ from typing import Any
 
 from feedpub.config import Settings
 from feedpub.serve.app import create_app
+from feedpub.serve.counting import Counting
 from feedpub.serve.intake import BoundedBodies
+from feedpub.serve.polite import too_many
 from feedpub.serve.published import FeedFiles
 from feedpub.serve.responses import ReadyFile
 
@@ -33,8 +35,15 @@ MAX_TABLE_BYTES = 96 * 1024 * 1024  # ready answers kept at most; the table star
 class FastFeeds:
     """WSGI middleware: ready-made answers for published files, the Flask app for the rest."""
 
-    def __init__(self, settings: Settings, fallback: WSGIApp, files: FeedFiles | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        fallback: WSGIApp,
+        files: FeedFiles | None = None,
+        counting: Counting | None = None,
+    ) -> None:
         self.settings = settings
+        self.counting = counting  # None: no polite limits, no statistics
         self.fallback = fallback
         self.files = files or FeedFiles(settings.feeds_dir)
         self._table: dict[str, ReadyFile] = {}
@@ -94,12 +103,22 @@ class FastFeeds:
         ready = self._ready(path)
         if ready is None:
             return self.fallback(environ, start_response)
+        counting = self.counting if ready.feed else None
+        if counting is not None:  # a feed: the polite limit first (serve.counting)
+            address, agent, wait = counting.admit(environ, path)
+            if wait is not None:
+                status, headers, body = too_many(wait)
+                start_response(status, headers)
+                return body
         status, headers, body = ready.respond(
             method,
             environ.get("HTTP_ACCEPT_ENCODING"),
             environ.get("HTTP_IF_NONE_MATCH"),
             environ.get("HTTP_IF_MODIFIED_SINCE"),
         )
+        if counting is not None and counting.hits is not None:  # counted by the flush (serve.counting)
+            size = len(body[0]) if body else 0
+            counting.hits.append((counting.clock.tick, path, status, size, address, agent))
         start_response(status, headers)
         return body
 
@@ -108,7 +127,8 @@ def application(settings: Settings, config_file: Path | None = None) -> WSGIApp:
     """The WSGI app `feedpub serve` runs: the fast path in front of the Flask app
     (`config_file`: the file /healthz names)."""
     files = FeedFiles(settings.feeds_dir)
-    app: WSGIApp = create_app(settings, files, config_file)
+    counting = Counting.of(settings)
+    app: WSGIApp = create_app(settings, files, config_file, counting)
     if settings.websub.builtin:  # /websub bodies read whole, bounded, before Flask sees them
         app = BoundedBodies(app)
-    return FastFeeds(settings, app, files)
+    return FastFeeds(settings, app, files, counting)

@@ -20,6 +20,7 @@ class ReadyFile:
 
     __slots__ = (
         "etags",
+        "feed",
         "gzip",
         "gzip_headers",
         "gzip_not_modified",
@@ -36,12 +37,13 @@ class ReadyFile:
             ("Vary", "Accept-Encoding"),
             ("X-Content-Type-Options", "nosniff"),
         ]
-        if is_feed(path):
+        if is_feed(path):  # feed documents
             common.append(("Access-Control-Allow-Origin", "*"))
             hub = hub_url(settings) if is_topic(path) else None
             if hub is not None:  # WebSub discovery, for clients that only read headers
                 common.append(("Link", f'<{hub}>; rel="hub", <{topic_url(settings, path)}>; rel="self"'))
         kind = ("Content-Type", media_type(path))
+        self.feed = is_feed(path)  # counted, and politely limited (serve.counting)
         self.modified = plain.modified
         self.plain = plain.data
         self.plain_headers = [
