@@ -239,6 +239,20 @@ def make_post(source: str, **fields: object) -> Post:
     return Post(**{**values, **fields})  # type: ignore[arg-type]
 
 
+def feedpub_output(root: Path, *args: str) -> str:
+    """What the real `feedpub <args>` prints, with the config.yaml in `root` (it must succeed)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "feedpub.cli", *args],
+        cwd=root,
+        env={**os.environ, "FEEDPUB_CONFIG": str(root / "config.yaml")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def check_json(root: Path) -> list[dict[str, Any]]:
     """What the real `feedpub check --json` reports for the config.yaml in `root`."""
     result = subprocess.run(

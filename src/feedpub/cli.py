@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from feedpub import __version__
-from feedpub.command import FeedpubGroup, build_clock, hold, say_waiting
+from feedpub.command import FeedpubGroup, build_clock, config_option, hold, say_waiting, site_option
 from feedpub.config import Settings
 from feedpub.lifeline import sigterm_unwinds
 from feedpub.model import Post, Problem, Scope, status_at
@@ -30,22 +30,6 @@ def _settings(config: str | None, site: str | None = None, **overrides: Any) -> 
 def _hold_publisher_lock(settings: Settings, role: str, wait: bool = False) -> None:
     """One publisher per feeds/, held until the command ends (see publish.publisher_lock)."""
     hold(publisher_lock(settings.cache_dir, settings.feeds_dir, role, wait, say_waiting))
-
-
-config_option = click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Config file (default: $FEEDPUB_CONFIG, else ./config.yaml).",
-)
-site_option = click.option(
-    "--site",
-    "site",
-    type=click.Path(file_okay=False, exists=True),
-    default=None,
-    help="A Jekyll or Hugo site's root: its config, permalinks and posts (site.source).",
-)
 
 
 @click.group(cls=FeedpubGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -74,6 +74,22 @@ def build_clock() -> datetime:
     return datetime.now(UTC)
 
 
+config_option = click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Config file (default: $FEEDPUB_CONFIG, else ./config.yaml).",
+)
+site_option = click.option(
+    "--site",
+    "site",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="A Jekyll or Hugo site's root: its config, permalinks and posts (site.source).",
+)
+
+
 class FeedpubGroup(click.Group):
     """click's group whose errors are one line each (usage errors too, without the usage text)."""
 

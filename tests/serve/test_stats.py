@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import post_text, serve, wait_for
+from ..helpers import feedpub_output, post_text, serve, wait_for
 from ..http import fetch
 
 TOKEN = "s3cret-token"
@@ -25,16 +25,7 @@ READER = "NetNewsWire (RSS Reader; https://netnewswire.com/)"
 
 
 def stats_json(root: Path, *args: str) -> dict:
-    result = subprocess.run(
-        [sys.executable, "-m", "feedpub.cli", "stats", "--json", *args],
-        cwd=root,
-        env={**os.environ, "FEEDPUB_CONFIG": str(root / "config.yaml")},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return json.loads(feedpub_output(root, "stats", "--json", *args))
 
 
 def feed(data: dict, path: str) -> dict:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ..helpers import serve, wait_for
+from ..helpers import feedpub_output, serve, wait_for
 from ..http import fetch
 from .test_nginx import running_nginx
 from .test_stats import FEEDLY, INOREADER, NEWSBLUR, READER, site, stats_json
@@ -33,16 +33,7 @@ def requests(base: str) -> None:
 
 
 def ingest(root: Path, *files: Path) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "feedpub.cli", "stats", "ingest", *map(str, files)],
-        cwd=root,
-        env={**os.environ, "FEEDPUB_CONFIG": str(root / "config.yaml")},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+    return feedpub_output(root, "stats", "ingest", *map(str, files))
 
 
 def counts(data: dict) -> dict:

@@ -10,19 +10,8 @@ from pathlib import Path
 
 import click
 
-from feedpub.command import Failure
+from feedpub.command import Failure, config_option, site_option
 from feedpub.sites.load import load_site_settings
-
-config_option = click.option(
-    "--config", "config", type=click.Path(dir_okay=False), default=None, help="Config file."
-)
-site_option = click.option(
-    "--site",
-    "site",
-    type=click.Path(file_okay=False, exists=True),
-    default=None,
-    help="A Jekyll or Hugo site's root.",
-)
 
 
 @click.group("stats", invoke_without_command=True)
