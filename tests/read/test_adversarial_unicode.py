@@ -123,7 +123,7 @@ def test_tag_spellings_merge_and_display_the_most_used(site, write_post, now):
         assert len(result.taxonomy.scopes[tag_keys[key]]) == count
     assert tag_keys["ai芯片"].name in ("AI芯片", "ai芯片", "ＡＩ芯片")
     title = feedparser.parse(result.files["tags/" + tag_keys["ai芯片"].slug + "/atom.xml"]).feed.title
-    assert title == f"Test Site · Tag: {tag_keys['ai芯片'].name}"
+    assert title == f"Test Site · 标签：{tag_keys['ai芯片'].name}"  # a zh-CN site's label
 
 
 HOSTILE_TAGS = [

@@ -66,8 +66,8 @@ def test_tag_variants_share_one_feed(built):
     # AI芯片 (seed), ai芯片 (Jekyll list), ＡＩ芯片 (TOML, full width) and `AI芯片` (HTML post) are one tag
     atom = result.files["tags/ai芯片/atom.xml"]
     parsed = check_feedparser(atom, 4)
-    assert parsed.feed.title == "Test Site · Tag: AI芯片"
-    assert "Tag: AI芯片" in parsed.feed.title
+    assert parsed.feed.title == "Test Site · 标签：AI芯片"  # the site is zh-CN: labels from its catalogue
+    assert "标签：AI芯片" in parsed.feed.title
 
 
 def test_categories_and_tags_on_entries(built):
@@ -192,7 +192,7 @@ def test_opml_lists_every_feed(built):
     assert urls == expected
     assert root.get("version") == "2.0" and root.findtext("head/title")
     groups = [o.get("text") for o in root.find("body") if o.get("xmlUrl") is None]
-    assert groups == ["Categories", "Tags"]  # the site's feed first, then one folder per taxonomy
+    assert groups == ["分类", "标签"]  # the site's feed first, then one folder per taxonomy (zh-CN)
     for outline in root.iter("outline"):
         if outline.get("xmlUrl"):
             assert outline.get("type") == "rss" and outline.get("text") and outline.get("title")

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from feedpub.config import settings_from_mapping
 from feedpub.model import Author, FeedKey, Post, Scope, Status, Term
 from feedpub.publish.cold_build import build
+from feedpub.render.feed_spec import term_feed_words
 from feedpub.render.pages import PageRenderer, _post_view
 from feedpub.render.taxonomy import build_taxonomy
 
@@ -73,13 +74,14 @@ def jinja_post_page(pages: PageRenderer, post: Post) -> bytes:
 def jinja_term_page(pages: PageRenderer, key: FeedKey, members: tuple[Post, ...]) -> bytes:
     site = pages.settings.site
     label = pages.labels["category" if key.scope is Scope.CATEGORY else "tag"]
-    feeds = pages.links.feeds(key, f"{site.title} · {label}: {key.name}")
+    heading = pages.labels["term_title"].format(label=label, name=key.name)
+    feeds = pages.links.feeds(key, term_feed_words(key, pages.settings)[0])
     return jinja_render(
         pages,
         "term.html",
-        page_title=f"{label}: {key.name} · {site.title}",
+        page_title=f"{heading} · {site.title}",
         discovery=feeds,
-        heading=f"{label}: {key.name}",
+        heading=heading,
         scope_page=pages.links.page(f"{key.scope.value}/"),
         scope_label=pages.labels["categories" if key.scope is Scope.CATEGORY else "tags"],
         feeds=feeds,

@@ -11,9 +11,9 @@ from urllib.parse import quote
 from feedpub.config import Settings
 from feedpub.model import FeedKey, Post, Scope, Term
 from feedpub.render.formats import ATOM_FORMAT, FORMATS
+from feedpub.render.messages import messages
 from feedpub.render.taxonomy import Taxonomy
 
-SCOPE_LABELS = {Scope.CATEGORY: "Category", Scope.TAG: "Tag"}
 # A feed with no entries still needs a date; this one is fixed so output stays deterministic.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 GENERATOR = "feedpub"
@@ -87,6 +87,16 @@ def archive_page_size(settings: Settings) -> int:
     return settings.feeds.archive_page_size if ATOM_FORMAT.name in settings.feeds.formats else 0
 
 
+def term_feed_words(key: FeedKey, settings: Settings) -> tuple[str, str]:
+    """A term feed's title and description, in the site's language (`render.messages`); the
+    title is also the one pages give the term's discovery links."""
+    site = settings.site
+    words = messages(site.language)
+    label = words["category" if key.scope is Scope.CATEGORY else "tag"]
+    title = site.title + " · " + words["term_title"].format(label=label, name=key.name)
+    return title, words["feed_description"].format(label=label, name=key.name, site=site.title)
+
+
 def feed_spec(key: FeedKey, posts: tuple[Post, ...], settings: Settings) -> FeedSpec:
     """The metadata of the feed for `key`, limited to the newest `feeds.limit` posts; the rest
     (oldest first) go to its archive pages."""
@@ -98,9 +108,7 @@ def feed_spec(key: FeedKey, posts: tuple[Post, ...], settings: Settings) -> Feed
         title = site.title
         description = site.description or site.title
     else:
-        label = SCOPE_LABELS[key.scope]
-        title = f"{site.title} · {label}: {key.name}"
-        description = f"{label} “{key.name}” on {site.title}"
+        title, description = term_feed_words(key, settings)
     updated = max((p.updated for p in shown), default=EPOCH)
     return FeedSpec(
         key=key,

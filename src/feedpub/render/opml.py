@@ -4,27 +4,28 @@ from __future__ import annotations
 
 from lxml import etree
 
+from feedpub.config import Settings
 from feedpub.model import Scope
 from feedpub.render.feed_spec import FeedSpec
 from feedpub.render.formats import FORMATS
+from feedpub.render.messages import messages
 from feedpub.render.xml import XML_DECLARATION, sub
 
-GROUP_LABELS = {Scope.CATEGORY: "Categories", Scope.TAG: "Tags"}
 
-
-def render_opml(site_title: str, specs: list[FeedSpec], formats: tuple[str, ...]) -> bytes:
-    """`specs` in the order they should be listed; the site's first."""
-    fmt = next(f for f in FORMATS if f in formats)  # the registry's order is the preference
+def render_opml(settings: Settings, specs: list[FeedSpec]) -> bytes:
+    """`specs` in the order they should be listed; the site's first. Labels in the site's language."""
+    fmt = next(f for f in FORMATS if f in settings.feeds.formats)  # the registry's order is the preference
+    words = messages(settings.site.language)
     opml = etree.Element("opml", version="2.0")
     head = sub(opml, "head")
-    sub(head, "title", f"{site_title}: all feeds")
+    sub(head, "title", words["all_feeds"].format(site=settings.site.title))
     body = sub(opml, "body")
     groups: dict[Scope, etree._Element] = {}
     for spec in specs:
         parent = body
         if spec.key.scope is not Scope.SITE:
             if spec.key.scope not in groups:
-                label = GROUP_LABELS[spec.key.scope]
+                label = words["categories" if spec.key.scope is Scope.CATEGORY else "tags"]
                 groups[spec.key.scope] = sub(body, "outline", text=label, title=label)
             parent = groups[spec.key.scope]
         sub(

@@ -1,11 +1,11 @@
-"""The pieces HTML pages share: labels in the site's language, root-relative links, Jinja's
-environment, and the escaping and fragments the pages written in code use (each the same bytes
+"""The pieces HTML pages share: labels in the site's language (`render.messages`), root-relative
+links, Jinja's environment, and the escaping and fragments the pages written in code use (each the same bytes
 as what the templates render: tests/render/test_pages_fast.py holds them to it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
@@ -16,27 +16,7 @@ from feedpub.config import Settings
 from feedpub.model import FeedKey, Post, Scope
 from feedpub.render.feed_spec import url_path
 from feedpub.render.formats import FORMATS
-
-LABELS = {
-    "en": {
-        "categories": "Categories",
-        "tags": "Tags",
-        "category": "Category",
-        "tag": "Tag",
-        "subscribe": "Subscribe",
-        "recent": "Recent posts",
-        "posts": "posts",
-    },
-    "zh": {
-        "categories": "分类",
-        "tags": "标签",
-        "category": "分类",
-        "tag": "标签",
-        "subscribe": "订阅",
-        "recent": "最新文章",
-        "posts": "篇",
-    },
-}
+from feedpub.render.messages import messages
 
 
 @lru_cache(maxsize=1)
@@ -97,8 +77,9 @@ class Links:
         ]
 
 
-def labels_for(settings: Settings) -> dict[str, str]:
-    return LABELS["zh" if settings.site.language.lower().startswith("zh") else "en"]
+def labels_for(settings: Settings) -> Mapping[str, str]:
+    """The site's message catalogue (`render.messages`), chosen by `site.language`."""
+    return messages(settings.site.language)
 
 
 def escape(text: str) -> str:

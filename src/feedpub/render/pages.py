@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from feedpub.config import Settings
 from feedpub.model import FeedKey, Post, Scope
+from feedpub.render.feed_spec import term_feed_words
 from feedpub.render.page_parts import (
     Links,
     dates,
@@ -47,15 +48,13 @@ def _post_view(post: Post, links: Links) -> dict[str, Any]:
     }
 
 
-def _term_views(
-    taxonomy: Taxonomy, scope: Scope, links: Links, site_title: str, label: str
-) -> list[dict[str, Any]]:
+def _term_views(taxonomy: Taxonomy, scope: Scope, links: Links, settings: Settings) -> list[dict[str, Any]]:
     return [
         {
             "name": key.name,
             "count": len(posts),
             "page": links.page(key.path),
-            "feeds": links.feeds(key, f"{site_title} · {label}: {key.name}"),
+            "feeds": links.feeds(key, term_feed_words(key, settings)[0]),
         }
         for key, posts in taxonomy.terms(scope)
     ]
@@ -88,7 +87,7 @@ class PageRenderer:
         """`/`, `/categories/` and `/tags/`: they list every term, so any change of terms touches them."""
         site = self.settings.site
         views = {
-            scope: _term_views(self.taxonomy, scope, self.links, site.title, self._label(scope))
+            scope: _term_views(self.taxonomy, scope, self.links, self.settings)
             for scope in (Scope.CATEGORY, Scope.TAG)
         }
         site_posts = self.taxonomy.scopes[FeedKey(Scope.SITE)]
@@ -121,9 +120,9 @@ class PageRenderer:
         """term.html, written in code: fifteen hundred term pages of a large site spent most of
         their time in Jinja's attribute lookups and escaping, and in listing the same posts again."""
         site = self.settings.site
-        label = self._label(key.scope)
-        feeds = self.links.feeds(key, f"{site.title} · {label}: {key.name}")
-        heading = escape(f"{label}: {key.name}")
+        title = self.labels["term_title"].format(label=self._label(key.scope), name=key.name)
+        feeds = self.links.feeds(key, term_feed_words(key, self.settings)[0])
+        heading = escape(title)
         main = "".join(
             (
                 '\n<nav class="crumbs"><a href="',
@@ -145,7 +144,7 @@ class PageRenderer:
                 "\n</ul>\n",
             )
         )
-        page = self._page(f"{label}: {key.name} · {site.title}", discovery(feeds), main)
+        page = self._page(f"{title} · {site.title}", discovery(feeds), main)
         return key.path + "index.html", page
 
     def post_pages(self, posts: Iterable[Post]) -> Iterator[tuple[str, bytes]]:

@@ -199,7 +199,7 @@ class SiteRenderer:
             return
         self._last_shared = shape
         specs = [feed_spec(key, members, self.settings) for key, members in scopes]
-        yield OPML_PATH, opml.render_opml(self.settings.site.title, specs, self.settings.feeds.formats)
+        yield OPML_PATH, opml.render_opml(self.settings, specs)
         yield from self.pages.index_pages()
 
     def _shared_shape(self, scopes: list[tuple[FeedKey, tuple[Post, ...]]]) -> tuple[object, ...]:

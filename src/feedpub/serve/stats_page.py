@@ -18,10 +18,7 @@ from feedpub.config import Settings
 from feedpub.render.page_parts import environment, escape, labels_for
 from feedpub.serve.stats_report import report
 
-WORDS = {
-    "en": ("Who reads my feeds", "subscribers", "direct", "requests", "304s", "aggregators"),
-    "zh": ("谁在订阅", "订阅者", "直接订阅", "请求", "304 比例", "聚合器"),
-}
+WORDS = ("title", "subscribers", "direct", "requests", "304", "aggregators")  # render.messages' stats_*
 W, H, PAD = 600, 160, 28  # the chart's box, in SVG units
 
 
@@ -58,7 +55,8 @@ def _private() -> dict[str, str]:
 
 
 def page(settings: Settings, data: dict[str, Any]) -> bytes:
-    words = WORDS["zh" if settings.site.language.lower().startswith("zh") else "en"]
+    labels = labels_for(settings)
+    words = [labels["stats_" + word] for word in WORDS]
     parts = [f"<h1>{escape(words[0])}</h1>\n"]
     for feed in data["feeds"]:
         names = ", ".join(
@@ -74,7 +72,7 @@ def page(settings: Settings, data: dict[str, Any]) -> bytes:
     template = environment().from_string('{% extends "base.html" %}{% block main %}{{ body }}{% endblock %}')
     html = template.render(
         site=settings.site,
-        labels=labels_for(settings),
+        labels=labels,
         page_title=f"{words[0]} · {settings.site.title}",
         discovery=(),
         body=Markup("".join(parts)),
