@@ -42,7 +42,10 @@ def test_any_of_the_tags(base):
     assert reply.header("content-type") == "application/atom+xml; charset=utf-8"
     assert ids(reply) == ["hbm-memory-race", "nvidia-export-rules"]  # newest first, each once
     assert set(ids(fetch(base, f"/feeds/?tags={AI},{HANWUJI}"))) == {
-        "sensetime-xu-bing-ai-chips", "hbm-memory-race", "cambricon-earnings", "nvidia-export-rules"
+        "sensetime-xu-bing-ai-chips",
+        "hbm-memory-race",
+        "cambricon-earnings",
+        "nvidia-export-rules",
     }
 
 

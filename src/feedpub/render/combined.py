@@ -110,35 +110,42 @@ def merge(groups: Iterable[list[Entry]], all_of: bool, limit: int | None) -> lis
 def combined_feed(fmt: str, spec: CombinedSpec, entries: list[Entry], settings: Settings) -> bytes:
     """The combined feed document in format `fmt` around `entries` (already merged)."""
     updated = max((entry.updated for entry in entries), default=EPOCH)
-    site = settings.site
     datas = [entry.data for entry in entries]
     if fmt == "json":
-        author: dict[str, str] = {"name": site.author.name}
-        if site.author.url:
-            author["url"] = site.author.url
-        head = {
-            "version": "https://jsonfeed.org/version/1.1",
-            "title": spec.title,
-            "home_page_url": spec.home_url,
-            "feed_url": spec.url,
-            "description": spec.description,
-            "language": site.language,
-            "authors": [author],
-        }
-        opening = json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1].encode("utf-8")
-        return opening + b',"items":[\n' + b",\n".join(datas) + b"\n]}\n"
+        return _json_feed(spec, datas, settings)
     if fmt == "atom":
         return document(_atom_head(spec, updated, settings), datas, "</feed>")
     newest = max((entry.published for entry in entries), default=EPOCH)
-    head = (
+    return document(_rss_head(spec, updated, newest, settings), datas, "</channel></rss>")
+
+
+def _json_feed(spec: CombinedSpec, items: list[bytes], settings: Settings) -> bytes:
+    site = settings.site
+    author: dict[str, str] = {"name": site.author.name}
+    if site.author.url:
+        author["url"] = site.author.url
+    head = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": spec.title,
+        "home_page_url": spec.home_url,
+        "feed_url": spec.url,
+        "description": spec.description,
+        "language": site.language,
+        "authors": [author],
+    }
+    opening = json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1].encode("utf-8")
+    return opening + b',"items":[\n' + b",\n".join(items) + b"\n]}\n"
+
+
+def _rss_head(spec: CombinedSpec, updated: datetime, newest: datetime, settings: Settings) -> str:
+    return (
         f'<rss {_RSS_NAMESPACES} version="2.0"><channel><title>{text(spec.title)}</title>'
         f"<link>{text(spec.home_url)}</link><description>{text(spec.description)}</description>"
         f'<atom:link rel="self" type="{FORMATS["rss"].media_type}" href="{attr(spec.url)}"/>'
-        f"<language>{text(site.language)}</language><lastBuildDate>{rfc822(updated)}</lastBuildDate>"
+        f"<language>{text(settings.site.language)}</language><lastBuildDate>{rfc822(updated)}</lastBuildDate>"
         f"<pubDate>{rfc822(newest)}</pubDate><generator>{GENERATOR}</generator>"
         "<docs>https://www.rssboard.org/rss-specification</docs>"
     )
-    return document(head, datas, "</channel></rss>")
 
 
 def _atom_head(spec: CombinedSpec, updated: datetime, settings: Settings) -> str:
