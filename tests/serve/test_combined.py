@@ -162,3 +162,10 @@ def test_cached_per_query_bounded_and_renewed_by_a_publish(sample_site):
     renewed = combined.answer("tags=hbm,nvidia")[2]
     assert renewed is not None and renewed.etags != first.etags
     assert b"Fresh HBM news" in renewed.plain
+
+
+def test_the_cache_is_bounded_in_bytes_too(sample_site):
+    Publisher(sample_site, clock=lambda: NOW).rescan()
+    combined = CombinedFeeds(sample_site, FeedFiles(sample_site.feeds_dir), most_bytes=1)
+    assert combined.answer("tags=hbm")[0] == 200
+    assert len(combined._ready) == 0 and combined._bytes == 0

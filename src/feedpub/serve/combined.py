@@ -30,6 +30,7 @@ from feedpub.serve.responses import ReadyFile
 
 MAX_TERMS = 10
 CACHE_SIZE = 256  # combined feeds kept ready, per process
+CACHE_BYTES = 32 * 1024 * 1024  # and at most this much of them (plain and gzip)
 SCOPES = ("categories", "tags")
 PARAMETERS = (*SCOPES, "format", "limit")
 DEFAULT_FORMAT = "atom"
@@ -177,10 +178,14 @@ def build(query: Query, files: FeedFiles, settings: Settings) -> ReadyFile:
 class CombinedFeeds:
     """The combined feeds of one app: queries read, feeds built and kept (bounded, per manifest)."""
 
-    def __init__(self, settings: Settings, files: FeedFiles, size: int = CACHE_SIZE) -> None:
+    def __init__(
+        self, settings: Settings, files: FeedFiles, size: int = CACHE_SIZE, most_bytes: int = CACHE_BYTES
+    ) -> None:
         self.settings = settings
         self.files = files
         self.size = size
+        self.most_bytes = most_bytes
+        self._bytes = 0
         self._lock = threading.Lock()
         self._manifest: object = None
         self._ready: OrderedDict[str, ReadyFile] = OrderedDict()
@@ -198,6 +203,7 @@ class CombinedFeeds:
         with self._lock:
             if manifest is not self._manifest:  # a publish: every combined feed may have changed
                 self._ready.clear()
+                self._bytes = 0
                 self._manifest = manifest
             ready = self._ready.get(canonical)
             if ready is not None:
@@ -208,8 +214,13 @@ class CombinedFeeds:
         except Refused as refused:
             return refused.status, refused.message, None
         with self._lock:
-            if manifest is self._manifest:
+            if manifest is self._manifest and canonical not in self._ready:
                 self._ready[canonical] = ready
-                while len(self._ready) > self.size:
-                    self._ready.popitem(last=False)
+                self._bytes += _size(ready)
+                while len(self._ready) > self.size or self._bytes > self.most_bytes:
+                    self._bytes -= _size(self._ready.popitem(last=False)[1])
         return 200, "", ready
+
+
+def _size(ready: ReadyFile) -> int:
+    return len(ready.plain) + len(ready.gzip or b"")
