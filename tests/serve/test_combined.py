@@ -169,3 +169,46 @@ def test_the_cache_is_bounded_in_bytes_too(sample_site):
     combined = CombinedFeeds(sample_site, FeedFiles(sample_site.feeds_dir), most_bytes=1)
     assert combined.answer("tags=hbm")[0] == 200
     assert len(combined._ready) == 0 and combined._bytes == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "tags=%ff%fe",
+        "tags=..",
+        "tags=%2e%2e%2fatom.xml",
+        "tags=%2F",
+        "tags=a%00b",
+        "tags=,",
+        "tags=+",
+        "tags=" + "x" * 4000,
+        "tags=hbm&limit=99999999999999999999",
+        "tags=hbm&limit=%31",
+        "tags=hbm&limit=-1",
+        "=&&&tags=hbm",
+        "tags=hbm&format=",
+    ],
+)
+def test_hostile_queries_get_a_plain_answer(base, query):
+    reply = fetch(base, "/feeds/?" + query)
+    assert reply.status in (301, 400, 404), (query, reply.status)
+    assert reply.status == 301 or reply.header("content-type").startswith("text/plain")
+
+
+def test_without_a_query_feeds_is_any_other_path(base):
+    assert fetch(base, "/feeds/").status == 404
+
+
+def test_terms_holding_the_separators(sample_site):
+    """`+` and `,` inside a term are percent-encoded in the query; as sent they separate terms."""
+    write(sample_site, "plus.md", "Plus", "2025-12-30T10:00:00+08:00", '["c++", "x,y"]')
+    Publisher(sample_site, clock=lambda: NOW).rescan()
+    combined = CombinedFeeds(sample_site, FeedFiles(sample_site.feeds_dir))
+    status, _text, ready = combined.answer("tags=c%2B%2B+x%2Cy")
+    assert (
+        status == 200
+        and ready is not None
+        and b"<title>Plus</title>" in ready.plain.replace(b' type="text"', b"")
+    )
+    assert combined.answer("tags=x%2Cy+c%2B%2B")[:2] == (301, "/feeds/?tags=c%2B%2B+x%2Cy")
+    assert combined.answer("tags=c++")[0] == 400  # "c" and "" and ""
