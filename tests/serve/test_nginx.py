@@ -155,3 +155,18 @@ def test_what_nginx_cannot_answer_goes_to_the_app(both):
     assert fetch(nginx, "/manifest.json").status == 404
     assert fetch(nginx, "/atom.xml.gz").status == 404
     assert fetch(nginx, "/%2e%2e/%2e%2e/etc/passwd").status in (400, 404)
+
+
+def test_combined_feeds_go_to_the_app(both):
+    """/feeds/?… (serve.combined): nginx passes the query to the app and its answer back."""
+    _settings, app, nginx = both
+    query = "/feeds/?tags=hbm,nvidia&format=rss"
+    through, direct = fetch(nginx, query), fetch(app, query)
+    assert through.status == 200 and through.body == direct.body
+    assert through.header("content-type") == "application/rss+xml; charset=utf-8"
+    assert through.header("etag") == direct.header("etag")
+    etag = {"If-None-Match": direct.header("etag")}
+    assert fetch(nginx, query, headers=etag).status == 304
+    moved = fetch(nginx, "/feeds/?tags=nvidia,hbm")
+    assert moved.status == 301 and moved.header("location").endswith("/feeds/?tags=hbm,nvidia")
+    assert fetch(nginx, "/feeds/?tags=no-such-tag").status == 404

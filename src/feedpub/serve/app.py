@@ -19,6 +19,7 @@ from feedpub.config import Settings
 from feedpub.read.terms import raw_slug, term_key
 from feedpub.render.formats import is_feed
 from feedpub.render.gone_page import gone_page
+from feedpub.serve.combined import CombinedFeeds
 from feedpub.serve.counting import Counting, install
 from feedpub.serve.hub import Hub
 from feedpub.serve.legacy import legacy_target
@@ -52,7 +53,10 @@ def _file_response(files: FeedFiles, path: str, settings: Settings) -> Response:
     plain = files.get(path, False)
     if plain is None:
         return _not_found()
-    ready = ReadyFile(path, plain, files.get(path, True), settings)
+    return _ready_response(ReadyFile(path, plain, files.get(path, True), settings))
+
+
+def _ready_response(ready: ReadyFile) -> Response:
     # always the body: werkzeug drops it for HEAD and keeps Content-Length right
     status, headers, body = ready.respond(
         "GET",
@@ -61,6 +65,15 @@ def _file_response(files: FeedFiles, path: str, settings: Settings) -> Response:
         request.headers.get("If-Modified-Since"),
     )
     return Response(b"".join(body), status=int(status[:3]), headers=headers)
+
+
+def _combined_response(combined: CombinedFeeds, raw: str) -> Response:
+    status, text, ready = combined.answer(raw)
+    if status == 301:
+        return _moved(text)
+    if ready is None:
+        return Response(text + "\n", status=status, mimetype="text/plain")
+    return _ready_response(ready)
 
 
 def create_app(
@@ -91,6 +104,14 @@ def create_app(
         def websub() -> Response:
             status, message = hub.request(request.form.to_dict())
             return Response(message, status=status, mimetype="text/plain")
+
+    combined = CombinedFeeds(settings, files)
+
+    @app.route("/feeds/", methods=["GET", "HEAD"])
+    def feeds() -> Response:  # combined feeds (serve.combined); without a query, a page as any
+        if not request.query_string:
+            return _path_response(files, "feeds/", settings)
+        return _combined_response(combined, request.query_string.decode("utf-8", "replace"))
 
     @app.route("/", defaults={"path": ""}, methods=["GET", "HEAD"])
     @app.route("/<path:path>", methods=["GET", "HEAD"])

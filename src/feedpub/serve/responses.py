@@ -30,7 +30,10 @@ class ReadyFile:
         "plain_headers",
     )
 
-    def __init__(self, path: str, plain: Served, packed: Served | None, settings: Settings) -> None:
+    def __init__(
+        self, path: str, plain: Served, packed: Served | None, settings: Settings, topic: bool = True
+    ) -> None:
+        """`topic`: False for a feed no hub announces (a combined feed): no WebSub `Link`."""
         common = [
             ("Last-Modified", format_datetime(plain.modified, usegmt=True)),
             ("Cache-Control", settings.server.cache_control),
@@ -39,7 +42,7 @@ class ReadyFile:
         ]
         if is_feed(path):  # feed documents
             common.append(("Access-Control-Allow-Origin", "*"))
-            hub = hub_url(settings) if is_topic(path) else None
+            hub = hub_url(settings) if topic and is_topic(path) else None
             if hub is not None:  # WebSub discovery, for clients that only read headers
                 common.append(("Link", f'<{hub}>; rel="hub", <{topic_url(settings, path)}>; rel="self"'))
         kind = ("Content-Type", media_type(path))
