@@ -78,7 +78,9 @@ def test_every_locked_line_is_pinned_exactly():
 def test_make_installs_nothing_from_outside_the_locks():
     """Every `pip install` in the Makefile reads a lock with --require-hashes, or installs feedpub
     itself without its dependencies."""
-    installs = [line.strip() for line in (ROOT / "Makefile").read_text().splitlines() if "pip install" in line]
+    installs = [
+        line.strip() for line in (ROOT / "Makefile").read_text().splitlines() if "pip install" in line
+    ]
     assert installs
     for line in installs:
         assert "--require-hashes -r requirements" in line or "--no-deps" in line, line
