@@ -19,7 +19,7 @@ from feedpub.model import Post, Problem, Scope, status_at
 from feedpub.progress import terminal_meter
 from feedpub.publish.publisher_lock import publisher_lock
 from feedpub.serve.stats_command import stats_command
-from feedpub.service.unchanged import note_current, still_current
+from feedpub.service.unchanged import Checked, note_current, still_current
 from feedpub.sites.load import SITE_ENV, config_file, defaults_note, effective_settings, load_site_settings
 
 
@@ -75,14 +75,16 @@ def build_command(
     if (note := defaults_note(settings, config_file(config), site)) is not None:
         click.echo(f"feedpub: {note}", err=True)
     now = build_clock()
-    summary = None if full else still_current(settings, now)  # a walk, nothing read or rendered
+    checked = Checked(None) if full else still_current(settings, now)  # a walk, nothing read
+    summary = checked.summary
     if summary is not None:
         note_current(settings.cache_dir, summary, now)
     else:
         from feedpub.service.build import incremental_build  # the whole pipeline: imported only now
 
         with sigterm_unwinds():  # workers killed, nothing committed, one line and exit 143
-            summary = incremental_build(settings, now, full, meter=terminal_meter()).summary()
+            meter = terminal_meter()
+            summary = incremental_build(settings, now, full, meter, walked=checked.walk).summary()
     click.echo("posts: " + ", ".join(f"{count} {status}" for status, count in summary.counts.items()))
     click.echo(f"read: {summary.changed} changed, {summary.cached} from the cache")
     click.echo(

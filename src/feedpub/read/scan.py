@@ -109,6 +109,13 @@ def update_sources(
     return updated, touched
 
 
+class Walk(NamedTuple):
+    """What one stat walk of posts/ found: its files, and the problems it met (links, folders)."""
+
+    found: list[SourceFile]
+    problems: list[Problem]
+
+
 def scan(
     posts_dir: Path, problems: list[Problem] | None = None, rules: ScanRules = DEFAULT_RULES
 ) -> list[SourceFile]:

@@ -23,7 +23,7 @@ from feedpub.model import Post, Problem
 from feedpub.progress import THRESHOLD, Meter, metered
 from feedpub.publish.cold_build import publish_in_workers
 from feedpub.publish.store import PublishReport, Store
-from feedpub.read.scan import SourceFile
+from feedpub.read.scan import Walk
 from feedpub.render.site import SiteRenderer
 from feedpub.service.publisher import Publisher
 from feedpub.service.state import ScanReport
@@ -75,6 +75,7 @@ class BuildPublisher(Publisher):
         full: bool = False,
         meter: Meter | None = None,
         workers: int | None = None,
+        walked: Walk | None = None,
     ) -> None:
         self.meter = meter
         if meter is not None:
@@ -82,6 +83,7 @@ class BuildPublisher(Publisher):
         super().__init__(settings, clock=lambda: now)
         self.store = Store(settings.feeds_dir)  # no reaper thread: workers are forked
         self.workers = workers
+        self.sources.primed = walked  # the walk service.unchanged made to compare: not made twice
         self.db.set_meta(RECORD_KEY, "")  # until this build has published (service.unchanged)
         if full:  # everything read and rendered again; the store still writes only what differs
             self.db.save({}, set(self.cache))
@@ -105,10 +107,11 @@ def incremental_build(
     full: bool = False,
     meter: Meter | None = None,
     workers: int | None = None,
+    walked: Walk | None = None,
 ) -> BuildOutcome:
-    """Scan posts/ and publish what changed since the last build or service run; FeedpubError
-    when the scan failed (feeds/ keeps what it held)."""
-    publisher = BuildPublisher(settings, now, full, meter, workers)
+    """Scan posts/ (or take `walked`, made just before) and publish what changed since the last
+    build or service run; FeedpubError when the scan failed (feeds/ keeps what it held)."""
+    publisher = BuildPublisher(settings, now, full, meter, workers, walked)
     try:
         report = publisher.rescan()
         files = len(publisher.store.manifest.get("files", {}))
@@ -127,10 +130,7 @@ def _record(publisher: BuildPublisher, outcome: BuildOutcome) -> None:
     last = publisher.state.last
     if last is None:
         return
-    walk = walk_digest(
-        (SourceFile("", source, signature) for source, signature in last.signatures.items()),
-        publisher.sources.walk_problems,
-    )
+    walk = walk_digest(last.signatures, publisher.sources.walk_problems)
     due = publisher.visibility.due
     written = record(publisher.settings, walk, due, outcome.summary(), outcome.files)
     if written is not None:

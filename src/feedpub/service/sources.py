@@ -11,7 +11,15 @@ import os
 from pathlib import Path
 
 from feedpub.model import Problem
-from feedpub.read.scan import DEFAULT_RULES, UNREADABLE_FOLDER, ScanRules, SourceFile, scan, update_sources
+from feedpub.read.scan import (
+    DEFAULT_RULES,
+    UNREADABLE_FOLDER,
+    ScanRules,
+    SourceFile,
+    Walk,
+    scan,
+    update_sources,
+)
 from feedpub.service.state import Signatures
 from feedpub.service.watcher import PostsWatcher
 
@@ -26,6 +34,7 @@ class Sources:
         self.known: dict[str, SourceFile] = {}  # as of the last scan
         self.walk_problems: list[Problem] = []  # links, unreadable folders: known since the last walk
         self.touched: set[str] | None = None  # the only sources this scan compares (None: all)
+        self.primed: Walk | None = None  # a walk made moments ago, which the next walk() takes
 
     def watched(self, last: Signatures | None) -> list[SourceFile] | None:
         """The files as inotify says they are now, without a walk (an empty list when nothing
@@ -55,10 +64,15 @@ class Sources:
         return list(known.values())
 
     def walk(self) -> list[SourceFile]:
-        """Stat every file under posts/ (raises FeedpubError when the folder is gone)."""
+        """Stat every file under posts/ (raises FeedpubError when the folder is gone), or take the
+        walk made just before (`primed`, once)."""
         self.touched = None
-        self.walk_problems = []
-        found = scan(self.posts_dir, self.walk_problems, self.rules)
+        if self.primed is not None:
+            found, self.walk_problems = list(self.primed.found), list(self.primed.problems)
+            self.primed = None
+        else:
+            self.walk_problems = []
+            found = scan(self.posts_dir, self.walk_problems, self.rules)
         found += self._unreadable_kept(found)
         self.known = {f.source: f for f in found}
         return found

@@ -18,13 +18,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from feedpub.config import Settings
 from feedpub.model import Problem
 from feedpub.publish.manifest import MANIFEST, manifest_digest
 from feedpub.read.cache import peek_meta
-from feedpub.read.scan import SourceFile, scan
+from feedpub.read.scan import Walk, scan
 from feedpub.read.site_posts import scan_rules
 from feedpub.service.feeds_check import FeedsCheck
 from feedpub.service.state import ScanReport
@@ -48,11 +48,11 @@ class Summary:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def walk_digest(sources: Iterable[SourceFile], problems: Iterable[Problem]) -> str:
+def walk_digest(signatures: Mapping[str, tuple[int, int, int]], problems: Iterable[Problem]) -> str:
     """Every file's source and stat signature, and the walk's problems, as one digest."""
     digest = hashlib.sha256()
-    for found in sorted(sources, key=lambda f: f.source):
-        digest.update(f"{found.source}\0{found.signature}\n".encode("utf-8", "surrogateescape"))
+    for source in sorted(signatures):
+        digest.update(f"{source}\0{signatures[source]}\n".encode("utf-8", "surrogateescape"))
     for problem in sorted(str(p) for p in problems):
         digest.update(f"!{problem}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
@@ -83,25 +83,35 @@ def record(
     }
 
 
-def still_current(settings: Settings, now: datetime) -> Summary | None:
-    """What the last build reported, when nothing it depends on changed since; None otherwise."""
+class Checked(NamedTuple):
+    """What the last build reported, when nothing changed since (else None); and the walk made
+    to find out, if one was made (the build that follows starts from it instead of walking again)."""
+
+    summary: Summary | None
+    walk: Walk | None = None
+
+
+def still_current(settings: Settings, now: datetime) -> Checked:
+    """Whether nothing the last build depends on changed since (see the module's docstring)."""
     text = peek_meta(settings.cache_dir, RECORD_KEY)
     if text is None:
-        return None
+        return Checked(None)
     try:
         last = json.loads(text)
         due = datetime.fromisoformat(last["due"]) if last["due"] else None
     except (ValueError, KeyError, TypeError):
-        return None
+        return Checked(None)
     if last.get("settings") != settings_digest(settings) or (due is not None and due <= now):
-        return None
+        return Checked(None)
     if manifest_digest(settings.feeds_dir) != last.get("manifest") or not settings.posts_dir.is_dir():
-        return None
+        return Checked(None)
     problems: list[Problem] = []
     sources = scan(settings.posts_dir, problems, scan_rules(settings))
-    if walk_digest(sources, problems) != last.get("walk") or not _feeds_whole(settings, now):
-        return None
-    return _summary(last)
+    walk = Walk(sources, problems)
+    signatures = {found.source: found.signature for found in sources}
+    if walk_digest(signatures, problems) != last.get("walk") or not _feeds_whole(settings, now):
+        return Checked(None, walk)
+    return Checked(_summary(last), walk)
 
 
 def note_current(cache_dir: Path, summary: Summary, now: datetime) -> None:
