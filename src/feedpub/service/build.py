@@ -22,7 +22,7 @@ from feedpub.errors import FeedpubError
 from feedpub.model import Post, Problem
 from feedpub.progress import THRESHOLD, Meter, metered
 from feedpub.publish.cold_build import publish_in_workers
-from feedpub.publish.store import PublishReport, Store
+from feedpub.publish.store import PublishReport
 from feedpub.read.scan import Walk
 from feedpub.render.site import SiteRenderer
 from feedpub.service.publisher import Publisher
@@ -67,6 +67,7 @@ class BuildPublisher(Publisher):
     keep_last_good = False
     pack = False  # the process ends after one render: compressing each body would only cost
     entry_budget = None  # each entry rendered once, as in a cold build, however many feeds list it
+    reap_in_background = False  # no thread may run when the render workers are forked
 
     def __init__(
         self,
@@ -81,7 +82,6 @@ class BuildPublisher(Publisher):
         if meter is not None:
             self.progress = partial(metered, meter, "Reading posts")
         super().__init__(settings, clock=lambda: now)
-        self.store = Store(settings.feeds_dir)  # no reaper thread: workers are forked
         self.workers = workers
         self.sources.primed = walked  # the walk service.unchanged made to compare: not made twice
         self.db.set_meta(RECORD_KEY, "")  # until this build has published (service.unchanged)

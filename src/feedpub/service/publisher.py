@@ -58,6 +58,7 @@ class Publisher:
     keep_last_good = True  # a broken save keeps its post's last good version (service.build: not)
     pack = True  # bodies kept compressed for the life of the service (service.build: not)
     entry_budget: int | None = ENTRY_CACHE_BYTES  # rendered entries kept (service.build: all)
+    reap_in_background = True  # replaced files freed on a thread (service.build: forks, so not)
     progress: Progress | None = None  # what reading many posts reports to
 
     def __init__(
@@ -72,7 +73,7 @@ class Publisher:
         self.clock = clock
         self.on_publish = on_publish
         self._lock = threading.Lock()
-        self.store = Store(settings.feeds_dir, Reaper())
+        self.store = Store(settings.feeds_dir, Reaper() if self.reap_in_background else None)
         self._open(settings, watch)
         self.state = ServiceState()
 
