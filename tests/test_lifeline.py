@@ -1,5 +1,5 @@
-"""No process feedpub starts outlives it (issue 20): `feedpub build` killed with SIGKILL or
-SIGTERM while reading, rendering or writing, and `feedpub serve` killed with SIGKILL on either
+"""No process feedpub starts outlives it (issue 20): `feedpub build` killed with SIGKILL, SIGTERM
+or SIGINT (Ctrl-C) while reading, rendering or writing, and `feedpub serve` killed with SIGKILL on either
 server, leave no process of their session alive 5 s later. Only the main process is signalled
 (as the OOM killer does): its workers must notice on their own. A SIGTERM'd build says so in one
 line, exits 143 and leaves feeds/ consistent."""
@@ -63,13 +63,15 @@ def build_until(root: Path, label: str, percent: int) -> tuple[subprocess.Popen[
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+@pytest.mark.parametrize(
+    "how", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT], ids=["SIGKILL", "SIGTERM", "SIGINT"]
+)
 @pytest.mark.parametrize(
     "moment", [("Reading posts", 20), ("Rendering and writing", 10), ("Rendering and writing", 70)],
     ids=["reading", "rendering", "writing"],
 )  # fmt: skip
 def test_a_killed_build_leaves_no_worker_and_a_consistent_feeds_folder(site, how, moment):
-    rewrite_every_post(site / "posts", hash((how, moment)) % 1000)
+    rewrite_every_post(site / "posts", int(how) * 100 + moment[1])  # a new text for every case
     build, terminal = build_until(site, *moment)
     os.kill(build.pid, how)  # the main process only: its workers must follow by themselves
     code = build.wait(30)
@@ -84,6 +86,9 @@ def test_a_killed_build_leaves_no_worker_and_a_consistent_feeds_folder(site, how
     if how == signal.SIGTERM:
         assert code == 143, said[-500:]
         assert b"stopped by SIGTERM" in said and b"Traceback" not in said
+    if how == signal.SIGINT:  # Ctrl-C
+        assert code == 130, said[-500:]
+        assert b"feedpub: interrupted" in said and b"Traceback" not in said
     if (site / "feeds" / "manifest.json").exists():
         check_consistent(site / "feeds")
 
