@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 from feedpub.config import Settings
 from feedpub.model import Problem
-from feedpub.publish.manifest import MANIFEST, manifest_digest
+from feedpub.publish.manifest import manifest_digest, read_manifest
 from feedpub.read.cache import peek_meta
 from feedpub.read.scan import Walk, scan
 from feedpub.read.site_posts import scan_rules
@@ -123,11 +123,8 @@ def note_current(cache_dir: Path, summary: Summary, now: datetime) -> None:
 
 
 def _feeds_whole(settings: Settings, now: datetime) -> bool:
-    try:
-        manifest = json.loads((settings.feeds_dir / MANIFEST).read_bytes())
-    except (OSError, ValueError):
-        return False
-    return FeedsCheck(settings.feeds_dir).damage(manifest, now) is None
+    """Every file the manifest lists is there (its bytes are the recorded ones: checked before)."""
+    return FeedsCheck(settings.feeds_dir).damage(read_manifest(settings.feeds_dir), now) is None
 
 
 def _issue(problem: Problem) -> dict[str, Any]:
