@@ -13,30 +13,30 @@ the keys named, until a restart.
 from __future__ import annotations
 
 import logging
-import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from feedpub.config import CONFIG_ENV, Settings
+from feedpub.config import Settings
 from feedpub.errors import FeedpubError
 from feedpub.read.cache import settings_fingerprint
 from feedpub.service.publisher import Publisher
 from feedpub.service.sd_notify import notify, reloading
 from feedpub.service.state import ServiceState
+from feedpub.sites.load import config_file as chosen_config_file
 
 log = logging.getLogger("feedpub")
 
 RESTART_ONLY = ("server", "paths", "scan", "websub")
 
 
-def config_file(path: str | None = None, env: Mapping[str, str] | None = None) -> Path:
-    """The config file a process reads: `--config`, else $FEEDPUB_CONFIG, else ./config.yaml."""
-    env = os.environ if env is None else env
-    return Path(path or env.get(CONFIG_ENV) or "config.yaml").resolve()
+def config_file(path: str | None = None) -> Path:
+    """The config file a process reads (`sites.load.config_file`), as an absolute path; the
+    default ./config.yaml even before it exists (a reload may find it there)."""
+    return Path(chosen_config_file(path) or "config.yaml").resolve()
 
 
 def describe_config(path: Path) -> dict[str, Any]:
