@@ -146,7 +146,6 @@ class Counting:
         # the hot path appends (feed, status line, bytes, address, User-Agent) here; None: not counted
         self.hits: list[Hit] | None = recorder.hits if recorder is not None else None
         self.clock: Recorder | _NoClock = recorder or _NoClock()  # its `tick`: the time requests carry
-        self._free: dict[tuple[str, str], bool] = {}  # clients never limited, as last decided
 
     @staticmethod
     def of(settings: Settings) -> Counting | None:
@@ -162,15 +161,10 @@ class Counting:
         agent = environ.get("HTTP_USER_AGENT", "")
         if len(agent) > MAX_AGENT:  # kept in memory and hashed: a client cannot make it large
             agent = agent[:MAX_AGENT]
-        limiter = self.limiter
-        if limiter is None or self._free.get((address, agent)):
+        if self.limiter is None:
             return address, agent, None
-        if limiter.exempt(address, agent):
-            if len(self._free) > 4096:
-                self._free.clear()
-            self._free[(address, agent)] = True
-            return address, agent, None
-        return address, agent, limiter.retry_after(address, agent, path)
+        # exempt clients are answered by the limiter's own cache (`Limiter.exempt`)
+        return address, agent, self.limiter.retry_after(address, agent, path)
 
     def record(self, path: str, status: str, size: int, address: str, agent: str) -> None:
         """The app's count (the fast path appends to `hits` itself)."""
