@@ -17,7 +17,7 @@ from functools import lru_cache
 from itertools import count
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 from feedpub.config import Settings
 from feedpub.render.formats import is_feed
@@ -152,9 +152,6 @@ class Counting:
         on = settings.stats.enabled or settings.polite.enabled
         return Counting(settings) if on else None
 
-    def who(self, environ: dict[str, Any]) -> tuple[str, str]:
-        return self.clients.address(environ), str(environ.get("HTTP_USER_AGENT") or "")[:MAX_AGENT]
-
     def admit(self, environ: dict[str, Any], path: str) -> tuple[str, str, int | None]:
         """(address, User-Agent, None or the seconds a client over its limit must wait)."""
         address = self.clients.address(environ) if self.proxied else environ.get("REMOTE_ADDR", "")
@@ -177,14 +174,13 @@ def install(app: Flask, counting: Counting | None) -> None:
     if counting is None:
         return
 
-    def path() -> str | None:
-        name = request.path[1:]
-        return name if request.method in ("GET", "HEAD") and feed_path(name) else None
-
     @app.before_request
     def limit() -> Response | None:
-        name = path()
-        wait = None if name is None else counting.admit(request.environ, name)[2]
+        name = request.path[1:]
+        if request.method not in ("GET", "HEAD") or not feed_path(name):
+            return None
+        address, agent, wait = counting.admit(request.environ, name)
+        g.feedpub_hit = (name, address, agent)  # counted once answered (below)
         if wait is None:
             return None
         status, headers, _ = too_many(wait)
@@ -192,10 +188,10 @@ def install(app: Flask, counting: Counting | None) -> None:
 
     @app.after_request
     def count(response: Response) -> Response:
-        name = path()
-        if name is not None and response.status_code in (200, 304):  # published files only: a
+        hit = g.pop("feedpub_hit", None)
+        if hit is not None and response.status_code in (200, 304):  # published files only: a
             # probe of made-up feed paths must not add rows
+            name, address, agent = hit
             size = 0 if request.method == "HEAD" else (response.content_length or 0)
-            address, agent = counting.who(request.environ)
             counting.record(name, response.status, size, address, agent)
         return response
