@@ -93,8 +93,14 @@ def test_the_apps_own_hook_limits_then_counts_each_feed_request_once(sample_site
     client = create_app(settings, counting=counting).test_client()
     environ = {"REMOTE_ADDR": "192.0.2.5"}
     headers = {"User-Agent": READER}
-    statuses = [client.get("/atom.xml", headers=headers, environ_base=environ).status_code for _ in range(3)]
-    assert statuses == [200, 200, 429]
+    replies = [client.get("/atom.xml", headers=headers, environ_base=environ) for _ in range(3)]
+    assert [reply.status_code for reply in replies] == [200, 200, 429]
+    limited = replies[2]
+    assert limited.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert limited.headers["Cache-Control"] == "no-store"
+    assert 1 <= int(limited.headers["Retry-After"]) <= 600
+    assert limited.data.startswith(b"too many requests")
+    assert int(limited.headers["Content-Length"]) == len(limited.data)
     assert client.head("/healthz", environ_base=environ).status_code in (200, 503)
     assert [(hit[1], hit[2][:3], hit[4], hit[5]) for hit in counting.hits] == [
         ("atom.xml", "200", "192.0.2.5", READER)

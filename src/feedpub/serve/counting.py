@@ -23,7 +23,7 @@ from feedpub.config import Settings
 from feedpub.render.formats import is_feed
 from feedpub.serve.agents import aggregator
 from feedpub.serve.clients import ClientAddress
-from feedpub.serve.polite import BODY, Limiter, too_many
+from feedpub.serve.polite import Limiter, too_many
 from feedpub.serve.stats_store import Batch, day_of, opened, write
 
 log = logging.getLogger("feedpub")
@@ -183,8 +183,8 @@ def install(app: Flask, counting: Counting | None) -> None:
         g.feedpub_hit = (name, address, agent)  # counted once answered (below)
         if wait is None:
             return None
-        status, headers, _ = too_many(wait)
-        return Response(BODY, status=int(status[:3]), headers=headers[1:3], mimetype="text/plain")
+        status, headers, body = too_many(wait)  # the fast path's answer, headers and all
+        return Response(body, status=int(status[:3]), headers=headers)
 
     @app.after_request
     def count(response: Response) -> Response:
