@@ -4,12 +4,16 @@ its answers again after the window; aggregators reporting subscribers are never 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 
 from feedpub.config_serving import PoliteSettings
+from feedpub.serve.app import create_app
 from feedpub.serve.clients import ClientAddress
+from feedpub.serve.counting import Counting
 from feedpub.serve.polite import Limiter
+from feedpub.service.publisher import Publisher
 
 from ..helpers import serve
 from ..http import fetch
@@ -76,3 +80,29 @@ def test_memory_is_bounded_the_least_recent_client_forgotten():
 )
 def test_forwarded_addresses_only_from_trusted_proxies(peer, headers, expected):
     assert ClientAddress(("10.0.0.0/8",)).address({"REMOTE_ADDR": peer, **headers}) == expected
+
+
+def test_the_apps_own_hook_limits_then_counts_each_feed_request_once(sample_site, now):
+    """Feeds the fast path does not answer reach the Flask app: the same limit, and one count per
+    answered feed request with the client as the limit saw it (a 429 and other paths: none)."""
+    Publisher(sample_site, clock=lambda: now).rescan()
+    polite = replace(sample_site.polite, max_requests=2, exempt_loopback=False)
+    settings = replace(sample_site, polite=polite, stats=replace(sample_site.stats, enabled=False))
+    counting = Counting(settings)
+    counting.hits = []  # statistics off: no store, the hits kept here
+    client = create_app(settings, counting=counting).test_client()
+    environ = {"REMOTE_ADDR": "192.0.2.5"}
+    headers = {"User-Agent": READER}
+    replies = [client.get("/atom.xml", headers=headers, environ_base=environ) for _ in range(3)]
+    assert [reply.status_code for reply in replies] == [200, 200, 429]
+    limited = replies[2]
+    assert limited.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert limited.headers["Cache-Control"] == "no-store"
+    assert 1 <= int(limited.headers["Retry-After"]) <= 600
+    assert limited.data.startswith(b"too many requests")
+    assert int(limited.headers["Content-Length"]) == len(limited.data)
+    assert client.head("/healthz", environ_base=environ).status_code in (200, 503)
+    assert [(hit[1], hit[2][:3], hit[4], hit[5]) for hit in counting.hits] == [
+        ("atom.xml", "200", "192.0.2.5", READER)
+    ] * 2
+    assert counting.hits[0][3] > 0  # the bytes sent

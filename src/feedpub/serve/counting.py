@@ -17,13 +17,13 @@ from functools import lru_cache
 from itertools import count
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 from feedpub.config import Settings
 from feedpub.render.formats import is_feed
 from feedpub.serve.agents import aggregator
 from feedpub.serve.clients import ClientAddress
-from feedpub.serve.polite import BODY, Limiter, too_many
+from feedpub.serve.polite import Limiter, too_many
 from feedpub.serve.stats_store import Batch, day_of, opened, write
 
 log = logging.getLogger("feedpub")
@@ -146,15 +146,11 @@ class Counting:
         # the hot path appends (feed, status line, bytes, address, User-Agent) here; None: not counted
         self.hits: list[Hit] | None = recorder.hits if recorder is not None else None
         self.clock: Recorder | _NoClock = recorder or _NoClock()  # its `tick`: the time requests carry
-        self._free: dict[tuple[str, str], bool] = {}  # clients never limited, as last decided
 
     @staticmethod
     def of(settings: Settings) -> Counting | None:
         on = settings.stats.enabled or settings.polite.enabled
         return Counting(settings) if on else None
-
-    def who(self, environ: dict[str, Any]) -> tuple[str, str]:
-        return self.clients.address(environ), str(environ.get("HTTP_USER_AGENT") or "")[:MAX_AGENT]
 
     def admit(self, environ: dict[str, Any], path: str) -> tuple[str, str, int | None]:
         """(address, User-Agent, None or the seconds a client over its limit must wait)."""
@@ -162,15 +158,10 @@ class Counting:
         agent = environ.get("HTTP_USER_AGENT", "")
         if len(agent) > MAX_AGENT:  # kept in memory and hashed: a client cannot make it large
             agent = agent[:MAX_AGENT]
-        limiter = self.limiter
-        if limiter is None or self._free.get((address, agent)):
+        if self.limiter is None:
             return address, agent, None
-        if limiter.exempt(address, agent):
-            if len(self._free) > 4096:
-                self._free.clear()
-            self._free[(address, agent)] = True
-            return address, agent, None
-        return address, agent, limiter.retry_after(address, agent, path)
+        # exempt clients are answered by the limiter's own cache (`Limiter.exempt`)
+        return address, agent, self.limiter.retry_after(address, agent, path)
 
     def record(self, path: str, status: str, size: int, address: str, agent: str) -> None:
         """The app's count (the fast path appends to `hits` itself)."""
@@ -183,25 +174,24 @@ def install(app: Flask, counting: Counting | None) -> None:
     if counting is None:
         return
 
-    def path() -> str | None:
-        name = request.path[1:]
-        return name if request.method in ("GET", "HEAD") and feed_path(name) else None
-
     @app.before_request
     def limit() -> Response | None:
-        name = path()
-        wait = None if name is None else counting.admit(request.environ, name)[2]
+        name = request.path[1:]
+        if request.method not in ("GET", "HEAD") or not feed_path(name):
+            return None
+        address, agent, wait = counting.admit(request.environ, name)
+        g.feedpub_hit = (name, address, agent)  # counted once answered (below)
         if wait is None:
             return None
-        status, headers, _ = too_many(wait)
-        return Response(BODY, status=int(status[:3]), headers=headers[1:3], mimetype="text/plain")
+        status, headers, body = too_many(wait)  # the fast path's answer, headers and all
+        return Response(body, status=int(status[:3]), headers=headers)
 
     @app.after_request
     def count(response: Response) -> Response:
-        name = path()
-        if name is not None and response.status_code in (200, 304):  # published files only: a
+        hit = g.pop("feedpub_hit", None)
+        if hit is not None and response.status_code in (200, 304):  # published files only: a
             # probe of made-up feed paths must not add rows
+            name, address, agent = hit
             size = 0 if request.method == "HEAD" else (response.content_length or 0)
-            address, agent = counting.who(request.environ)
             counting.record(name, response.status, size, address, agent)
         return response

@@ -40,13 +40,13 @@ class ReadyFile:
             ("Vary", "Accept-Encoding"),
             ("X-Content-Type-Options", "nosniff"),
         ]
-        if is_feed(path):  # feed documents
+        self.feed = is_feed(path)  # feed documents: counted, and politely limited (serve.counting)
+        if self.feed:
             common.append(("Access-Control-Allow-Origin", "*"))
             hub = hub_url(settings) if topic and is_topic(path) else None
             if hub is not None:  # WebSub discovery, for clients that only read headers
                 common.append(("Link", f'<{hub}>; rel="hub", <{topic_url(settings, path)}>; rel="self"'))
         kind = ("Content-Type", media_type(path))
-        self.feed = is_feed(path)  # counted, and politely limited (serve.counting)
         self.modified = plain.modified
         self.plain = plain.data
         self.plain_headers = [
