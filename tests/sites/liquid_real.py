@@ -18,9 +18,10 @@ from ..tools import require
 from .jekyll_real import FIXTURES, GOLDEN
 
 
-def jekyll_build(fixture: str, work: Path) -> Path:
-    """Build the fixture with the real Jekyll into work/out (TZ=UTC, production) and return it."""
-    jekyll = require("jekyll", "jekyll")
+def jekyll_build(fixture: str, work: Path, packages: str = "jekyll") -> Path:
+    """Build the fixture with the real Jekyll into work/out (TZ=UTC, production) and return it;
+    `packages` are the Debian ones the skip message names."""
+    jekyll = require("jekyll", packages)
     site, out = work / "site", work / "out"
     shutil.copytree(FIXTURES / fixture, site)
     env = {**os.environ, "TZ": "UTC", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "JEKYLL_ENV": "production"}

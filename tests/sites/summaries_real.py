@@ -40,7 +40,7 @@ HUGO_CONFIG = """\
 
 def jekyll_summaries(work: Path) -> dict[str, str]:
     """relative_path → jekyll-feed's summary text (HTML entities left in, as jekyll-feed leaves them)."""
-    out = jekyll_build(JEKYLL_FIXTURE, work)
+    out = jekyll_build(JEKYLL_FIXTURE, work, "jekyll ruby-jekyll-feed")  # the fixture uses jekyll-feed
     posts = json.loads((out / "summaries.json").read_text(encoding="utf-8"))
     return {post["relative_path"]: post["summary"] for post in posts}
 

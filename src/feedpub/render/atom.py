@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from feedpub.config import Settings
 from feedpub.model import Post
 from feedpub.read.dates import rfc3339
 from feedpub.render.feed_spec import GENERATOR, EntryContext, FeedSpec, hub_url
@@ -16,6 +17,7 @@ from feedpub.render.formats import ATOM_FORMAT
 from feedpub.render.xml import ATOM, MEDIA, attr, document, finish, text
 
 HISTORY = "http://purl.org/syndication/history/1.0"
+NAMESPACES = f'xmlns="{ATOM}" xmlns:media="{MEDIA}"'
 
 
 def render_archive_entry(post: Post, ctx: EntryContext) -> bytes:
@@ -63,7 +65,10 @@ def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> byte
     links = f'<link rel="hub" href="{attr(hub)}"/>' if hub else ""
     if spec.archive_pages:
         links += _atom_link("prev-archive", spec.archive_url(spec.archive_pages))
-    head = _head(spec, ctx, spec.title, spec.updated, spec.feed_url("atom"), links, archive=False)
+    url = spec.feed_url("atom")
+    head = feed_head(
+        ctx.settings, spec.title, spec.description, spec.home_url, url, spec.language, spec.updated, links
+    )
     return document(head, entries, "</feed>")
 
 
@@ -76,7 +81,10 @@ def render_archive(spec: FeedSpec, page: int, entries: list[bytes], ctx: EntryCo
         links += _atom_link("next-archive", spec.archive_url(page + 1))
     updated = max(p.updated for p in spec.archive_page(page))
     title = f"{spec.title} · archive {page}"  # no page count: a full page never changes
-    head = _head(spec, ctx, title, updated, spec.archive_url(page), links, archive=True)
+    url = spec.archive_url(page)
+    head = feed_head(
+        ctx.settings, title, spec.description, spec.home_url, url, spec.language, updated, links, True
+    )
     return document(head, entries, "</feed>")
 
 
@@ -84,19 +92,28 @@ def _atom_link(rel: str, href: str) -> str:
     return f'<link rel="{rel}" type="{ATOM_FORMAT.media_type}" href="{attr(href)}"/>'
 
 
-def _head(
-    spec: FeedSpec, ctx: EntryContext, title: str, updated: datetime, url: str, links: str, archive: bool
+def feed_head(
+    settings: Settings,
+    title: str,
+    description: str,
+    home_url: str,
+    url: str,
+    language: str,
+    updated: datetime,
+    links: str = "",
+    archive: bool = False,
 ) -> str:
-    """The feed element's opening and metadata; `url` is the document's own, and its id."""
-    author = ctx.settings.site.author
+    """A feed's opening and metadata, a term feed's, an archive page's or a combined feed's
+    (`render.combined`): `url` is the document's own, and its id; `links` follow the alternate."""
+    author = settings.site.author
     history = f' xmlns:fh="{HISTORY}"' if archive else ""
     return (
-        f'<feed xmlns="{ATOM}" xmlns:media="{MEDIA}"{history} xml:lang="{attr(spec.language)}">'
+        f'<feed {NAMESPACES}{history} xml:lang="{attr(language)}">'
         f"{'<fh:archive/>' if archive else ''}"
         f'<id>{text(url)}</id><title type="text">{text(title)}</title>'
-        f'<subtitle type="text">{text(spec.description)}</subtitle>'
+        f'<subtitle type="text">{text(description)}</subtitle>'
         f"<updated>{rfc3339(updated)}</updated>"
         f"{_atom_link('self', url)}"
-        f'<link rel="alternate" type="text/html" href="{attr(spec.home_url)}"/>{links}'
+        f'<link rel="alternate" type="text/html" href="{attr(home_url)}"/>{links}'
         f"{_person('author', author.name, author.email, author.url)}<generator>{GENERATOR}</generator>"
     )

@@ -19,16 +19,13 @@ from typing import Any
 from lxml import etree
 
 from feedpub.config import Settings
-from feedpub.read.dates import rfc822, rfc3339
-from feedpub.render.feed_spec import EPOCH, GENERATOR
-from feedpub.render.formats import FORMATS
-from feedpub.render.xml import ATOM, CONTENT, DC, MEDIA, attr, document, text
+from feedpub.render import atom, jsonfeed, rss
+from feedpub.render.feed_spec import EPOCH
+from feedpub.render.xml import ATOM, document
 
 _PARSER = etree.XMLParser(strip_cdata=False, resolve_entities=False, no_network=True, huge_tree=True)
-_RSS_NAMESPACES = f'xmlns:atom="{ATOM}" xmlns:content="{CONTENT}" xmlns:dc="{DC}" xmlns:media="{MEDIA}"'
-_ATOM_NAMESPACES = f'xmlns="{ATOM}" xmlns:media="{MEDIA}"'
 # what both heads declare, as lxml writes a declaration
-_DECLARED = frozenset(f" {d}".encode() for d in (*_RSS_NAMESPACES.split(" "), *_ATOM_NAMESPACES.split(" ")))
+_DECLARED = frozenset(f" {d}".encode() for d in (*rss.NAMESPACES.split(" "), *atom.NAMESPACES.split(" ")))
 _DECLARATION = re.compile(rb' xmlns(?::[A-Za-z_][\w.-]*)?="[^"]*"')
 
 
@@ -88,7 +85,7 @@ def _rss_entry(item: etree._Element) -> Entry:
 def _json_entry(item: dict[str, Any]) -> Entry:
     published = datetime.fromisoformat(item["date_published"])
     updated = datetime.fromisoformat(item.get("date_modified", item["date_published"]))
-    data = json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    data = jsonfeed.dumps(item).encode("utf-8")
     return Entry(item["id"], published, updated, data)
 
 
@@ -108,56 +105,24 @@ def merge(groups: Iterable[list[Entry]], all_of: bool, limit: int | None) -> lis
 
 
 def combined_feed(fmt: str, spec: CombinedSpec, entries: list[Entry], settings: Settings) -> bytes:
-    """The combined feed document in format `fmt` around `entries` (already merged)."""
-    updated = max((entry.updated for entry in entries), default=EPOCH)
+    """The combined feed document in format `fmt` around `entries` (already merged): the head the
+    term feeds have (`render.rss`, `render.atom`, `render.jsonfeed`), without a hub (the
+    combined feed is no WebSub topic)."""
     datas = [entry.data for entry in entries]
+    language = settings.site.language
     if fmt == "json":
-        return _json_feed(spec, datas, settings)
+        members = jsonfeed.feed_head(
+            settings, spec.title, spec.description, spec.home_url, spec.url, language
+        )
+        return jsonfeed.feed_document(members, datas)
+    updated = max((entry.updated for entry in entries), default=EPOCH)
     if fmt == "atom":
-        return document(_atom_head(spec, updated, settings), datas, "</feed>")
+        head = atom.feed_head(
+            settings, spec.title, spec.description, spec.home_url, spec.url, language, updated
+        )
+        return document(head, datas, "</feed>")
     newest = max((entry.published for entry in entries), default=EPOCH)
-    return document(_rss_head(spec, updated, newest, settings), datas, "</channel></rss>")
-
-
-def _json_feed(spec: CombinedSpec, items: list[bytes], settings: Settings) -> bytes:
-    site = settings.site
-    author: dict[str, str] = {"name": site.author.name}
-    if site.author.url:
-        author["url"] = site.author.url
-    head = {
-        "version": "https://jsonfeed.org/version/1.1",
-        "title": spec.title,
-        "home_page_url": spec.home_url,
-        "feed_url": spec.url,
-        "description": spec.description,
-        "language": site.language,
-        "authors": [author],
-    }
-    opening = json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1].encode("utf-8")
-    return opening + b',"items":[\n' + b",\n".join(items) + b"\n]}\n"
-
-
-def _rss_head(spec: CombinedSpec, updated: datetime, newest: datetime, settings: Settings) -> str:
-    return (
-        f'<rss {_RSS_NAMESPACES} version="2.0"><channel><title>{text(spec.title)}</title>'
-        f"<link>{text(spec.home_url)}</link><description>{text(spec.description)}</description>"
-        f'<atom:link rel="self" type="{FORMATS["rss"].media_type}" href="{attr(spec.url)}"/>'
-        f"<language>{text(settings.site.language)}</language><lastBuildDate>{rfc822(updated)}</lastBuildDate>"
-        f"<pubDate>{rfc822(newest)}</pubDate><generator>{GENERATOR}</generator>"
-        "<docs>https://www.rssboard.org/rss-specification</docs>"
+    head = rss.channel_head(
+        spec.title, spec.description, spec.home_url, spec.url, language, updated, newest=newest, hub=None
     )
-
-
-def _atom_head(spec: CombinedSpec, updated: datetime, settings: Settings) -> str:
-    author = settings.site.author
-    person = f"<name>{text(author.name)}</name>"
-    person += f"<email>{text(author.email)}</email>" if author.email else ""
-    person += f"<uri>{text(author.url)}</uri>" if author.url else ""
-    return (
-        f'<feed {_ATOM_NAMESPACES} xml:lang="{attr(settings.site.language)}">'
-        f'<id>{text(spec.url)}</id><title type="text">{text(spec.title)}</title>'
-        f'<subtitle type="text">{text(spec.description)}</subtitle><updated>{rfc3339(updated)}</updated>'
-        f'<link rel="self" type="{FORMATS["atom"].media_type}" href="{attr(spec.url)}"/>'
-        f'<link rel="alternate" type="text/html" href="{attr(spec.home_url)}"/>'
-        f"<author>{person}</author><generator>{GENERATOR}</generator>"
-    )
+    return document(head, datas, "</channel></rss>")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -87,14 +87,25 @@ def archive_page_size(settings: Settings) -> int:
     return settings.feeds.archive_page_size if ATOM_FORMAT.name in settings.feeds.formats else 0
 
 
+def term_heading(key: FeedKey, words: Mapping[str, str]) -> str:
+    """A term's heading in the language of `words` (`render.messages`), "Tag: x": its page's, and
+    its feed's title after the site's."""
+    return words["term_title"].format(label=_scope_label(key, words), name=key.name)
+
+
 def term_feed_words(key: FeedKey, settings: Settings) -> tuple[str, str]:
     """A term feed's title and description, in the site's language (`render.messages`); the
     title is also the one pages give the term's discovery links."""
     site = settings.site
     words = messages(site.language)
-    label = words["category" if key.scope is Scope.CATEGORY else "tag"]
-    title = site.title + " · " + words["term_title"].format(label=label, name=key.name)
-    return title, words["feed_description"].format(label=label, name=key.name, site=site.title)
+    title = site.title + " · " + term_heading(key, words)
+    return title, words["feed_description"].format(
+        label=_scope_label(key, words), name=key.name, site=site.title
+    )
+
+
+def _scope_label(key: FeedKey, words: Mapping[str, str]) -> str:
+    return words["category" if key.scope is Scope.CATEGORY else "tag"]
 
 
 def feed_spec(key: FeedKey, posts: tuple[Post, ...], settings: Settings) -> FeedSpec:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from feedpub.config import Settings
 from feedpub.model import Post
 from feedpub.read.dates import rfc3339
 from feedpub.render.feed_spec import EntryContext, FeedSpec, hub_url
@@ -12,7 +13,8 @@ from feedpub.render.feed_spec import EntryContext, FeedSpec, hub_url
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
-def _dumps(value: Any) -> str:
+def dumps(value: Any) -> str:
+    """JSON as feeds hold it: UTF-8 text, no spaces."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -37,25 +39,38 @@ def render_entry(post: Post, ctx: EntryContext) -> bytes:
     names = list(dict.fromkeys(name for _scope, _term, name in ctx.terms(post)))
     if names:
         item["tags"] = names
-    return _dumps(item).encode("utf-8")
+    return dumps(item).encode("utf-8")
 
 
 def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> bytes:
-    site = ctx.settings.site
-    author: dict[str, str] = {"name": site.author.name}
-    if site.author.url:
-        author["url"] = site.author.url
-    head: dict[str, Any] = {
-        "version": VERSION,
-        "title": spec.title,
-        "home_page_url": spec.home_url,
-        "feed_url": spec.feed_url("json"),
-        "description": spec.description,
-        "language": spec.language,
-        "authors": [author],
-    }
+    url = spec.feed_url("json")
+    head = feed_head(ctx.settings, spec.title, spec.description, spec.home_url, url, spec.language)
     hub = hub_url(ctx.settings)
     if hub:
         head["hubs"] = [{"type": "WebSub", "url": hub}]
-    opening = _dumps(head)[:-1].encode("utf-8")
-    return opening + b',"items":[\n' + b",\n".join(entries) + b"\n]}\n"
+    return feed_document(head, entries)
+
+
+def feed_head(
+    settings: Settings, title: str, description: str, home_url: str, url: str, language: str
+) -> dict[str, Any]:
+    """A feed's top-level members (a term feed's or a combined feed's): `url` is its own."""
+    site = settings.site
+    author: dict[str, str] = {"name": site.author.name}
+    if site.author.url:
+        author["url"] = site.author.url
+    return {
+        "version": VERSION,
+        "title": title,
+        "home_page_url": home_url,
+        "feed_url": url,
+        "description": description,
+        "language": language,
+        "authors": [author],
+    }
+
+
+def feed_document(head: dict[str, Any], items: list[bytes]) -> bytes:
+    """`head` and the items, already dumped, one a line."""
+    opening = dumps(head)[:-1].encode("utf-8")
+    return opening + b',"items":[\n' + b",\n".join(items) + b"\n]}\n"

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from feedpub.config import Settings
 from feedpub.model import FeedKey, Post, Scope
-from feedpub.render.feed_spec import term_feed_words
+from feedpub.render.feed_spec import term_feed_words, term_heading
 from feedpub.render.page_parts import (
     Links,
     dates,
@@ -77,9 +77,6 @@ class PageRenderer:
     def _render(self, template: str, **values: Any) -> bytes:
         return self.env.get_template(template).render(**self.common, **values).encode("utf-8")
 
-    def _label(self, scope: Scope) -> str:
-        return self.labels["category" if scope is Scope.CATEGORY else "tag"]
-
     def _heading(self, scope: Scope) -> str:
         return self.labels["categories" if scope is Scope.CATEGORY else "tags"]
 
@@ -120,7 +117,7 @@ class PageRenderer:
         """term.html, written in code: fifteen hundred term pages of a large site spent most of
         their time in Jinja's attribute lookups and escaping, and in listing the same posts again."""
         site = self.settings.site
-        title = self.labels["term_title"].format(label=self._label(key.scope), name=key.name)
+        title = term_heading(key, self.labels)
         feeds = self.links.feeds(key, term_feed_words(key, self.settings)[0])
         heading = escape(title)
         main = "".join(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import datetime
 
 from feedpub.model import Post
 from feedpub.read.dates import rfc822
@@ -37,16 +38,42 @@ def _category(scheme: str, name: str) -> str:
     return f'<category domain="{attr(scheme)}">{text(name)}</category>'
 
 
+NAMESPACES = f'xmlns:atom="{ATOM}" xmlns:content="{CONTENT}" xmlns:dc="{DC}" xmlns:media="{MEDIA}"'
+
+
 def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> bytes:
-    head = [
-        f'<rss xmlns:atom="{ATOM}" xmlns:content="{CONTENT}" xmlns:dc="{DC}" xmlns:media="{MEDIA}"'
-        f' version="2.0"><channel><title>{text(spec.title)}</title><link>{text(spec.home_url)}</link>'
-        f"<description>{text(spec.description)}</description>"
-        f'<atom:link rel="self" type="{FORMATS["rss"].media_type}" href="{attr(spec.feed_url("rss"))}"/>'
-        + (f'<atom:link rel="hub" href="{attr(hub)}"/>' if (hub := hub_url(ctx.settings)) else "")
-        + f"<language>{text(spec.language)}</language><lastBuildDate>{rfc822(spec.updated)}</lastBuildDate>"
-    ]
-    if spec.posts:
-        head.append(f"<pubDate>{rfc822(max(p.published for p in spec.posts))}</pubDate>")
-    head.append(f"<generator>{GENERATOR}</generator><docs>https://www.rssboard.org/rss-specification</docs>")
-    return document("".join(head), entries, "</channel></rss>")
+    head = channel_head(
+        spec.title,
+        spec.description,
+        spec.home_url,
+        spec.feed_url("rss"),
+        spec.language,
+        spec.updated,
+        newest=max((p.published for p in spec.posts), default=None),
+        hub=hub_url(ctx.settings),
+    )
+    return document(head, entries, "</channel></rss>")
+
+
+def channel_head(
+    title: str,
+    description: str,
+    home_url: str,
+    url: str,
+    language: str,
+    updated: datetime,
+    *,
+    newest: datetime | None,
+    hub: str | None,
+) -> str:
+    """The channel's opening and metadata, a term feed's or a combined feed's (`render.combined`):
+    `url` is its own address, `newest` the newest entry's date (None: no `pubDate`)."""
+    return (
+        f'<rss {NAMESPACES} version="2.0"><channel><title>{text(title)}</title>'
+        f"<link>{text(home_url)}</link><description>{text(description)}</description>"
+        f'<atom:link rel="self" type="{FORMATS["rss"].media_type}" href="{attr(url)}"/>'
+        + (f'<atom:link rel="hub" href="{attr(hub)}"/>' if hub else "")
+        + f"<language>{text(language)}</language><lastBuildDate>{rfc822(updated)}</lastBuildDate>"
+        + (f"<pubDate>{rfc822(newest)}</pubDate>" if newest is not None else "")
+        + f"<generator>{GENERATOR}</generator><docs>https://www.rssboard.org/rss-specification</docs>"
+    )
