@@ -14,7 +14,6 @@ import threading
 import time
 from collections import Counter
 from functools import lru_cache
-from itertools import count
 from typing import Any
 
 from flask import Flask, Response, g, request
@@ -95,26 +94,32 @@ def _batch(hits: list[Hit]) -> Batch:
     distinct (tick, feed, status, bytes, client); an aggregator's count is its latest."""
     batch = Batch()
     counted: Counter[Hit] = Counter()
-    last: dict[Hit, int] = {}  # the latest position of each distinct hit, for ties of one tick
     for start in range(0, len(hits), CHUNK):  # in C, a slice at a time: requests get the GIL between
-        part = hits[start : start + CHUNK]
-        counted.update(part)
-        last.update(zip(part, count(start), strict=False))
+        counted.update(hits[start : start + CHUNK])
         time.sleep(0)
     days: dict[float, str] = {}
-    latest: dict[tuple[str, str, str], tuple[tuple[float, int], int]] = {}  # → ((tick, position), count)
+    reports: dict[tuple[str, str, str], list[tuple[float, Hit, int]]] = {}  # (day, feed, aggregator)
     for hit, times in counted.items():
         tick, path, status, size, address, agent = hit
         day = days.get(tick) or days.setdefault(tick, day_of(tick))
         reported = aggregator(agent)
         batch.add(day, path, int(status[:3]), size * times, None if reported else (address, agent), times)
         if reported is not None:
-            key, order = (day, path, reported[0]), (tick, last[hit])
-            if order >= latest.get(key, ((0.0, -1), 0))[0]:
-                latest[key] = (order, reported[1])
-    for key, ((tick, _position), subscribers) in latest.items():
-        batch.aggregators[key] = (subscribers, tick)
+            reports.setdefault((day, path, reported[0]), []).append((tick, hit, reported[1]))
+    for key, found in reports.items():
+        batch.aggregators[key] = _latest(found, hits)
     return batch
+
+
+def _latest(reports: list[tuple[float, Hit, int]], hits: list[Hit]) -> tuple[int, float]:
+    """(subscribers, tick) of the report sent last: the newest tick, and of two reports within
+    one tick (rare: an aggregator's count changed within POLL_SECONDS) the later in the list."""
+    newest = max(tick for tick, _hit, _subscribers in reports)
+    latest = [report for report in reports if report[0] == newest]
+    if len(latest) > 1:  # found in C from the end; only here, so the common flush needs one pass
+        backwards = hits[::-1]
+        latest.sort(key=lambda report: -backwards.index(report[1]))
+    return latest[-1][2], newest
 
 
 _RECORDERS: dict[str, Recorder] = {}  # one per store in a process: a reload keeps its counts
@@ -158,10 +163,10 @@ class Counting:
         agent = environ.get("HTTP_USER_AGENT", "")
         if len(agent) > MAX_AGENT:  # kept in memory and hashed: a client cannot make it large
             agent = agent[:MAX_AGENT]
-        if self.limiter is None:
-            return address, agent, None
-        # exempt clients are answered by the limiter's own cache (`Limiter.exempt`)
-        return address, agent, self.limiter.retry_after(address, agent, path)
+        limiter = self.limiter
+        if limiter is None or limiter.free_addresses.get(address) or limiter.free_agents.get(agent):
+            return address, agent, None  # never limited, as decided before (`Limiter.free`)
+        return address, agent, limiter.retry_after(address, agent, path)
 
     def record(self, path: str, status: str, size: int, address: str, agent: str) -> None:
         """The app's count (the fast path appends to `hits` itself)."""

@@ -13,7 +13,6 @@ import math
 import threading
 import time
 from collections import OrderedDict, deque
-from functools import lru_cache
 
 from feedpub.config_serving import PoliteSettings
 from feedpub.serve.agents import aggregator
@@ -21,6 +20,7 @@ from feedpub.serve.clients import is_loopback
 
 # (client, feed) pairs remembered, about 1 KB each at most: an over-polling client stays recent
 MAX_CLIENTS = 10_000
+MAX_REMEMBERED = 4096  # decided addresses and User-Agents, each
 BODY = b"too many requests: this feed changes rarely; please poll less often\n"
 
 
@@ -30,15 +30,31 @@ class Limiter:
         self.max_clients = max_clients
         self._seen: OrderedDict[tuple[str, str, str], deque[float]] = OrderedDict()
         self._lock = threading.Lock()
-        self.exempt = lru_cache(maxsize=4096)(self._never_limited)
+        # Who is never limited, as decided before: a True here answers a request with one dict
+        # lookup, which is all the fast path spends on an exempt client (`free`); a False or a
+        # miss goes on to `retry_after`. Each forgets everything past MAX_REMEMBERED entries.
+        self.free_addresses: dict[str, bool] = {}  # loopback, unless `exempt_loopback` is off
+        self.free_agents: dict[str, bool] = {}  # aggregators that report subscribers
 
-    def _never_limited(self, address: str, user_agent: str) -> bool:
-        """Aggregators that report subscribers, and loopback unless the settings say otherwise."""
-        return aggregator(user_agent) is not None or (self.settings.exempt_loopback and is_loopback(address))
+    def free(self, address: str, user_agent: str) -> bool:
+        """Never limited: a subscriber-reporting aggregator, or loopback unless the settings say otherwise."""
+        return bool(self.free_addresses.get(address) or self.free_agents.get(user_agent))
+
+    def _decide(self, address: str, user_agent: str) -> bool:
+        """`free`, worked out for a client not yet remembered (and then remembered)."""
+        free = self.free_addresses.get(address)
+        if free is None:
+            free = self.settings.exempt_loopback and is_loopback(address)
+            _remember(self.free_addresses, address, free)
+        agent_free = self.free_agents.get(user_agent)
+        if agent_free is None:
+            agent_free = aggregator(user_agent) is not None
+            _remember(self.free_agents, user_agent, agent_free)
+        return free or agent_free
 
     def retry_after(self, address: str, user_agent: str, path: str) -> int | None:
         """None: answer; else the seconds to wait (this fetch is not counted then)."""
-        if self.exempt(address, user_agent):
+        if self._decide(address, user_agent):
             return None
         now = time.monotonic()
         window, limit = self.settings.window_seconds, self.settings.max_requests
@@ -55,6 +71,12 @@ class Limiter:
                 return max(1, math.ceil(times[0] + window - now))
             times.append(now)
         return None
+
+
+def _remember(decided: dict[str, bool], key: str, free: bool) -> None:
+    if len(decided) >= MAX_REMEMBERED:  # a flood of made-up User-Agents cannot grow it
+        decided.clear()
+    decided[key] = free
 
 
 def too_many(seconds: int) -> tuple[str, list[tuple[str, str]], list[bytes]]:
