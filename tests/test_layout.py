@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 
 from feedpub import config
-from feedpub.render.formats import FORMATS, OPML_PATH, OPML_TYPE, media_type
+from feedpub.render.formats import (
+    BROWSER_TYPE,
+    CSS_TYPE,
+    FORMATS,
+    OPML_PATH,
+    OPML_TYPE,
+    STYLESHEET_PATH,
+    browser_type,
+    media_type,
+)
 
 from .conftest import ROOT
 
@@ -89,7 +98,7 @@ def test_every_format_renders_through_its_registered_module():
 def nginx_types() -> dict[str, str]:
     """File-name pattern of each `location` block in deploy/nginx.conf → its default_type."""
     text = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
-    blocks = re.findall(r"location (?:~|=) (\S+) \{\n(.*?)\n    \}", text, re.DOTALL)
+    blocks = re.findall(r"location (?:~|=|\^~) (\S+) \{\n(.*?)\n    \}", text, re.DOTALL)
     found = {}
     for pattern, body in blocks:
         match = re.search(r'default_type "([^"]+)"', body)
@@ -109,3 +118,10 @@ def test_nginx_serves_opml_and_archives_with_the_registered_types():
     types = nginx_types()
     assert types["/" + OPML_PATH] == OPML_TYPE == media_type(OPML_PATH)
     assert types[r"(^|/)archive/[0-9]+\.xml$"] == FORMATS["atom"].served_type == media_type("archive/3.xml")
+
+
+def test_nginx_serves_the_feed_stylesheet_and_the_browser_view_with_the_registered_types():
+    types = nginx_types()
+    assert types["/" + STYLESHEET_PATH] == CSS_TYPE == media_type(STYLESHEET_PATH)
+    assert types["/@browser/"] == BROWSER_TYPE == browser_type("atom.xml") == browser_type("tags/x/rss.xml")
+    assert browser_type("archive/3.xml") == BROWSER_TYPE and browser_type("feed.json") is None

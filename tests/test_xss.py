@@ -295,3 +295,32 @@ def test_the_checker_is_not_blind():
         assert unsafe_fragment(disguised), disguised
     assert scheme("\x01 J&a\tVA script:") is None  # "&" is not a scheme character: no scheme at all
     assert scheme(" \x01JaVa\tScRiPt:alert(1)") == "javascript"
+
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def test_the_browser_view_carries_only_its_own_xhtml(corpus_build):
+    """A browser runs XHTML inside a feed (render.feed_view): the only XHTML in any RSS or Atom
+    document is feedpub's box and each entry's title link, with http(s) links, whatever a title,
+    a term name or a permalink held; the stylesheet holds none of the site's text."""
+    settings, result, _expected = corpus_build
+    feeds = [path for path in result.files if path.endswith(("atom.xml", "rss.xml"))]
+    for path in feeds:
+        root = etree.fromstring(result.files[path])
+        for element in root.iter(XHTML + "*"):
+            tag = element.tag[len(XHTML) :]
+            assert tag in ("div", "p", "code", "a"), (path, tag)
+            assert set(element.attrib) <= {"class", "href"}, (path, element.attrib)
+            assert scheme(element.get("href", "https:")) in ("http", "https"), (path, element.get("href"))
+            if tag == "a" and element.getparent().tag.endswith("}link"):  # an entry's title
+                entry = element.getparent().getparent()
+                title = entry.findtext("title" if path.endswith("rss.xml") else ATOM + "title")
+                assert len(element) == 0 and element.text == title, path
+    from feedpub.render.feed_css import stylesheet
+
+    assert result.files["feed.css"] == stylesheet(settings)
+    for vector in VECTORS[:20]:
+        assert stylesheet(replace(settings, site=replace(settings.site, title=vector))) == stylesheet(
+            settings
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from datetime import UTC, datetime, timedelta, timezone
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +17,7 @@ from feedpub.model import Author, Post, Status, Term
 from feedpub.read.dates import rfc822, rfc3339
 from feedpub.render import atom, rss
 from feedpub.render.feed_spec import GENERATOR, EntryContext, feed_spec
+from feedpub.render.feed_view import READERS, XHTML
 from feedpub.render.formats import FORMATS
 from feedpub.render.taxonomy import build_taxonomy
 from feedpub.render.xml import ATOM, CONTENT, DC, MEDIA, XML_DECLARATION, sub  # sub: lxml's
@@ -36,6 +38,27 @@ def lxml_person(parent, name: str, email: str | None, uri: str | None) -> None:
         sub(author, A + "uri", uri)
 
 
+def lxml_entry_link(link, post: Post) -> None:
+    """The XHTML link a browser shows as the entry's title (render.feed_view)."""
+    anchor = etree.SubElement(link, f"{{{XHTML}}}a", nsmap={None: XHTML})
+    anchor.set("href", post.url)
+    anchor.text = post.title
+
+
+def lxml_subscribe_box(parent, feed_url: str, home_url: str) -> None:
+    x = f"{{{XHTML}}}"
+    box = etree.SubElement(parent, x + "div", nsmap={None: XHTML})
+    box.set("class", "feedpub")
+    sub(sub(box, x + "p", **{"class": "address"}), x + "code", feed_url)
+    readers = sub(box, x + "p", **{"class": "readers"})
+    for name, pattern in READERS:
+        sub(
+            readers, x + "a", name, **{"class": "reader", "href": pattern.format(quote(feed_url, safe=""))}
+        ).tail = " "
+    readers[-1].tail = None
+    sub(sub(box, x + "p", **{"class": "home"}), x + "a", **{"class": "home", "href": home_url})
+
+
 def fragment(element, nsmap) -> bytes:
     data = etree.tostring(element, encoding="utf-8")
     declared = etree.tostring(etree.Element(element.tag, nsmap=nsmap), encoding="utf-8")[:-2]
@@ -44,7 +67,8 @@ def fragment(element, nsmap) -> bytes:
 
 
 def splice(root, entries, close: bytes) -> bytes:
-    head = XML_DECLARATION + etree.tostring(root, encoding="utf-8")
+    stylesheet = etree.tostring(etree.PI("xml-stylesheet", 'type="text/css" href="/feed.css"')) + b"\n"
+    head = XML_DECLARATION + stylesheet + etree.tostring(root, encoding="utf-8")
     assert head.endswith(close)
     return head[: -len(close)] + b"".join(b"\n" + e for e in entries) + b"\n" + close + b"\n"
 
@@ -57,7 +81,7 @@ def lxml_atom_entry(post: Post, ctx: EntryContext) -> bytes:
     sub(entry, A + "published", rfc3339(post.published))
     if post.author is not None:
         lxml_person(entry, post.author.name, post.author.email, post.author.url)
-    sub(entry, A + "link", rel="alternate", type="text/html", href=post.url)
+    lxml_entry_link(sub(entry, A + "link", rel="alternate", type="text/html", href=post.url), post)
     for scope, _term, name in ctx.terms(post):
         sub(entry, A + "category", term=name, scheme=ctx.scheme(scope), label=name)
     if post.summary:
@@ -83,6 +107,7 @@ def lxml_atom_feed(spec, entries, ctx) -> bytes:
     sub(feed, A + "link", rel="alternate", type="text/html", href=spec.home_url)
     lxml_person(feed, site.author.name, site.author.email, site.author.url)
     sub(feed, A + "generator", GENERATOR)
+    lxml_subscribe_box(feed, spec.feed_url("atom"), spec.home_url)
     return splice(feed, entries, b"</feed>")
 
 
@@ -90,6 +115,7 @@ def lxml_rss_entry(post: Post, ctx: EntryContext) -> bytes:
     item = etree.Element("item", nsmap=RSS_NS)
     sub(item, "title", post.title)
     sub(item, "link", post.url)
+    lxml_entry_link(sub(item, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=post.url), post)
     sub(item, "guid", post.id, isPermaLink="true" if post.id == post.url else "false")
     sub(item, "pubDate", rfc822(post.published))
     if post.author is not None:
@@ -119,6 +145,7 @@ def lxml_rss_feed(spec, entries, ctx) -> bytes:
         sub(channel, "pubDate", rfc822(max(p.published for p in spec.posts)))
     sub(channel, "generator", GENERATOR)
     sub(channel, "docs", "https://www.rssboard.org/rss-specification")
+    lxml_subscribe_box(channel, spec.feed_url("rss"), spec.home_url)
     return splice(root, entries, b"</channel></rss>")
 
 

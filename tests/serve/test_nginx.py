@@ -170,3 +170,19 @@ def test_combined_feeds_go_to_the_app(both):
     moved = fetch(nginx, "/feeds/?tags=nvidia,hbm")
     assert moved.status == 301 and moved.header("location").endswith("/feeds/?tags=hbm,nvidia")
     assert fetch(nginx, "/feeds/?tags=no-such-tag").status == 404
+
+
+def test_a_browsers_navigation_gets_xml_from_nginx_as_from_the_app(both):
+    """Sec-Fetch-Dest: document (render.feed_view): RSS and Atom as application/xml, the same bytes;
+    the stylesheet as text/css; JSON Feed and readers' requests unchanged."""
+    _settings, app, nginx = both
+    browser = {"Sec-Fetch-Dest": "document", "Accept-Encoding": "gzip"}
+    for path in ("/atom.xml", "/rss.xml", "/tags/" + quote("ai芯片") + "/rss.xml", "/feed.json", "/feed.css"):
+        a, n = fetch(app, path, headers=browser), fetch(nginx, path, headers=browser)
+        assert n.status == a.status == 200, path
+        assert n.header("content-type") == a.header("content-type"), path
+        assert gzip.decompress(n.body) == gzip.decompress(a.body), path
+        if path.endswith(".xml"):
+            assert n.header("content-type") == "application/xml; charset=utf-8"
+            assert n.header("vary") == a.header("vary") == "Accept-Encoding, Sec-Fetch-Dest"
+    assert fetch(nginx, "/@browser/atom.xml").status == 404  # internal only

@@ -13,6 +13,7 @@ from feedpub.config import Settings
 from feedpub.model import Post
 from feedpub.read.dates import rfc3339
 from feedpub.render.feed_spec import GENERATOR, EntryContext, FeedSpec, hub_url
+from feedpub.render.feed_view import entry_link, stylesheet_pi, subscribe_box
 from feedpub.render.formats import ATOM_FORMAT
 from feedpub.render.xml import ATOM, MEDIA, attr, document, finish, text
 
@@ -32,7 +33,10 @@ def render_entry(post: Post, ctx: EntryContext, archived: bool = False) -> bytes
     ]
     if post.author is not None:
         out.append(_person("author", post.author.name, post.author.email, post.author.url))
-    out.append(f'<link rel="alternate" type="text/html" href="{attr(post.url)}"/>')
+    url = attr(post.url)  # the link holds the title as XHTML, for browsers (render.feed_view)
+    out.append(
+        f'<link rel="alternate" type="text/html" href="{url}">{entry_link(post.url, post.title)}</link>'
+    )
     out.append(ctx.category_markup(post, _category))
     if post.summary:
         out.append(f'<summary type="text">{text(post.summary)}</summary>')
@@ -83,7 +87,16 @@ def render_archive(spec: FeedSpec, page: int, entries: list[bytes], ctx: EntryCo
     title = f"{spec.title} · archive {page}"  # no page count: a full page never changes
     url = spec.archive_url(page)
     head = feed_head(
-        ctx.settings, title, spec.description, spec.home_url, url, spec.language, updated, links, True
+        ctx.settings,
+        title,
+        spec.description,
+        spec.home_url,
+        url,
+        spec.language,
+        updated,
+        links,
+        True,
+        subscribe=spec.feed_url("atom"),
     )
     return document(head, entries, "</feed>")
 
@@ -102,13 +115,15 @@ def feed_head(
     updated: datetime,
     links: str = "",
     archive: bool = False,
+    subscribe: str = "",
 ) -> str:
     """A feed's opening and metadata, a term feed's, an archive page's or a combined feed's
-    (`render.combined`): `url` is the document's own, and its id; `links` follow the alternate."""
+    (`render.combined`): `url` is the document's own, and its id; `links` follow the alternate;
+    `subscribe` is the feed the browser view offers (default `url`; an archive page's feed)."""
     author = settings.site.author
     history = f' xmlns:fh="{HISTORY}"' if archive else ""
     return (
-        f'<feed {NAMESPACES}{history} xml:lang="{attr(language)}">'
+        stylesheet_pi(settings) + f'<feed {NAMESPACES}{history} xml:lang="{attr(language)}">'
         f"{'<fh:archive/>' if archive else ''}"
         f'<id>{text(url)}</id><title type="text">{text(title)}</title>'
         f'<subtitle type="text">{text(description)}</subtitle>'
@@ -116,4 +131,5 @@ def feed_head(
         f"{_atom_link('self', url)}"
         f'<link rel="alternate" type="text/html" href="{attr(home_url)}"/>{links}'
         f"{_person('author', author.name, author.email, author.url)}<generator>{GENERATOR}</generator>"
+        + subscribe_box(subscribe or url, home_url)
     )

@@ -123,6 +123,14 @@ def combined_feed(fmt: str, spec: CombinedSpec, entries: list[Entry], settings: 
         return document(head, datas, "</feed>")
     newest = max((entry.published for entry in entries), default=EPOCH)
     head = rss.channel_head(
-        spec.title, spec.description, spec.home_url, spec.url, language, updated, newest=newest, hub=None
+        settings,
+        spec.title,
+        spec.description,
+        spec.home_url,
+        spec.url,
+        language,
+        updated,
+        newest=newest,
+        hub=None,
     )
     return document(head, datas, "</channel></rss>")

@@ -66,6 +66,11 @@ BY_FILE_NAME = {f.file_name: f for f in FORMATS.values()}
 OPML_PATH = "opml.xml"
 OPML_TYPE = "text/x-opml; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"
+STYLESHEET_PATH = "feed.css"  # what RSS and Atom documents look like in a browser (render.feed_view)
+CSS_TYPE = "text/css; charset=utf-8"
+# An RSS or Atom document as a browser's navigation gets it: Chromium shows application/rss+xml
+# and application/atom+xml as plain text and Firefox downloads them; both style application/xml.
+BROWSER_TYPE = "application/xml; charset=utf-8"
 
 if TYPE_CHECKING:  # each renderer module must be a Renderer: mypy checks these assignments
     from feedpub.render import atom, jsonfeed, rss
@@ -89,6 +94,13 @@ def is_feed(path: str) -> bool:
     return is_topic(path) or path.rpartition("/")[2] == OPML_PATH or is_archive(path)
 
 
+def browser_type(path: str) -> str | None:
+    """The Content-Type a browser's navigation (`Sec-Fetch-Dest: document`) gets for an RSS or
+    Atom document, so that it shows it styled; None for every other file (JSON Feed stays JSON)."""
+    format_ = BY_FILE_NAME.get(PurePosixPath(path).name)
+    return BROWSER_TYPE if (format_ is not None and format_.name != "json") or is_archive(path) else None
+
+
 def media_type(path: str) -> str:
     """The Content-Type of a published file, by its name."""
     name = PurePosixPath(path).name
@@ -98,4 +110,6 @@ def media_type(path: str) -> str:
         return OPML_TYPE
     if is_archive(path):
         return ATOM_FORMAT.served_type
+    if path == STYLESHEET_PATH:
+        return CSS_TYPE
     return HTML_TYPE if name.endswith(".html") else asset_type(path) or "application/octet-stream"

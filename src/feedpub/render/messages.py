@@ -1,5 +1,6 @@
 """Every label feedpub writes for people, per language: pages, the 410 page, OPML, feed titles and
-descriptions, the statistics page. Chosen by `site.language` (BCP 47), falling back to English.
+descriptions, the statistics page, what a feed opened in a browser says (`render.feed_css`).
+Chosen by `site.language` (BCP 47), falling back to English.
 
 A catalogue is a plain dict; a message with `{…}` fields is a `str.format` pattern. Site-provided
 text (titles, descriptions, term names) is never translated. To add a language, add a dict with
@@ -34,6 +35,12 @@ EN = {
     "stats_requests": "requests",
     "stats_304": "304s",
     "stats_aggregators": "aggregators",
+    # feeds in browsers (issue 19)
+    "feed_about": "This is a web feed: new posts arrive in your feed reader as they are published. "
+    "To subscribe, copy this address into your reader, or pick a reader below.",
+    "feed_readers": "Subscribe with:",
+    "feed_home": "Read on the website",
+    "feed_entries": "Latest posts",
 }
 
 ZH_CN = {
@@ -56,6 +63,12 @@ ZH_CN = {
     "stats_requests": "请求",
     "stats_304": "304 比例",
     "stats_aggregators": "聚合器",
+    # feeds in browsers (issue 19)
+    "feed_about": "这是一个订阅源（RSS/Atom）：订阅后，新文章一发布就会出现在你的阅读器里。"
+    "订阅方法：把下面的地址复制到阅读器中，或选择下方的在线阅读器。",
+    "feed_readers": "用以下阅读器订阅：",
+    "feed_home": "在网站上阅读",
+    "feed_entries": "最新文章",
 }
 
 ZH_TW = {
@@ -78,6 +91,12 @@ ZH_TW = {
     "stats_requests": "請求",
     "stats_304": "304 比例",
     "stats_aggregators": "聚合器",
+    # feeds in browsers (issue 19)
+    "feed_about": "這是一個訂閱源（RSS/Atom）：訂閱後，新文章一發布就會出現在你的閱讀器裡。"
+    "訂閱方法：把下面的網址複製到閱讀器中，或選擇下方的線上閱讀器。",
+    "feed_readers": "用以下閱讀器訂閱：",
+    "feed_home": "在網站上閱讀",
+    "feed_entries": "最新文章",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN, "zh-TW": ZH_TW}

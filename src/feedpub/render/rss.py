@@ -5,9 +5,11 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
+from feedpub.config import Settings
 from feedpub.model import Post
 from feedpub.read.dates import rfc822
 from feedpub.render.feed_spec import GENERATOR, EntryContext, FeedSpec, hub_url
+from feedpub.render.feed_view import entry_link, stylesheet_pi, subscribe_box
 from feedpub.render.formats import FORMATS
 from feedpub.render.xml import ATOM, CONTENT, DC, MEDIA, attr, cdata, document, finish, text
 
@@ -16,7 +18,9 @@ def render_entry(post: Post, ctx: EntryContext) -> bytes:
     is_permalink = "true" if post.id == post.url else "false"
     out = [
         f"<item><title>{text(post.title)}</title><link>{text(post.url)}</link>"
-        f'<guid isPermaLink="{is_permalink}">{text(post.id)}</guid><pubDate>{rfc822(post.published)}</pubDate>'
+        # the title as an XHTML link, for browsers (render.feed_view)
+        f'<atom:link rel="alternate" type="text/html" href="{attr(post.url)}">{entry_link(post.url, post.title)}'
+        f'</atom:link><guid isPermaLink="{is_permalink}">{text(post.id)}</guid><pubDate>{rfc822(post.published)}</pubDate>'
     ]
     if post.author is not None:
         out.append(f"<dc:creator>{text(post.author.name)}</dc:creator>")
@@ -43,6 +47,7 @@ NAMESPACES = f'xmlns:atom="{ATOM}" xmlns:content="{CONTENT}" xmlns:dc="{DC}" xml
 
 def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> bytes:
     head = channel_head(
+        ctx.settings,
         spec.title,
         spec.description,
         spec.home_url,
@@ -56,6 +61,7 @@ def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> byte
 
 
 def channel_head(
+    settings: Settings,
     title: str,
     description: str,
     home_url: str,
@@ -69,11 +75,12 @@ def channel_head(
     """The channel's opening and metadata, a term feed's or a combined feed's (`render.combined`):
     `url` is its own address, `newest` the newest entry's date (None: no `pubDate`)."""
     return (
-        f'<rss {NAMESPACES} version="2.0"><channel><title>{text(title)}</title>'
+        stylesheet_pi(settings) + f'<rss {NAMESPACES} version="2.0"><channel><title>{text(title)}</title>'
         f"<link>{text(home_url)}</link><description>{text(description)}</description>"
         f'<atom:link rel="self" type="{FORMATS["rss"].media_type}" href="{attr(url)}"/>'
         + (f'<atom:link rel="hub" href="{attr(hub)}"/>' if hub else "")
         + f"<language>{text(language)}</language><lastBuildDate>{rfc822(updated)}</lastBuildDate>"
         + (f"<pubDate>{rfc822(newest)}</pubDate>" if newest is not None else "")
         + f"<generator>{GENERATOR}</generator><docs>https://www.rssboard.org/rss-specification</docs>"
+        + subscribe_box(url, home_url)
     )

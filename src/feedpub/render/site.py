@@ -14,10 +14,10 @@ from typing import NamedTuple
 
 from feedpub.config import Settings
 from feedpub.model import FeedKey, Post, Problem, Scope
-from feedpub.render import atom, opml
+from feedpub.render import atom, feed_css, opml
 from feedpub.render.assets import asset_bytes, asset_files
 from feedpub.render.feed_spec import EntryContext, FeedSpec, archive_page_size, feed_spec
-from feedpub.render.formats import FORMATS, OPML_PATH
+from feedpub.render.formats import FORMATS, OPML_PATH, STYLESHEET_PATH
 from feedpub.render.pages import RECENT_ON_INDEX, PageRenderer
 from feedpub.render.taxonomy import Taxonomy
 
@@ -188,8 +188,7 @@ class SiteRenderer:
             yield self.pages.term_page(spec.key, members)
 
     def shared_files(self, only_if_changed: bool = False) -> Iterator[File]:
-        """Files that list every scope: the OPML and the index pages.
-
+        """Files that list every scope (the OPML and the index pages), and the feeds' stylesheet.
         With `only_if_changed`, nothing is rendered when nothing they show changed since the last
         call (term names, slugs and counts, and the newest posts: the OPML carries no date).
         """
@@ -200,6 +199,7 @@ class SiteRenderer:
         self._last_shared = shape
         specs = [feed_spec(key, members, self.settings) for key, members in scopes]
         yield OPML_PATH, opml.render_opml(self.settings, specs)
+        yield STYLESHEET_PATH, feed_css.stylesheet(self.settings)
         yield from self.pages.index_pages()
 
     def _shared_shape(self, scopes: list[tuple[FeedKey, tuple[Post, ...]]]) -> tuple[object, ...]:

@@ -63,6 +63,7 @@ def _ready_response(ready: ReadyFile) -> Response:
         request.headers.get("Accept-Encoding"),
         request.headers.get("If-None-Match"),
         request.headers.get("If-Modified-Since"),
+        request.headers.get("Sec-Fetch-Dest"),
     )
     return Response(b"".join(body), status=int(status[:3]), headers=headers)
 

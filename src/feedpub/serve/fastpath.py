@@ -115,6 +115,7 @@ class FastFeeds:
             environ.get("HTTP_ACCEPT_ENCODING"),
             environ.get("HTTP_IF_NONE_MATCH"),
             environ.get("HTTP_IF_MODIFIED_SINCE"),
+            environ.get("HTTP_SEC_FETCH_DEST"),
         )
         if counting is not None and counting.hits is not None:  # counted by the flush (serve.counting)
             size = len(body[0]) if body else 0
