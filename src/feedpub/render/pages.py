@@ -12,7 +12,7 @@ tests/render/test_pages_fast.py holds the code to what those templates render, b
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from functools import cached_property
 from typing import Any
 
@@ -20,7 +20,16 @@ from markupsafe import Markup
 
 from feedpub.config import Settings
 from feedpub.model import FeedKey, Post, Scope
+from feedpub.render.archive_pages import ArchivePages
 from feedpub.render.feed_spec import term_feed_words, term_heading
+from feedpub.render.page_fragments import (
+    combine_section,
+    post_pager,
+    subscribe_item,
+    subscribe_section,
+    term_pager,
+)
+from feedpub.render.page_nav import ARCHIVES, co_terms, neighbours, page_count, term_page_path
 from feedpub.render.page_parts import (
     Links,
     dates,
@@ -31,33 +40,12 @@ from feedpub.render.page_parts import (
     labels_for,
     post_page_path,
     post_terms,
+    post_view,
+    term_views,
 )
 from feedpub.render.taxonomy import Taxonomy
 
 RECENT_ON_INDEX = 30
-
-
-def _post_view(post: Post, links: Links) -> dict[str, Any]:
-    """A post as the index page's list sees it."""
-    return {
-        "title": post.title,
-        "page": links.post(post),
-        "iso": post.published.isoformat(),
-        "day": post.published.strftime("%Y-%m-%d"),
-        "summary": post.summary,
-    }
-
-
-def _term_views(taxonomy: Taxonomy, scope: Scope, links: Links, settings: Settings) -> list[dict[str, Any]]:
-    return [
-        {
-            "name": key.name,
-            "count": len(posts),
-            "page": links.page(key.path),
-            "feeds": links.feeds(key, term_feed_words(key, settings)[0]),
-        }
-        for key, posts in taxonomy.terms(scope)
-    ]
 
 
 class PageRenderer:
@@ -72,9 +60,10 @@ class PageRenderer:
         self.common = {"site": settings.site, "labels": self.labels}
         self.site_feeds = self.links.feeds(FeedKey(Scope.SITE), settings.site.title)
         self._items: dict[str, tuple[Post, str]] = {}
-        self._term_links: dict[tuple[Scope, str], str] = {}
+        self._term_links: dict[tuple[Scope, str], tuple[str, str]] = {}
+        self.site_posts = taxonomy.scopes[FeedKey(Scope.SITE)]
 
-    def _render(self, template: str, **values: Any) -> bytes:
+    def render(self, template: str, **values: Any) -> bytes:
         return self.env.get_template(template).render(**self.common, **values).encode("utf-8")
 
     def _heading(self, scope: Scope) -> str:
@@ -84,27 +73,28 @@ class PageRenderer:
         """`/`, `/categories/` and `/tags/`: they list every term, so any change of terms touches them."""
         site = self.settings.site
         views = {
-            scope: _term_views(self.taxonomy, scope, self.links, self.settings)
+            scope: term_views(self.taxonomy, scope, self.links, self.settings)
             for scope in (Scope.CATEGORY, Scope.TAG)
         }
         site_posts = self.taxonomy.scopes[FeedKey(Scope.SITE)]
         yield (
             "index.html",
-            self._render(
+            self.render(
                 "index.html",
                 page_title=site.title,
                 discovery=self.site_feeds,
                 site_feeds=self.site_feeds,
                 categories=views[Scope.CATEGORY],
                 tags=views[Scope.TAG],
-                posts=[_post_view(p, self.links) for p in site_posts[:RECENT_ON_INDEX]],
+                posts=[post_view(p, self.links) for p in site_posts[:RECENT_ON_INDEX]],
+                archives_page=self.links.page(ARCHIVES),
             ),
         )
         for scope, scope_views in views.items():
             heading = self._heading(scope)
             yield (
                 f"{scope.value}/index.html",
-                self._render(
+                self.render(
                     "terms.html",
                     page_title=f"{heading} · {site.title}",
                     discovery=self.site_feeds,
@@ -113,21 +103,26 @@ class PageRenderer:
                 ),
             )
 
-    def term_page(self, key: FeedKey, members: tuple[Post, ...]) -> tuple[str, bytes]:
-        """term.html, written in code: fifteen hundred term pages of a large site spent most of
-        their time in Jinja's attribute lookups and escaping, and in listing the same posts again."""
-        site = self.settings.site
+    def term_pages(self, key: FeedKey, members: tuple[Post, ...]) -> list[tuple[str, bytes]]:
+        """term.html's pages, written in code (fifteen hundred term pages of a large site spent
+        most of their time in Jinja's lookups and escaping): `pages.per_page` posts each, the first
+        at the term's folder, then `page/2/` …; count, feeds and "combine with…" on each."""
+        pages = page_count(len(members), self.settings.pages.per_page)
+        shared = self._term_shared(key, members)
+        return [self._term_page(key, members, page, pages, shared) for page in range(1, pages + 1)]
+
+    def _term_shared(self, key: FeedKey, members: tuple[Post, ...]) -> tuple[str, str, str, str]:
+        """(title, discovery links, the page's top, its "combine with…") for every page of a term."""
         title = term_heading(key, self.labels)
         feeds = self.links.feeds(key, term_feed_words(key, self.settings)[0])
-        heading = escape(title)
-        main = "".join(
+        top = "".join(
             (
                 '\n<nav class="crumbs"><a href="',
                 escape(self.links.page(f"{key.scope.value}/")),
                 '">',
                 escape(self._heading(key.scope)),
                 "</a></nav>\n<h1>",
-                heading,
+                escape(title),
                 "</h1>\n<p>",
                 self._subscribe,
                 ": ",
@@ -137,12 +132,48 @@ class PageRenderer:
                 " ",
                 self._posts_label,
                 '</span></p>\n<ul class="posts">',
-                *map(self._post_item, members[: self.settings.feeds.limit]),
-                "\n</ul>\n",
             )
         )
-        page = self._page(f"{title} · {site.title}", discovery(feeds), main)
-        return key.path + "index.html", page
+        combine = [
+            (self.links.page(other.path), other.name, count, self.links.combined((key, other)))
+            for other, count in co_terms(self.taxonomy, key, members)
+        ]
+        return title, discovery(feeds), top, combine_section(combine, self.labels)
+
+    def _term_page(
+        self,
+        key: FeedKey,
+        members: tuple[Post, ...],
+        page: int,
+        pages: int,
+        shared: tuple[str, str, str, str],
+    ) -> tuple[str, bytes]:
+        title, links, top, combine = shared
+        per_page = self.settings.pages.per_page
+        newer = self.links.page(term_page_path(key, page - 1)) if page > 1 else None
+        older = self.links.page(term_page_path(key, page + 1)) if page < pages else None
+        main = "".join(
+            (
+                top,
+                *map(self._post_item, members[(page - 1) * per_page : page * per_page]),
+                "\n</ul>\n",
+                term_pager(page, pages, (newer, older), self.labels),
+                combine,
+                "\n",
+            )
+        )
+        if page > 1:
+            title += " · " + self.labels["page_of"].format(page=page, pages=pages)
+        page_file = self._page(f"{title} · {self.settings.site.title}", links, main)
+        return term_page_path(key, page) + "index.html", page_file
+
+    def archive_files(self, only: Collection[tuple[int, int]] | None = None) -> Iterator[tuple[str, bytes]]:
+        """The archive by month (`render.archive_pages`): its index and every month, or `only` those."""
+        return self._archives.files(only)
+
+    @cached_property
+    def _archives(self) -> ArchivePages:
+        return ArchivePages(self)
 
     def post_pages(self, posts: Iterable[Post]) -> Iterator[tuple[str, bytes]]:
         """The pages of `posts` that feedpub publishes."""
@@ -157,6 +188,8 @@ class PageRenderer:
             return None
         iso, day = dates(post)
         image = post.image
+        older, newer = neighbours(self.site_posts, post)
+        terms = list(post_terms(post))
         main = "".join(
             (
                 "\n<article>\n<h1>",
@@ -167,12 +200,15 @@ class PageRenderer:
                 day,
                 "</time>",
                 " · " + escape(post.author.name) if post.author and post.author.name else "",
-                *map(self._term_link, post_terms(post)),
+                *(self._term_parts(term)[0] for term in terms),
                 "</p>\n",
                 f'<p><img src="{escape(image)}" alt=""></p>' if image else "",
                 "\n",
                 post.content_html,
                 "\n</article>\n",
+                post_pager(self._nav(older), self._nav(newer), self.labels),
+                subscribe_section((self._term_parts(term)[1] for term in terms), self.labels),
+                "\n",
             )
         )
         page = self._page(f"{post.title} · {self.settings.site.title}", self._site_discovery, main)
@@ -237,15 +273,24 @@ class PageRenderer:
         self._items[post.id] = (post, item)
         return item
 
-    def _term_link(self, term: tuple[Scope, str]) -> str:
-        """` · <a href=…>name</a>` for one term of a post page ("" for a term with no page); a
-        term appears on many post pages and its link depends only on the taxonomy."""
-        link = self._term_links.get(term)
-        if link is None:
-            slug = self.taxonomy.slugs.get(term)
-            link = ""
-            if slug is not None:
-                href = escape(self.links.page(f"{term[0].value}/{slug}/"))
-                link = f' · <a href="{href}">{escape(self.taxonomy.names[term])}</a>'
-            self._term_links[term] = link
-        return link
+    def _nav(self, post: Post | None) -> tuple[str, str] | None:
+        return None if post is None else (self.links.post(post), post.title)
+
+    def _term_parts(self, term: tuple[Scope, str]) -> tuple[str, str]:
+        """(` · <a href=…>name</a>` for a post page's meta line, its line in the subscribe list)
+        for one term ("" for a term with no page); a term appears on many post pages and these
+        depend only on the taxonomy."""
+        parts = self._term_links.get(term)
+        if parts is None:
+            parts = ("", "")
+            if term in self.taxonomy.slugs:
+                key = self.taxonomy.feed_key(*term)
+                href, name = self.links.page(key.path), key.name
+                feeds = self.links.feeds(key, term_feed_words(key, self.settings)[0])
+                label = self.labels["category" if term[0] is Scope.CATEGORY else "tag"]
+                parts = (
+                    f' · <a href="{escape(href)}">{escape(name)}</a>',
+                    subscribe_item(label, href, name, feeds),
+                )
+            self._term_links[term] = parts
+        return parts
