@@ -94,10 +94,10 @@ def jinja_post_page(pages: PageRenderer, post: Post) -> bytes:
 
 
 def co_occurring(pages: PageRenderer, key: FeedKey, members: tuple[Post, ...]) -> list[dict[str, object]]:
-    """The "combine with…" terms, counted the plain way: most posts in common first, then
-    categories before tags, then by slug; five at most."""
+    """The "combine with…" terms, counted the plain way over the term feed's posts: most posts in
+    common first, then categories before tags, then by slug; five at most."""
     counts: dict[tuple[Scope, str], int] = {}
-    for post in members:
+    for post in members[: pages.settings.feeds.limit]:
         for ident in {(Scope.CATEGORY, t.key) for t in post.categories} | {
             (Scope.TAG, t.key) for t in post.tags
         }:
@@ -126,9 +126,7 @@ def co_occurring(pages: PageRenderer, key: FeedKey, members: tuple[Post, ...]) -
             }
             for fmt in pages.settings.feeds.formats
         ]
-        views.append(
-            {"page": pages.links.page(other.path), "name": other.name, "count": counts[ident], "feeds": feeds}
-        )
+        views.append({"page": pages.links.page(other.path), "name": other.name, "feeds": feeds})
     return views
 
 

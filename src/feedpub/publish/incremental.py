@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from feedpub.model import FeedKey, Post, Scope
 from feedpub.render.assets import asset_bytes, asset_files
-from feedpub.render.page_nav import around, month_of, month_path, months
+from feedpub.render.page_nav import around, holds, month_of, month_path
 from feedpub.render.page_parts import post_page_path
 from feedpub.render.site import File, SiteRenderer
 from feedpub.render.taxonomy import Taxonomy
@@ -53,13 +53,23 @@ def _archive_pages(
     renderer: SiteRenderer, old: Taxonomy, affected: list[Post]
 ) -> tuple[list[File], list[str]]:
     """The archive's index and the pages of the months the affected posts were or are in (every
-    month when a month appears or goes: each names the months beside it); the months now empty."""
-    now = {month for month, _posts in months(renderer.taxonomy.scopes[FeedKey(Scope.SITE)])}
-    before = {month_of(post) for post in old.scopes[FeedKey(Scope.SITE)]}
-    touched = None if now != before else {month_of(post) for post in affected}
-    return list(renderer.pages.archive_files(touched)), [
-        month_path(*month) + "index.html" for month in sorted(before - now)
-    ]
+    month when a month appears or goes: each names the months beside it); the months now empty.
+
+    The months before are worked out from the months now and the affected posts (a month no
+    affected post is in had the same posts; one that is keeps a post, or an affected post was
+    in it), not from every post again."""
+    now = dict(renderer.pages.archives.months)
+    changed = {post.id for post in affected}
+    touched = {month_of(post) for post in affected}
+    before = {
+        month
+        for month, posts in now.items()
+        if month not in touched or any(p.id not in changed for p in posts)
+    }
+    before |= {month_of(post) for post in affected if holds(old.scopes[FeedKey(Scope.SITE)], post)}
+    only = None if before != now.keys() else touched
+    gone = [month_path(*month) + "index.html" for month in sorted(before - now.keys())]
+    return list(renderer.pages.archives.files(only)), gone
 
 
 def _post_pages(

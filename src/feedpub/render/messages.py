@@ -56,7 +56,7 @@ EN = {
     "older_posts": "Older posts",
     "page_of": "Page {page} of {pages}",
     "combine": "Combine with…",
-    "combine_note": "A feed of the posts that have both.",
+    "combine_note": "A feed of the newest posts that have both.",
 }
 
 ZH_CN = {
@@ -90,7 +90,7 @@ ZH_CN = {
     "older_posts": "较早的文章",
     "page_of": "第 {page} 页，共 {pages} 页",
     "combine": "组合订阅",
-    "combine_note": "订阅同时属于两者的文章。",
+    "combine_note": "订阅同时属于两者的最新文章。",
 }
 
 ZH_TW = {
@@ -124,7 +124,7 @@ ZH_TW = {
     "older_posts": "較早的文章",
     "page_of": "第 {page} 頁，共 {pages} 頁",
     "combine": "組合訂閱",
-    "combine_note": "訂閱同時屬於兩者的文章。",
+    "combine_note": "訂閱同時屬於兩者的最新文章。",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN, "zh-TW": ZH_TW}

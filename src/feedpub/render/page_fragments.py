@@ -68,16 +68,13 @@ def term_pager(page: int, pages: int, links: tuple[str | None, str | None], labe
     )
 
 
-def combine_section(
-    terms: list[tuple[str, str, int, list[dict[str, str]]]], labels: Mapping[str, str]
-) -> str:
-    """term.html's "combine with…": (page, name, posts in common, combined feeds) of each term."""
+def combine_section(terms: list[tuple[str, str, list[dict[str, str]]]], labels: Mapping[str, str]) -> str:
+    """term.html's "combine with…": (page, name, combined feeds) of each term."""
     if not terms:
         return ""
     items = "".join(
-        f'\n<li><a href="{escape(page)}">{escape(name)}</a> <span class="count">{count}</span> '
-        f"{feed_links(feeds)}</li>"
-        for page, name, count, feeds in terms
+        f'\n<li><a href="{escape(page)}">{escape(name)}</a> {feed_links(feeds)}</li>'
+        for page, name, feeds in terms
     )
     return (
         f'<section class="combine">\n<h2>{escape(labels["combine"])}</h2>\n'

@@ -11,6 +11,7 @@ import bisect
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import quote
 
 from feedpub.model import FeedKey, Post, Scope
@@ -27,14 +28,23 @@ def _order(post: Post) -> tuple[float, str]:
     return (-post.published.timestamp(), post.id)
 
 
-def neighbours(site: tuple[Post, ...], post: Post) -> tuple[Post | None, Post | None]:
+def neighbours(
+    site: tuple[Post, ...], post: Post, index: int | None = None
+) -> tuple[Post | None, Post | None]:
     """(the older post, the newer post) beside `post` in the site feed; None at either end, and
-    both None for a post the feed does not hold."""
-    index = bisect.bisect_left(site, _order(post), key=_order)
+    both None for a post the feed does not hold. `index`: where the caller knows it is."""
+    if index is None:
+        index = bisect.bisect_left(site, _order(post), key=_order)
     if index >= len(site) or site[index] is not post:
         return None, None
     older = site[index + 1] if index + 1 < len(site) else None
     return older, site[index - 1] if index > 0 else None
+
+
+def holds(site: tuple[Post, ...], post: Post) -> bool:
+    """Whether the site feed holds this very Post object (found by its date)."""
+    index = bisect.bisect_left(site, _order(post), key=_order)
+    return index < len(site) and site[index] is post
 
 
 def around(site: tuple[Post, ...], posts: Iterable[Post]) -> dict[str, Post]:
@@ -77,17 +87,26 @@ def term_page_path(key: FeedKey, page: int) -> str:
     return key.path if page == 1 else f"{key.path}page/{page}/"
 
 
-def co_terms(taxonomy: Taxonomy, key: FeedKey, members: tuple[Post, ...]) -> list[tuple[FeedKey, int]]:
-    """The CO_TERMS terms most often found on `key`'s posts (most posts first, then by scope and
-    slug), with how many of its posts have them: the other half of its "combine with…" links."""
-    counts: Counter[tuple[Scope, str]] = Counter()
-    for post in members:
-        for scope, terms in ((Scope.CATEGORY, post.categories), (Scope.TAG, post.tags)):
-            counts.update({(scope, t.key) for t in terms})
-    counts.pop((key.scope, key.key), None)
+def co_terms(taxonomy: Taxonomy, key: FeedKey, recent: tuple[Post, ...]) -> list[FeedKey]:
+    """The CO_TERMS terms most often found on `recent`, the posts of `key`'s feed (most posts
+    first, then categories before tags, then by slug): the other half of its "combine with…"
+    links. Its feed's posts, not all of them: a combined feed is made from the terms' feeds, so
+    these are the pairs whose combined feed has posts (and a big term costs an edit no more)."""
+    by_scope: dict[Scope, Counter[str]] = {Scope.CATEGORY: Counter(), Scope.TAG: Counter()}
+    categories, tags = by_scope[Scope.CATEGORY], by_scope[Scope.TAG]
+    for post in recent:  # a set per post: a term counts once a post, as in the taxonomy
+        categories.update({t.key for t in post.categories})
+        tags.update({t.key for t in post.tags})
+    by_scope[key.scope].pop(key.key, None)
+    counts = {(scope, k): n for scope, found in by_scope.items() for k, n in found.items()}
     found = [ident for ident in counts if ident in taxonomy.slugs]
     found.sort(key=lambda ident: (-counts[ident], ident[0] is Scope.TAG, taxonomy.slugs[ident]))
-    return [(taxonomy.feed_key(*ident), counts[ident]) for ident in found[:CO_TERMS]]
+    return [taxonomy.feed_key(*ident) for ident in found[:CO_TERMS]]
+
+
+@lru_cache(maxsize=1 << 14)  # a term's slug recurs in the links of every term it is seen with
+def _quoted(slug: str) -> str:
+    return quote(slug, safe="")
 
 
 def combined_query(keys: Iterable[FeedKey], fmt: str) -> str:
@@ -98,7 +117,7 @@ def combined_query(keys: Iterable[FeedKey], fmt: str) -> str:
     for scope in (Scope.CATEGORY, Scope.TAG):
         slugs = sorted({key.slug for key in keys if key.scope is scope})
         if slugs:
-            parts.append(f"{scope.value}=" + "+".join(quote(slug, safe="") for slug in slugs))
+            parts.append(f"{scope.value}=" + "+".join(map(_quoted, slugs)))
     if fmt != "atom":
         parts.append(f"format={fmt}")
     return "&".join(parts)

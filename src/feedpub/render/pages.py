@@ -1,18 +1,18 @@
 """HTML pages written beside the feeds: the index with discovery links, term lists, term pages
-and one readable page per post (the page each entry's permalink points to).
+(paged), the archive by month, and one readable page per post (where its permalink points).
 
 Links inside pages are root-relative (the base URL's path plus the feed path), so the pages work
 whichever host name a reader used; no page contains the build time.
 
-The index pages are rendered by Jinja. Post and term pages, ten thousand of them on a large site,
-are written in code around base.html rendered once; post.html and term.html remain their
-specification, kept with the tests (tests/render/templates/, extending this package's base.html):
+The index and archive pages are rendered by Jinja. Post and term pages, ten thousand of them on
+a large site, are written in code around base.html rendered once (with `render.page_fragments`);
+post.html and term.html remain their specification, kept with the tests (tests/render/templates/):
 tests/render/test_pages_fast.py holds the code to what those templates render, byte for byte.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from typing import Any
 
@@ -51,7 +51,9 @@ RECENT_ON_INDEX = 30
 class PageRenderer:
     """Renders the HTML pages one at a time, so a rescan can redo only the pages a change touched."""
 
-    def __init__(self, taxonomy: Taxonomy, settings: Settings) -> None:
+    def __init__(
+        self, taxonomy: Taxonomy, settings: Settings, items: dict[str, tuple[Post, str]] | None = None
+    ) -> None:
         self.taxonomy = taxonomy
         self.settings = settings
         self.env = environment()
@@ -59,7 +61,7 @@ class PageRenderer:
         self.labels = labels_for(settings)
         self.common = {"site": settings.site, "labels": self.labels}
         self.site_feeds = self.links.feeds(FeedKey(Scope.SITE), settings.site.title)
-        self._items: dict[str, tuple[Post, str]] = {}
+        self.items: dict[str, tuple[Post, str]] = {} if items is None else items  # see _post_item
         self._term_links: dict[tuple[Scope, str], tuple[str, str]] = {}
         self.site_posts = taxonomy.scopes[FeedKey(Scope.SITE)]
 
@@ -104,9 +106,8 @@ class PageRenderer:
             )
 
     def term_pages(self, key: FeedKey, members: tuple[Post, ...]) -> list[tuple[str, bytes]]:
-        """term.html's pages, written in code (fifteen hundred term pages of a large site spent
-        most of their time in Jinja's lookups and escaping): `pages.per_page` posts each, the first
-        at the term's folder, then `page/2/` …; count, feeds and "combine with…" on each."""
+        """term.html's pages in code (Jinja's lookups and escaping cost most of 1 500 term pages'
+        time): `pages.per_page` posts each, at the term's folder, then `page/2/` … (Hugo's URLs)."""
         pages = page_count(len(members), self.settings.pages.per_page)
         shared = self._term_shared(key, members)
         return [self._term_page(key, members, page, pages, shared) for page in range(1, pages + 1)]
@@ -134,9 +135,10 @@ class PageRenderer:
                 '</span></p>\n<ul class="posts">',
             )
         )
+        recent = members[: self.settings.feeds.limit]
         combine = [
-            (self.links.page(other.path), other.name, count, self.links.combined((key, other)))
-            for other, count in co_terms(self.taxonomy, key, members)
+            (self.links.page(other.path), other.name, self.links.combined((key, other)))
+            for other in co_terms(self.taxonomy, key, recent)
         ]
         return title, discovery(feeds), top, combine_section(combine, self.labels)
 
@@ -167,12 +169,9 @@ class PageRenderer:
         page_file = self._page(f"{title} · {self.settings.site.title}", links, main)
         return term_page_path(key, page) + "index.html", page_file
 
-    def archive_files(self, only: Collection[tuple[int, int]] | None = None) -> Iterator[tuple[str, bytes]]:
-        """The archive by month (`render.archive_pages`): its index and every month, or `only` those."""
-        return self._archives.files(only)
-
     @cached_property
-    def _archives(self) -> ArchivePages:
+    def archives(self) -> ArchivePages:
+        """The archive by month (`render.archive_pages`): its index and every month, or some."""
         return ArchivePages(self)
 
     def post_pages(self, posts: Iterable[Post]) -> Iterator[tuple[str, bytes]]:
@@ -187,8 +186,7 @@ class PageRenderer:
         if path is None:
             return None
         iso, day = dates(post)
-        image = post.image
-        older, newer = neighbours(self.site_posts, post)
+        older, newer = neighbours(self.site_posts, post, self._places.get(post.id))
         terms = list(post_terms(post))
         main = "".join(
             (
@@ -202,7 +200,7 @@ class PageRenderer:
                 " · " + escape(post.author.name) if post.author and post.author.name else "",
                 *(self._term_parts(term)[0] for term in terms),
                 "</p>\n",
-                f'<p><img src="{escape(image)}" alt=""></p>' if image else "",
+                f'<p><img src="{escape(post.image)}" alt=""></p>' if post.image else "",
                 "\n",
                 post.content_html,
                 "\n</article>\n",
@@ -235,6 +233,11 @@ class PageRenderer:
         return head, top + "<main>\n", bottom
 
     @cached_property
+    def _places(self) -> dict[str, int]:
+        """Each post's place in the site feed, for previous/next (found once, not per page)."""
+        return {post.id: at for at, post in enumerate(self.site_posts)}
+
+    @cached_property
     def _site_discovery(self) -> str:
         return discovery(self.site_feeds)
 
@@ -249,9 +252,10 @@ class PageRenderer:
     def _post_item(self, post: Post) -> str:
         """A post's <li> in term pages' post_list: made once per post, as a post is listed on
         the page of each of its terms. Cached by id and checked against the Post object it was
-        made from (posts are immutable; an edit is a new object); the cache lives as long as this
-        renderer, which `retarget` replaces."""
-        found = self._items.get(post.id)
+        made from (posts are immutable; an edit is a new object). An item depends on its post
+        alone, so `SiteRenderer.retarget` hands the cache on: an edit re-renders every page of a
+        big term (a new post moves every post down a page), from items already made."""
+        found = self.items.get(post.id)
         if found is not None and found[0] is post:
             return found[1]
         iso, day = dates(post)
@@ -270,7 +274,7 @@ class PageRenderer:
                 "</li>",
             )
         )
-        self._items[post.id] = (post, item)
+        self.items[post.id] = (post, item)
         return item
 
     def _nav(self, post: Post | None) -> tuple[str, str] | None:

@@ -102,19 +102,23 @@ class SiteRenderer:
         self.problems: list[Problem] = [] if problems is None else problems
         self._entries = EntryCache(entry_budget)
         self._last_shared: tuple[object, ...] | None = None
+        self._rendered = False
         self.retarget(taxonomy)
 
     def retarget(self, taxonomy: Taxonomy) -> None:
         """Render for a new taxonomy; entries stay valid only while term names are unchanged."""
         self.taxonomy = taxonomy
         self.ctx = EntryContext(self.settings, taxonomy)
-        self.pages = PageRenderer(taxonomy, self.settings)
+        items: dict[str, tuple[Post, str]] | None = self.pages.items if self._rendered else None
+        self.pages: PageRenderer = PageRenderer(taxonomy, self.settings, items)
+        self._rendered = True
 
     def forget(self, posts: Iterable[Post]) -> None:
         """Drop cached entries of posts that changed or went away."""
         for post in posts:
             for kind in ENTRY_KINDS:
                 self._entries.drop(kind, post.id)
+            self.pages.items.pop(post.id, None)
 
     def warm_up(self, fill: float = 0.75) -> None:
         """Render ahead what edits need first, for a service that just started with feeds/
@@ -266,7 +270,7 @@ class SiteRenderer:
             groups += [archives(chunk) for chunk in chunks]
         groups += [term_pages(chunk) for chunk in chunks]
         groups.append(FileGroup(None, self.shared_files))
-        groups.append(FileGroup(None, self.pages.archive_files))
+        groups.append(FileGroup(None, lambda: self.pages.archives.files()))
         posts = self.taxonomy.scopes[FeedKey(Scope.SITE)]
         groups += [post_pages(posts[i : i + size]) for i in range(0, len(posts), size)]
         assets = sorted(asset_files(settings, posts).items())
