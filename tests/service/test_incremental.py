@@ -233,7 +233,7 @@ def test_a_middle_post_added_redated_retitled_and_deleted_moves_its_neighbours_l
 
 def test_a_term_that_shrinks_loses_its_last_page(live):
     """A term one post past `pages.per_page` (30 by default) has a second page; one post fewer
-    and that page is removed (and listed as gone), as a cold build has none."""
+    and that page is removed (and listed as gone), as a cold build has none; no post, no page."""
     settings, _clock, _publisher = live
     for day in range(1, 32):
         write(settings, f"long{day}.md", f"P{day}", f"2024-07-{day:02d}T00:00:00Z", "[长]")
@@ -245,3 +245,7 @@ def test_a_term_that_shrinks_loses_its_last_page(live):
     assert report.removed and not (settings.feeds_dir / second).exists()
     manifest = json.loads((settings.feeds_dir / "manifest.json").read_text())
     assert second in manifest["gone"] and second not in manifest["files"]
+    for day in range(1, 31):  # the term goes: its first page too
+        (settings.posts_dir / f"long{day}.md").unlink()
+    step(live)
+    assert not (settings.feeds_dir / "tags/长/index.html").exists()
