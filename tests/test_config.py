@@ -20,6 +20,7 @@ def test_defaults_without_a_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     settings = load_settings(None, env={})
     assert settings.feeds.limit == 20 and settings.feeds.formats == ("rss", "atom", "json")
+    assert settings.pages.per_page == 30
 
 
 @pytest.mark.parametrize(
@@ -35,6 +36,9 @@ def test_defaults_without_a_file(tmp_path, monkeypatch):
         ({"sites": {}}, "sites"),
         ({"site": "x"}, "site"),
         ({"scan": {"interval_seconds": True}}, "scan.interval_seconds"),
+        ({"pages": {"per_page": 0}}, "pages.per_page"),
+        ({"pages": {"per_page": "30"}}, "pages.per_page"),
+        ({"pages": {"size": 30}}, "pages.size"),
     ],
 )
 def test_bad_values_name_their_key(data, where):

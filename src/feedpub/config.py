@@ -68,6 +68,11 @@ class FeedSettings:
 
 
 @dataclass(frozen=True)
+class PageSettings:
+    per_page: int = 30  # posts on each page of a term page (then <term>/page/2/ …)
+
+
+@dataclass(frozen=True)
 class TaxonomySettings:
     categories: tuple[str, ...] = ("categories", "category", "main_topics")
     tags: tuple[str, ...] = ("tags", "tag")
@@ -100,6 +105,7 @@ class Settings:
     site: SiteSettings = field(default_factory=SiteSettings)
     paths: PathSettings = field(default_factory=PathSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
+    pages: PageSettings = field(default_factory=PageSettings)
     taxonomies: TaxonomySettings = field(default_factory=TaxonomySettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
     scan: ScanSettings = field(default_factory=ScanSettings)
@@ -197,15 +203,10 @@ _CHECKS: dict[str, Callable[[Any, str], Any]] = {  # checks beyond the type, by 
 }
 # numbers that must be > 0: these, every `limits.*` and `websub.max_*`
 _POSITIVE = {
-    "feeds.limit",
-    "feeds.summary_length",
-    "scan.interval_seconds",
-    "websub.lease_seconds",
-    "stats.retention_days",
-    "stats.flush_seconds",
-    "polite.max_requests",
-    "polite.window_seconds",
-}
+    "feeds.limit", "feeds.summary_length", "pages.per_page", "scan.interval_seconds",
+    "websub.lease_seconds", "stats.retention_days", "stats.flush_seconds",
+    "polite.max_requests", "polite.window_seconds",
+}  # fmt: skip
 
 NOT_CONFIG_KEYS = ("root", "profile", "origins")  # Settings fields config.yaml cannot set
 

@@ -5,6 +5,7 @@ of the other language, and the catalogues are complete and chosen by BCP 47 look
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from string import Formatter
 
 import feedparser
@@ -102,6 +103,7 @@ def _key(result, path: str):
 )
 def test_every_label_is_in_the_sites_language(site, write_post, now, language, other):
     settings = with_site(site, language=language, title="Example")
+    settings = replace(settings, pages=replace(settings.pages, per_page=1))  # x1 has a second page
     for name, text in POSTS.items():
         write_post(name, text)
     result = build(settings, now)
@@ -113,6 +115,7 @@ def test_every_label_is_in_the_sites_language(site, write_post, now, language, o
         "tags/x1/index.html",
         "tags/x2/index.html",
     }
+    pages |= {"archives/index.html", "archives/2025/01/index.html", "tags/x1/page/2/index.html"}
     assert {p for p in texts if p.endswith(".html")} == pages | {"posts/p2/index.html"}
     assert {"opml.xml", "tags/x2/feed.json", "categories/c1/rss.xml", "atom.xml"} <= set(texts)
     foreign = fragments(other) - fragments(catalogue_tag(language))
@@ -124,6 +127,20 @@ def test_every_label_is_in_the_sites_language(site, write_post, now, language, o
     assert words["categories"] in texts["index.html"] and words["subscribe"] in texts["tags/x1/index.html"]
     assert words["tag"] in texts["tags/x1/atom.xml"] and words["categories"] in texts["opml.xml"]
     assert words["gone_title"] in texts["(410)"] and words["stats_title"] in texts["(stats)"]
+    # the labels of issue 19's pages: archive, month names, previous/next, pages, combine with…
+    january = words["year_month"].format(year=2025, month=words["month_1"])
+    assert words["all_posts"] in texts["index.html"] and january in texts["archives/index.html"]
+    assert (
+        words["archives"] in texts["archives/2025/01/index.html"]
+        and january in texts["archives/2025/01/index.html"]
+    )
+    assert words["next"] in texts["posts/p1/index.html"] and words["previous"] in texts["posts/p2/index.html"]
+    assert (
+        words["combine"] in texts["tags/x1/index.html"]
+        and words["older_posts"] in texts["tags/x1/index.html"]
+    )
+    second = texts["tags/x1/page/2/index.html"]
+    assert words["newer_posts"] in second and words["page_of"].format(page=2, pages=2) in second
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,11 @@ in src/feedpub/render/templates/.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 import pytest
@@ -22,7 +24,9 @@ from feedpub.config import settings_from_mapping
 from feedpub.model import Author, FeedKey, Post, Scope, Status, Term
 from feedpub.publish.cold_build import build
 from feedpub.render.feed_spec import term_feed_words
-from feedpub.render.pages import PageRenderer, _post_view
+from feedpub.render.formats import FORMATS
+from feedpub.render.page_parts import post_view as _post_view
+from feedpub.render.pages import PageRenderer
 from feedpub.render.taxonomy import build_taxonomy
 
 # ---- the Jinja reference ---------------------------------------------------------------------
@@ -38,26 +42,44 @@ TEMPLATES = jinja2.Environment(
 )
 
 
-def jinja_render(pages: PageRenderer, template: str, **values: object) -> bytes:
-    common = {"site": pages.settings.site, "labels": pages.labels}
+def jinja_render(renderer: PageRenderer, template: str, **values: object) -> bytes:
+    common = {"site": renderer.settings.site, "labels": renderer.labels}
     return TEMPLATES.get_template(template).render(**common, **values).encode("utf-8")
 
 
 def post_html_view(pages: PageRenderer, post: Post) -> dict[str, object]:
-    """The post as post.html sees it: the index list's view plus content, image, author, terms."""
+    """The post as post.html sees it: the index list's view plus content, image, author, terms
+    (with their feeds), and the older and newer posts of the site feed."""
     terms = []
     for scope, items in ((Scope.CATEGORY, post.categories), (Scope.TAG, post.tags)):
         for term in items:
             slug = pages.taxonomy.slugs.get((scope, term.key))
             if slug is not None:
-                name = pages.taxonomy.names[(scope, term.key)]
-                terms.append({"name": name, "page": pages.links.page(f"{scope.value}/{slug}/")})
+                key = pages.taxonomy.feed_key(scope, term.key)
+                terms.append(
+                    {
+                        "name": key.name,
+                        "page": pages.links.page(f"{scope.value}/{slug}/"),
+                        "label": pages.labels["category" if scope is Scope.CATEGORY else "tag"],
+                        "feeds": pages.links.feeds(key, term_feed_words(key, pages.settings)[0]),
+                    }
+                )
+    site = pages.taxonomy.scopes[FeedKey(Scope.SITE)]
+    at = next((i for i, p in enumerate(site) if p is post), None)
+
+    def beside(i: int) -> dict[str, str] | None:
+        if at is None or not 0 <= i < len(site):
+            return None
+        return {"page": pages.links.post(site[i]), "title": site[i].title}
+
     return {
         **_post_view(post, pages.links),
         "content_html": post.content_html,
         "image": post.image,
         "author": post.author.name if post.author else "",
         "terms": terms,
+        "older": beside(at + 1) if at is not None else None,
+        "newer": beside(at - 1) if at is not None else None,
     }
 
 
@@ -71,22 +93,73 @@ def jinja_post_page(pages: PageRenderer, post: Post) -> bytes:
     )
 
 
-def jinja_term_page(pages: PageRenderer, key: FeedKey, members: tuple[Post, ...]) -> bytes:
+def co_occurring(pages: PageRenderer, key: FeedKey, members: tuple[Post, ...]) -> list[dict[str, object]]:
+    """The "combine with…" terms, counted the plain way over the term feed's posts: most posts in
+    common first, then categories before tags, then by slug; five at most."""
+    counts: dict[tuple[Scope, str], int] = {}
+    for post in members[: pages.settings.feeds.limit]:
+        for ident in {(Scope.CATEGORY, t.key) for t in post.categories} | {
+            (Scope.TAG, t.key) for t in post.tags
+        }:
+            if ident != (key.scope, key.key):
+                counts[ident] = counts.get(ident, 0) + 1
+    ranked = sorted(counts, key=lambda i: (-counts[i], i[0] is Scope.TAG, pages.taxonomy.slugs[i]))[:5]
+    views = []
+    for ident in ranked:
+        other = pages.taxonomy.feed_key(*ident)
+        by_scope = {
+            s: sorted(k.slug for k in (key, other) if k.scope is s) for s in (Scope.CATEGORY, Scope.TAG)
+        }
+        query = "&".join(
+            f"{s.value}=" + "+".join(quote(slug, safe="") for slug in slugs)
+            for s, slugs in by_scope.items()
+            if slugs
+        )
+        feeds = [
+            {
+                "href": pages.links.page("feeds/")
+                + "?"
+                + query
+                + ("" if fmt == "atom" else f"&format={fmt}"),
+                "type": FORMATS[fmt].media_type,
+                "label": FORMATS[fmt].label,
+            }
+            for fmt in pages.settings.feeds.formats
+        ]
+        views.append({"page": pages.links.page(other.path), "name": other.name, "feeds": feeds})
+    return views
+
+
+def jinja_term_page(pages: PageRenderer, key: FeedKey, members: tuple[Post, ...], page: int = 1) -> bytes:
     site = pages.settings.site
     label = pages.labels["category" if key.scope is Scope.CATEGORY else "tag"]
     heading = pages.labels["term_title"].format(label=label, name=key.name)
     feeds = pages.links.feeds(key, term_feed_words(key, pages.settings)[0])
+    per_page = pages.settings.pages.per_page
+    count = max(1, -(-len(members) // per_page))
+    title = heading if page == 1 else f"{heading} · " + pages.labels["page_of"].format(page=page, pages=count)
+
+    def page_link(n: int) -> str | None:
+        if not 1 <= n <= count:
+            return None
+        return pages.links.page(key.path if n == 1 else f"{key.path}page/{n}/")
+
     return jinja_render(
         pages,
         "term.html",
-        page_title=f"{heading} · {site.title}",
+        page_title=f"{title} · {site.title}",
         discovery=feeds,
         heading=heading,
         scope_page=pages.links.page(f"{key.scope.value}/"),
         scope_label=pages.labels["categories" if key.scope is Scope.CATEGORY else "tags"],
         feeds=feeds,
         count=len(members),
-        posts=[_post_view(p, pages.links) for p in members[: pages.settings.feeds.limit]],
+        posts=[_post_view(p, pages.links) for p in members[(page - 1) * per_page : page * per_page]],
+        page=page,
+        pages=count,
+        newer=page_link(page - 1),
+        older=page_link(page + 1),
+        combine=co_occurring(pages, key, members),
     )
 
 
@@ -109,8 +182,14 @@ def assert_pages_match(pages: PageRenderer, posts: list[Post]) -> None:
         assert made == outcome(jinja_post_page, pages, post), post
     for key, members in pages.taxonomy.scopes.items():
         if key.scope is not Scope.SITE:
-            made = outcome(lambda k, m: pages.term_page(k, m)[1], key, members)
-            assert made == outcome(jinja_term_page, pages, key, members), key
+            made = outcome(lambda k, m: [data for _path, data in pages.term_pages(k, m)], key, members)
+            if isinstance(made, str):  # a page of the term holds a lone surrogate
+                count = -(-len(members) // pages.settings.pages.per_page)
+                jinja = [outcome(jinja_term_page, pages, key, members, n) for n in range(1, count + 1)]
+                assert made in jinja, key
+                continue
+            for page, data in enumerate(made, 1):
+                assert data == outcome(jinja_term_page, pages, key, members, page), (key, page)
 
 
 # ---- the comparison --------------------------------------------------------------------------
@@ -175,13 +254,15 @@ def sites(draw) -> list[Post]:
     language=st.sampled_from(["en", "zh-CN"]),
     formats=st.lists(st.sampled_from(["rss", "atom", "json"]), min_size=1, max_size=3, unique=True),
     limit=st.integers(1, 4),
+    per_page=st.integers(1, 3),
     packed=st.booleans(),
 )
-def test_pages_equal_the_templates(site_posts, title, path, language, formats, limit, packed):
+def test_pages_equal_the_templates(site_posts, title, path, language, formats, limit, per_page, packed):
     config = settings_from_mapping(
         {
             "site": {"title": title or "t", "base_url": "https://h.example/" + path, "language": language},
             "feeds": {"formats": formats, "limit": limit},
+            "pages": {"per_page": per_page},
         }
     )
     # even posts live on feedpub's own host (a page each), odd ones on another site (none)
@@ -207,7 +288,7 @@ def test_the_comparison_sees_real_pages(sample_site, now):
     for post in site_posts:
         assert result.files[pages.post_page(post)[0]] == jinja_post_page(pages, post)
     for key, members in terms:
-        assert result.files[pages.term_page(key, members)[0]] == jinja_term_page(pages, key, members)
+        assert result.files[pages.term_pages(key, members)[0][0]] == jinja_term_page(pages, key, members)
 
 
 def test_an_edited_post_is_listed_as_it_is_now(sample_site, now):
@@ -219,18 +300,36 @@ def test_an_edited_post_is_listed_as_it_is_now(sample_site, now):
         ((k, m) for k, m in result.taxonomy.scopes.items() if k.scope is not Scope.SITE),
         key=lambda s: len(s[1]),
     )
-    before = pages.term_page(key, members)[1]
+    before = pages.term_pages(key, members)[0][1]
     edited = (replace(members[0], title="<Edited> & new", summary=""), *members[1:])
-    after = pages.term_page(key, edited)[1]
+    after = pages.term_pages(key, edited)[0][1]
     assert after != before and after == jinja_term_page(pages, key, edited)
-    assert pages.term_page(key, members)[1] == before
+    assert pages.term_pages(key, members)[0][1] == before
 
 
 @pytest.mark.parametrize("language", ["en", "zh-CN"])
-def test_a_term_page_lists_at_most_the_feed_limit(site, write_post, now, language):
-    for day in range(1, 4):
+@pytest.mark.parametrize(("posts", "pages"), [(1, 1), (2, 1), (3, 2), (4, 2), (5, 3)])
+def test_a_term_page_is_paged_by_pages_per_page(site, write_post, now, language, posts, pages):
+    """`pages.per_page` posts a page (exactly per_page: one page; one more: a second), every post
+    listed once, each page linking the next and the one before, not the feed limit."""
+    for day in range(1, posts + 1):
         write_post(f"p{day}.md", f"---\ntitle: P{day}\ndate: 2025-01-0{day}T00:00:00Z\ntags: [x]\n---\nb\n")
-    config = replace(site, feeds=replace(site.feeds, limit=2), site=replace(site.site, language=language))
-    result = build(config, now)
-    page = result.files["tags/x/index.html"].decode("utf-8")
-    assert page.count("<li>") == 2 and ">3 " in page
+    config = replace(
+        site,
+        feeds=replace(site.feeds, limit=1),
+        pages=replace(site.pages, per_page=2),
+        site=replace(site.site, language=language),
+    )
+    files = build(config, now).files
+    paths = ["tags/x/index.html"] + [f"tags/x/page/{n}/index.html" for n in range(2, pages + 1)]
+    assert sorted(p for p in files if p.startswith("tags/x/") and p.endswith(".html")) == sorted(paths)
+    assert f"tags/x/page/{pages + 1}/index.html" not in files and "tags/x/page/1/index.html" not in files
+    listed = []
+    for n, path in enumerate(paths, 1):
+        page = files[path].decode("utf-8")
+        listed += re.findall(r'<li><a href="/posts/(p\d)/">', page)
+        assert f">{posts} " in page  # the term's count on every page
+        assert ('rel="next" href="/tags/x/page/' in page) == (n < pages)
+        assert ('rel="prev"' in page) == (n > 1)
+        assert ('class="pager"' in page) == (pages > 1)
+    assert listed == [f"p{day}" for day in range(posts, 0, -1)]

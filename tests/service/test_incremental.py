@@ -4,6 +4,7 @@ change (a real process, through the same parse cache and manifest)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -201,3 +202,50 @@ def test_a_duplicate_id_given_up_brings_the_other_post_back(live):
     report = step(live)
     assert not any("b-second.md" in p.source for p in report.problems)
     assert (settings.feeds_dir / "tags/y/atom.xml").exists()
+
+
+# ---- pages that depend on their neighbours (issue 19) -------------------------------------------
+
+
+def _page(settings, path: str) -> str:
+    return (settings.feeds_dir / path).read_text(encoding="utf-8")
+
+
+def test_a_middle_post_added_redated_retitled_and_deleted_moves_its_neighbours_links(live):
+    """Previous/next: the posts beside a middle post before and after each change are rendered
+    again (the cold build comparison in `step` sees any page left behind), as are the archive's
+    months it leaves and joins."""
+    settings, _clock, _publisher = live
+    write(settings, "middle.md", "Middle", "2025-04-15T00:00:00Z", "[中间]")
+    step(live)
+    assert "Middle</a>" in _page(settings, "posts/hbm-memory-race/index.html")  # its older neighbour
+    path = settings.posts_dir / "middle.md"
+    path.write_text(path.read_text().replace("2025-04-15", "2023-12-01"))  # to another place and month
+    step(live)
+    assert "Middle</a>" not in _page(settings, "posts/hbm-memory-race/index.html")
+    assert "Middle</a>" in _page(settings, "archives/2023/12/index.html")
+    path.write_text(path.read_text().replace("title: Middle", "title: Renamed middle"))
+    step(live)
+    path.unlink()
+    step(live)
+    assert not (settings.feeds_dir / "archives/2023/12/index.html").exists()
+
+
+def test_a_term_that_shrinks_loses_its_last_page(live):
+    """A term one post past `pages.per_page` (30 by default) has a second page; one post fewer
+    and that page is removed (and listed as gone), as a cold build has none; no post, no page."""
+    settings, _clock, _publisher = live
+    for day in range(1, 32):
+        write(settings, f"long{day}.md", f"P{day}", f"2024-07-{day:02d}T00:00:00Z", "[长]")
+    step(live)
+    second = "tags/长/page/2/index.html"
+    assert "P1</a>" in _page(settings, second) and 'rel="next"' in _page(settings, "tags/长/index.html")
+    (settings.posts_dir / "long31.md").unlink()
+    report = step(live)
+    assert report.removed and not (settings.feeds_dir / second).exists()
+    manifest = json.loads((settings.feeds_dir / "manifest.json").read_text())
+    assert second in manifest["gone"] and second not in manifest["files"]
+    for day in range(1, 31):  # the term goes: its first page too
+        (settings.posts_dir / f"long{day}.md").unlink()
+    step(live)
+    assert not (settings.feeds_dir / "tags/长/index.html").exists()

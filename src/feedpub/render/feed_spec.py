@@ -178,3 +178,33 @@ class EntryContext:
             return ""
         html = post.content_html
         return html if len(html) <= self.settings.limits.max_entry_content else ""
+
+
+def changed_archive_pages(
+    old: FeedSpec | None, new: FeedSpec, same_entry: Callable[[Post, Post], bool] | None = None
+) -> tuple[list[int], list[int]]:
+    """(pages of `new` whose posts differ from `old`'s, pages `old` had and `new` has not).
+
+    Posts are compared by identity, and an edited post (a new object) by `same_entry` when
+    given: a body edit leaves a summary-only archive entry as it was, and its page need not be
+    redone. A post added at the top moves one post into the archive: only the newest page (and
+    the one before it, when a page starts) changes."""
+    old_count = old.archive_pages if old is not None else 0
+    new_count = new.archive_pages
+    changed = [
+        page
+        for page in range(1, new_count + 1)
+        if old is None
+        or page > old_count
+        or _differs(old.archive_page(page), new.archive_page(page), same_entry)
+        or (page == min(old_count, new_count) and old_count != new_count)  # gains or loses next-archive
+    ]
+    return changed, list(range(new_count + 1, old_count + 1))
+
+
+def _differs(
+    old: tuple[Post, ...], new: tuple[Post, ...], same_entry: Callable[[Post, Post], bool] | None
+) -> bool:
+    return len(old) != len(new) or any(
+        a is not b and (same_entry is None or not same_entry(a, b)) for a, b in zip(old, new, strict=True)
+    )

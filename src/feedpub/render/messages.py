@@ -41,6 +41,29 @@ EN = {
     "feed_readers": "Subscribe with:",
     "feed_home": "Read on the website",
     "feed_entries": "Latest posts",
+    # pages (issue 19)
+    "archives": "Archives",
+    "all_posts": "All posts by month",
+    "year_month": "{month} {year}",
+    "month_1": "January",
+    "month_2": "February",
+    "month_3": "March",
+    "month_4": "April",
+    "month_5": "May",
+    "month_6": "June",
+    "month_7": "July",
+    "month_8": "August",
+    "month_9": "September",
+    "month_10": "October",
+    "month_11": "November",
+    "month_12": "December",
+    "previous": "Previous",
+    "next": "Next",
+    "newer_posts": "Newer posts",
+    "older_posts": "Older posts",
+    "page_of": "Page {page} of {pages}",
+    "combine": "Combine with…",
+    "combine_note": "A feed of the newest posts that have both.",
 }
 
 ZH_CN = {
@@ -69,6 +92,18 @@ ZH_CN = {
     "feed_readers": "用以下阅读器订阅：",
     "feed_home": "在网站上阅读",
     "feed_entries": "最新文章",
+    # pages (issue 19)
+    "archives": "归档",
+    "all_posts": "按月浏览全部文章",
+    "year_month": "{year}年{month}",
+    **{f"month_{n}": f"{n}月" for n in range(1, 13)},
+    "previous": "上一篇",
+    "next": "下一篇",
+    "newer_posts": "较新的文章",
+    "older_posts": "较早的文章",
+    "page_of": "第 {page} 页，共 {pages} 页",
+    "combine": "组合订阅",
+    "combine_note": "订阅同时属于两者的最新文章。",
 }
 
 ZH_TW = {
@@ -97,6 +132,18 @@ ZH_TW = {
     "feed_readers": "用以下閱讀器訂閱：",
     "feed_home": "在網站上閱讀",
     "feed_entries": "最新文章",
+    # pages (issue 19)
+    "archives": "歸檔",
+    "all_posts": "按月瀏覽全部文章",
+    "year_month": "{year}年{month}",
+    **{f"month_{n}": f"{n}月" for n in range(1, 13)},
+    "previous": "上一篇",
+    "next": "下一篇",
+    "newer_posts": "較新的文章",
+    "older_posts": "較早的文章",
+    "page_of": "第 {page} 頁，共 {pages} 頁",
+    "combine": "組合訂閱",
+    "combine_note": "訂閱同時屬於兩者的最新文章。",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "zh-CN": ZH_CN, "zh-TW": ZH_TW}

@@ -8,15 +8,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
 
 from feedpub.config import Settings
 from feedpub.model import FeedKey, Post, Scope
-from feedpub.render.feed_spec import url_path
+from feedpub.render.feed_spec import term_feed_words, url_path
 from feedpub.render.formats import FORMATS
 from feedpub.render.messages import messages
+from feedpub.render.page_nav import combined_query
+from feedpub.render.taxonomy import Taxonomy
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +78,41 @@ class Links:
             }
             for fmt in self.settings.feeds.formats
         ]
+
+    def combined(self, keys: tuple[FeedKey, ...]) -> list[dict[str, str]]:
+        """The combined feed of the posts that have all of `keys`, in each format (canonical URLs)."""
+        return [
+            {
+                "href": self.page("feeds/") + "?" + combined_query(keys, fmt),
+                "type": FORMATS[fmt].media_type,
+                "label": FORMATS[fmt].label,
+            }
+            for fmt in self.settings.feeds.formats
+        ]
+
+
+def post_view(post: Post, links: Links) -> dict[str, Any]:
+    """A post as the index page's list sees it."""
+    return {
+        "title": post.title,
+        "page": links.post(post),
+        "iso": post.published.isoformat(),
+        "day": post.published.strftime("%Y-%m-%d"),
+        "summary": post.summary,
+    }
+
+
+def term_views(taxonomy: Taxonomy, scope: Scope, links: Links, settings: Settings) -> list[dict[str, Any]]:
+    """Each term of `scope` as the index page's tables see it."""
+    return [
+        {
+            "name": key.name,
+            "count": len(posts),
+            "page": links.page(key.path),
+            "feeds": links.feeds(key, term_feed_words(key, settings)[0]),
+        }
+        for key, posts in taxonomy.terms(scope)
+    ]
 
 
 def labels_for(settings: Settings) -> Mapping[str, str]:

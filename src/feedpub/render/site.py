@@ -16,8 +16,15 @@ from feedpub.config import Settings
 from feedpub.model import FeedKey, Post, Problem, Scope
 from feedpub.render import atom, feed_css, opml
 from feedpub.render.assets import asset_bytes, asset_files
-from feedpub.render.feed_spec import EntryContext, FeedSpec, archive_page_size, feed_spec
+from feedpub.render.feed_spec import (
+    EntryContext,
+    FeedSpec,
+    archive_page_size,
+    changed_archive_pages,
+    feed_spec,
+)
 from feedpub.render.formats import FORMATS, OPML_PATH, STYLESHEET_PATH
+from feedpub.render.page_nav import page_count, term_page_path
 from feedpub.render.pages import RECENT_ON_INDEX, PageRenderer
 from feedpub.render.taxonomy import Taxonomy
 
@@ -95,19 +102,23 @@ class SiteRenderer:
         self.problems: list[Problem] = [] if problems is None else problems
         self._entries = EntryCache(entry_budget)
         self._last_shared: tuple[object, ...] | None = None
+        self._rendered = False
         self.retarget(taxonomy)
 
     def retarget(self, taxonomy: Taxonomy) -> None:
         """Render for a new taxonomy; entries stay valid only while term names are unchanged."""
         self.taxonomy = taxonomy
         self.ctx = EntryContext(self.settings, taxonomy)
-        self.pages = PageRenderer(taxonomy, self.settings)
+        items: dict[str, tuple[Post, str]] | None = self.pages.items if self._rendered else None
+        self.pages: PageRenderer = PageRenderer(taxonomy, self.settings, items)
+        self._rendered = True
 
     def forget(self, posts: Iterable[Post]) -> None:
         """Drop cached entries of posts that changed or went away."""
         for post in posts:
             for kind in ENTRY_KINDS:
                 self._entries.drop(kind, post.id)
+            self.pages.items.pop(post.id, None)
 
     def warm_up(self, fill: float = 0.75) -> None:
         """Render ahead what edits need first, for a service that just started with feeds/
@@ -128,7 +139,7 @@ class SiteRenderer:
         if site[1]:
             self.pages.post_page(site[1][0])
         if busiest:
-            self.pages.term_page(*busiest[0])
+            self.pages.term_pages(*busiest[0])
 
     def ordered_scopes(self) -> list[tuple[FeedKey, tuple[Post, ...]]]:
         site = FeedKey(Scope.SITE)
@@ -178,14 +189,23 @@ class SiteRenderer:
         spec = feed_spec(key, members, self.settings)
         old = None if before is None else feed_spec(key, before, self.settings)
         pages, gone = changed_archive_pages(old, spec, self.same_archived_entry)
-        return list(self._spec_files(spec, members, pages)), [spec.archive_path(page) for page in gone]
+        removed = [spec.archive_path(page) for page in gone]
+        if key.scope is not Scope.SITE and before is not None:  # a term that shrank: its last pages
+            removed += self._term_page_paths(key, len(members), len(before))
+        return list(self._spec_files(spec, members, pages)), removed
+
+    def _term_page_paths(self, key: FeedKey, start: int, end: int) -> list[str]:
+        """Paths of a term's pages beyond the pages `start` posts fill, up to those `end` posts fill."""
+        per_page = self.settings.pages.per_page
+        first, last = page_count(start, per_page) + (start > 0), page_count(end, per_page)
+        return [term_page_path(key, page) + "index.html" for page in range(first, last + 1)]
 
     def _spec_files(
         self, spec: FeedSpec, members: tuple[Post, ...], archive_pages: Iterable[int] | None
     ) -> Iterator[File]:
         yield from self.feed_files(spec, archive_pages)
         if spec.key.scope is not Scope.SITE:
-            yield self.pages.term_page(spec.key, members)
+            yield from self.pages.term_pages(spec.key, members)
 
     def shared_files(self, only_if_changed: bool = False) -> Iterator[File]:
         """Files that list every scope (the OPML and the index pages), and the feeds' stylesheet.
@@ -236,7 +256,10 @@ class SiteRenderer:
 
         def term_pages(chunk: Scopes) -> FileGroup:
             return FileGroup(
-                None, lambda: (self.pages.term_page(k, m) for k, m in chunk if k.scope is not Scope.SITE)
+                None,
+                lambda: (
+                    f for k, m in chunk if k.scope is not Scope.SITE for f in self.pages.term_pages(k, m)
+                ),
             )
 
         def post_pages(chunk: tuple[Post, ...]) -> FileGroup:
@@ -247,6 +270,7 @@ class SiteRenderer:
             groups += [archives(chunk) for chunk in chunks]
         groups += [term_pages(chunk) for chunk in chunks]
         groups.append(FileGroup(None, self.shared_files))
+        groups.append(FileGroup(None, lambda: self.pages.archives.files()))
         posts = self.taxonomy.scopes[FeedKey(Scope.SITE)]
         groups += [post_pages(posts[i : i + size]) for i in range(0, len(posts), size)]
         assets = sorted(asset_files(settings, posts).items())
@@ -266,34 +290,4 @@ class SiteRenderer:
         paths = [key.path + FORMATS[fmt].file_name for fmt in self.settings.feeds.formats]
         spec = feed_spec(key, members, self.settings)
         paths += [spec.archive_path(page) for page in range(1, spec.archive_pages + 1)]
-        return paths + ([key.path + "index.html"] if key.scope is not Scope.SITE else [])
-
-
-def changed_archive_pages(
-    old: FeedSpec | None, new: FeedSpec, same_entry: Callable[[Post, Post], bool] | None = None
-) -> tuple[list[int], list[int]]:
-    """(pages of `new` whose posts differ from `old`'s, pages `old` had and `new` has not).
-
-    Posts are compared by identity, and an edited post (a new object) by `same_entry` when
-    given: a body edit leaves a summary-only archive entry as it was, and its page need not be
-    redone. A post added at the top moves one post into the archive: only the newest page (and
-    the one before it, when a page starts) changes."""
-    old_count = old.archive_pages if old is not None else 0
-    new_count = new.archive_pages
-    changed = [
-        page
-        for page in range(1, new_count + 1)
-        if old is None
-        or page > old_count
-        or _differs(old.archive_page(page), new.archive_page(page), same_entry)
-        or (page == min(old_count, new_count) and old_count != new_count)  # gains or loses next-archive
-    ]
-    return changed, list(range(new_count + 1, old_count + 1))
-
-
-def _differs(
-    old: tuple[Post, ...], new: tuple[Post, ...], same_entry: Callable[[Post, Post], bool] | None
-) -> bool:
-    return len(old) != len(new) or any(
-        a is not b and (same_entry is None or not same_entry(a, b)) for a, b in zip(old, new, strict=True)
-    )
+        return paths + (self._term_page_paths(key, 0, len(members)) if key.scope is not Scope.SITE else [])
