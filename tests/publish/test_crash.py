@@ -52,6 +52,8 @@ def valid(path: str, data: bytes) -> None:
         check_json_feed(data)
     elif name.endswith(".xml"):
         etree.fromstring(data)
+    elif name.endswith(".css"):  # the feeds' stylesheet: its last rule closed
+        assert data.rstrip().endswith(b"}"), path
     else:
         assert data.rstrip().endswith(b"</html>"), path
 

@@ -58,8 +58,9 @@ def crawl(base: str, start: list[str]) -> dict[str, int]:
             continue
         for found in _LINK.finditer(reply.body.decode("utf-8")):
             url = urljoin(base + path, (found[1] or found[2]).replace("&amp;", "&"))
-            if url.startswith(base + "/"):
-                queue.append(urlsplit(url).path or "/")
+            if url.startswith(base + "/"):  # the query kept: combined feeds are /feeds/?tags=…
+                parts = urlsplit(url)
+                queue.append((parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
     return seen
 
 
