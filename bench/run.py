@@ -188,8 +188,10 @@ def wait_http(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"{url} never answered")
 
 
-def wrk(url: str, headers: dict[str, str], seconds: int = 10) -> dict:
-    args = ["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency"]
+def wrk(url: str, headers: dict[str, str], seconds: int = 10, cpu: int | None = None) -> dict:
+    """`cpu`: wrk on that CPU alone, one thread (else two threads wherever the kernel puts them)."""
+    pin = ["taskset", "-c", str(cpu)] if cpu is not None else []
+    args = [*pin, "wrk", "-t1" if pin else "-t2", "-c64", f"-d{seconds}s", "--latency"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
     out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
@@ -274,20 +276,23 @@ ON_OFF_SECONDS = 3
 def counting_on_off(site: Path, etag: str) -> dict:
     """The fast path with reader statistics and polite limits on and off: two `serve
     --no-scheduler` processes on the same feeds/ (the service's own process scans beside its
-    worker), measured in turn, same run. On a 2-core machine wrk and the server share the cores
-    and the rate drifts by a fifth over a minute: the ratio is the median of ON_OFF_ROUNDS pairs
-    of short runs back to back (the order alternating), so drift between pairs cancels."""
-    figures: dict = {}
+    worker), measured in turn, same run. Unpinned, wrk and the server share both cores and the
+    rate drifts by a fifth between runs, more than the difference measured; so with two CPUs or
+    more the servers run on CPU 0 and wrk on CPU 1, and the ratio is the median of
+    ON_OFF_ROUNDS pairs of short runs back to back (the order alternating)."""
+    pinned = (os.cpu_count() or 1) >= 2 and shutil.which("taskset") is not None
+    cpu = 1 if pinned else None
+    figures: dict = {"pinned": pinned}
     with (
-        side_server(site, "on", "stats: {flush_seconds: 5}\n") as on,
-        side_server(site, "off", "stats: {enabled: false}\npolite: {enabled: false}\n") as off,
+        side_server(site, "on", "stats: {flush_seconds: 5}\n", pinned) as on,
+        side_server(site, "off", "stats: {enabled: false}\npolite: {enabled: false}\n", pinned) as off,
     ):
         for kind, headers in (("gzip", {"Accept-Encoding": "gzip"}), ("304", {"If-None-Match": etag})):
             runs: dict[str, list[dict]] = {"on": [], "off": []}
             for round_ in range(ON_OFF_ROUNDS):
                 order = (("on", on), ("off", off)) if round_ % 2 == 0 else (("off", off), ("on", on))
                 for state, base in order:
-                    runs[state].append(wrk(base + "/atom.xml", headers, seconds=ON_OFF_SECONDS))
+                    runs[state].append(wrk(base + "/atom.xml", headers, seconds=ON_OFF_SECONDS, cpu=cpu))
             for state, measured in runs.items():
                 figures[f"{state}_{kind}"] = {
                     "rps": statistics.mean(m["rps"] for m in measured),
@@ -301,13 +306,15 @@ def counting_on_off(site: Path, etag: str) -> dict:
 
 
 @contextmanager
-def side_server(site: Path, name: str, extra: str) -> Iterator[str]:
-    """`feedpub serve --no-scheduler` on feeds/ with `extra` config lines; its base URL."""
+def side_server(site: Path, name: str, extra: str, pinned: bool = False) -> Iterator[str]:
+    """`feedpub serve --no-scheduler` on feeds/ with `extra` config lines (`pinned`: on CPU 0,
+    workers and all); its base URL."""
     port = free_port()
     config = site / f"counting-{name}.yaml"
     config.write_text(CONFIG.format(port=port, feeds="feeds", cache=f".feedpub-{name}") + extra)
+    pin = ["taskset", "-c", "0"] if pinned else []
     proc = subprocess.Popen(
-        [PYTHON, "-m", "feedpub.cli", "serve", "--no-scheduler", "--port", str(port)],
+        [*pin, PYTHON, "-m", "feedpub.cli", "serve", "--no-scheduler", "--port", str(port)],
         cwd=site,
         env={**os.environ, "FEEDPUB_CONFIG": str(config)},
         stdout=subprocess.DEVNULL,
@@ -523,7 +530,8 @@ for _kind, _label in (("gzip", "200 gzip /atom.xml"), ("304", "304 /atom.xml")):
         )
     ROWS.append(
         (
-            f"{_label}: counting on / off (same run, median of {ON_OFF_ROUNDS} pairs in turn; lowest, highest)",
+            f"{_label}: counting on / off (same run, server on CPU 0 and wrk on CPU 1, median of "
+            f"{ON_OFF_ROUNDS} pairs in turn; lowest, highest)",
             lambda r, k=_kind: (
                 f"{r['serving']['counting'][f'ratio_{k}']:.0%} ({min(r['serving']['counting'][f'ratios_{k}']):.0%}, "
                 f"{max(r['serving']['counting'][f'ratios_{k}']):.0%})"

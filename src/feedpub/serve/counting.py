@@ -1,18 +1,21 @@
 """Who reads which feed, counted off the hot path.
 
-A request adds to counters in memory (a dict under a lock: well under a microsecond); a thread
-adds them to the store (`serve.stats_store`) every `stats.flush_seconds` and once more when the
-process exits. Each process (every Granian worker) flushes its own counts: the store adds them up.
+A request adds one to its count in this process's current period, a dict keyed by (feed,
+status, bytes, address, User-Agent), in one C call (`add_hit`); the flushing thread starts a new
+period every POLL_SECONDS, and every `stats.flush_seconds` and once more when the process exits
+adds the periods to the store (`serve.stats_store`). Each process (every Granian worker) flushes
+its own counts: the store adds them up.
 """
 
 from __future__ import annotations
 
 import atexit
+import collections
 import logging
 import sqlite3
 import threading
 import time
-from collections import Counter
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -27,11 +30,25 @@ from feedpub.serve.stats_store import Batch, day_of, opened, write
 
 log = logging.getLogger("feedpub")
 feed_path = lru_cache(maxsize=4096)(is_feed)
-Hit = tuple[float, str, str, int, str, str]  # tick, feed, status line, bytes, address, User-Agent
-CHUNK = 10_000
+Hit = tuple[str, str, int, str, str]  # feed, status line, bytes, address, User-Agent
+Period = tuple[float, dict[Hit, int]]  # when it started, and its counts
 MAX_AGENT = 256  # characters of a User-Agent kept
-POLL_SECONDS = 0.25  # how often the flushing thread looks at the list's length
-MAX_PENDING = 500_000  # requests kept between flushes at most (about 50 MB)
+POLL_SECONDS = 0.25  # how long a period lasts: what a request's time is known to within
+GRACE_SECONDS = 1.0  # a period is counted this long after it ended at the earliest (see `_ended`)
+MAX_PENDING = 200_000  # distinct counts kept between flushes at most (a flood of made-up clients)
+
+
+# Counter's own C helper (CPython's `_collections`): for each item one dict get and one set, in C
+# with the GIL held throughout
+count_into: Callable[[dict[Hit, int], Iterable[Hit]], None] = collections._count_elements  # type: ignore[attr-defined]
+
+
+def add_hit(counts: dict[Hit, int], hit: Hit) -> None:
+    """One request more: `Counter`'s C helper gets and sets the dict entry without letting go of
+    the GIL, so two threads never lose a count; no lock, no clock, and nothing that outlives the
+    request but an int (an appended tuple per request, counted at the flush, cost 5 % of the
+    fast path's requests/s: docs/architecture.md)."""
+    count_into(counts, (hit,))
 
 
 class Recorder:
@@ -40,13 +57,10 @@ class Recorder:
     def __init__(self, settings: Settings) -> None:
         self.cache_dir = settings.cache_dir
         self.retention_days = settings.stats.retention_days
-        # one tuple per request, appended by the hot path itself (`list.append` is atomic under
-        # the GIL: no lock); the flush takes the first n and deletes them, later ones stay
-        self.hits: list[Hit] = []
-        # the time, as the flushing thread sets it every POLL_SECONDS: requests carry it (a clock
-        # read costs the hot path more), so days and the latest aggregator report are known
-        # across processes to within that much
-        self.tick = time.time()
+        # the period under way: the hot path counts into whichever dict this is when it looks
+        self.counts: dict[Hit, int] = {}
+        self._started = time.time()
+        self._ended: list[tuple[float, Period]] = []  # (when it ended, the period)
         self._flush_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -56,27 +70,44 @@ class Recorder:
         atexit.register(self.close)
 
     def _run(self, seconds: float) -> None:
-        """Flush every `seconds`, or sooner when a flood has filled the list."""
+        """A new period every POLL_SECONDS; a flush every `seconds`, or sooner in a flood."""
         waited = 0.0
         while not self._stop.wait(POLL_SECONDS):
-            self.tick = time.time()
+            pending = self._next_period()
             waited += POLL_SECONDS
-            if waited >= seconds or len(self.hits) > MAX_PENDING:
+            if waited >= seconds or pending > MAX_PENDING:
                 waited = 0.0
                 self.flush()
 
-    def flush(self) -> None:
-        """Counted and written."""
+    def _next_period(self) -> int:
+        """Start a new period; the distinct counts waiting for a flush."""
         with self._flush_lock:
-            hits = self.hits
-            taken = len(hits)
-            if not taken:
-                return
-            pending = hits[:taken]
-            del hits[:taken]
-            self._write(_batch(pending))
+            self._turn()
+            return sum(len(counts) for _ended, (_start, counts) in self._ended)
+
+    def _turn(self) -> None:
+        """The period under way ends now (`_flush_lock` held)."""
+        now = time.time()
+        self._ended.append((now, (self._started, self.counts)))
+        self.counts, self._started = {}, now
+
+    def flush(self, everything: bool = False) -> None:
+        """Count and write the periods that ended GRACE_SECONDS ago: a request that looked up
+        `counts` just before a period ended still adds to it a moment later (a thread can be
+        paused between two instructions), so a period is read once nobody can be adding to it.
+        `everything`: at exit, when no request is under way any more."""
+        with self._flush_lock:
+            if everything:
+                self._turn()
+            cutoff = float("inf") if everything else time.time() - GRACE_SECONDS
+            ready = [period for ended, period in self._ended if ended <= cutoff]
+            self._ended = [(ended, period) for ended, period in self._ended if ended > cutoff]
+            if ready:
+                self._write(_batch(ready))
 
     def _write(self, batch: Batch) -> None:
+        if not batch:
+            return
         try:
             with opened(self.cache_dir) as conn:
                 write(conn, batch, self.retention_days)
@@ -85,41 +116,26 @@ class Recorder:
 
     def close(self) -> None:
         self._stop.set()
-        self.flush()
-        self.flush()
+        self._thread.join(5)
+        self.flush(everything=True)
 
 
-def _batch(hits: list[Hit]) -> Batch:
-    """The requests as the store's rows: counted alike in C (Counter), then one pass per
-    distinct (tick, feed, status, bytes, client); an aggregator's count is its latest."""
+def _batch(periods: list[Period]) -> Batch:
+    """The periods' counts as the store's rows; an aggregator's subscribers are its latest
+    report (of two in one period, which POLL_SECONDS cannot order, the larger)."""
     batch = Batch()
-    counted: Counter[Hit] = Counter()
-    for start in range(0, len(hits), CHUNK):  # in C, a slice at a time: requests get the GIL between
-        counted.update(hits[start : start + CHUNK])
-        time.sleep(0)
-    days: dict[float, str] = {}
-    reports: dict[tuple[str, str, str], list[tuple[float, Hit, int]]] = {}  # (day, feed, aggregator)
-    for hit, times in counted.items():
-        tick, path, status, size, address, agent = hit
-        day = days.get(tick) or days.setdefault(tick, day_of(tick))
-        reported = aggregator(agent)
-        batch.add(day, path, int(status[:3]), size * times, None if reported else (address, agent), times)
-        if reported is not None:
-            reports.setdefault((day, path, reported[0]), []).append((tick, hit, reported[1]))
-    for key, found in reports.items():
-        batch.aggregators[key] = _latest(found, hits)
+    latest: dict[tuple[str, str, str], tuple[int, float]] = {}  # (day, feed, aggregator) → report
+    for started, counts in periods:
+        day = day_of(started)
+        for (path, status, size, address, agent), times in list(counts.items()):
+            reported = aggregator(agent)
+            batch.add(day, path, int(status[:3]), size * times, None if reported else (address, agent), times)
+            if reported is not None:
+                key, previous = (day, path, reported[0]), latest.get((day, path, reported[0]))
+                if previous is None or (started, reported[1]) > (previous[1], previous[0]):
+                    latest[key] = (reported[1], started)
+    batch.aggregators.update(latest)
     return batch
-
-
-def _latest(reports: list[tuple[float, Hit, int]], hits: list[Hit]) -> tuple[int, float]:
-    """(subscribers, tick) of the report sent last: the newest tick, and of two reports within
-    one tick (rare: an aggregator's count changed within POLL_SECONDS) the later in the list."""
-    newest = max(tick for tick, _hit, _subscribers in reports)
-    latest = [report for report in reports if report[0] == newest]
-    if len(latest) > 1:  # found in C from the end; only here, so the common flush needs one pass
-        backwards = hits[::-1]
-        latest.sort(key=lambda report: -backwards.index(report[1]))
-    return latest[-1][2], newest
 
 
 _RECORDERS: dict[str, Recorder] = {}  # one per store in a process: a reload keeps its counts
@@ -134,12 +150,6 @@ def recorder_for(settings: Settings) -> Recorder:
         return _RECORDERS[key]
 
 
-class _NoClock:
-    """Statistics off: nothing carries the time."""
-
-    tick = 0.0
-
-
 class Counting:
     """The fast path's and the app's one hook: the polite limit, then the count."""
 
@@ -148,9 +158,7 @@ class Counting:
         self.proxied = bool(settings.server.trusted_proxies)
         self.limiter = Limiter(settings.polite) if settings.polite.enabled else None
         recorder = recorder_for(settings) if settings.stats.enabled else None
-        # the hot path appends (feed, status line, bytes, address, User-Agent) here; None: not counted
-        self.hits: list[Hit] | None = recorder.hits if recorder is not None else None
-        self.clock: Recorder | _NoClock = recorder or _NoClock()  # its `tick`: the time requests carry
+        self.recorder = recorder  # None: not counted
 
     @staticmethod
     def of(settings: Settings) -> Counting | None:
@@ -159,19 +167,19 @@ class Counting:
 
     def admit(self, environ: dict[str, Any], path: str) -> tuple[str, str, int | None]:
         """(address, User-Agent, None or the seconds a client over its limit must wait)."""
+        # The fast path has these lines inlined (a call and a tuple cost it 1 % of its speed:
+        # docs/architecture.md); tests/serve/test_counting.py holds the two to the same answers.
         address = self.clients.address(environ) if self.proxied else environ.get("REMOTE_ADDR", "")
-        agent = environ.get("HTTP_USER_AGENT", "")
-        if len(agent) > MAX_AGENT:  # kept in memory and hashed: a client cannot make it large
-            agent = agent[:MAX_AGENT]
+        agent = environ.get("HTTP_USER_AGENT", "")[:MAX_AGENT]  # kept and hashed: never made large
         limiter = self.limiter
         if limiter is None or limiter.free_addresses.get(address) or limiter.free_agents.get(agent):
-            return address, agent, None  # never limited, as decided before (`Limiter.free`)
+            return address, agent, None  # never limited, as decided before (`Limiter._decide`)
         return address, agent, limiter.retry_after(address, agent, path)
 
     def record(self, path: str, status: str, size: int, address: str, agent: str) -> None:
-        """The app's count (the fast path appends to `hits` itself)."""
-        if self.hits is not None:
-            self.hits.append((self.clock.tick, path, status, size, address, agent))
+        """The app's count (the fast path has `add_hit` inlined)."""
+        if self.recorder is not None:
+            add_hit(self.recorder.counts, (path, status, size, address, agent))
 
 
 def install(app: Flask, counting: Counting | None) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from feedpub.config import Settings
 from feedpub.serve.app import create_app
-from feedpub.serve.counting import Counting
+from feedpub.serve.counting import MAX_AGENT, Counting, count_into
 from feedpub.serve.intake import BoundedBodies
 from feedpub.serve.polite import too_many
 from feedpub.serve.published import FeedFiles
@@ -104,12 +104,20 @@ class FastFeeds:
         if ready is None:
             return self.fallback(environ, start_response)
         counting = self.counting if ready.feed else None
-        if counting is not None:  # a feed: the polite limit first (serve.counting)
-            address, agent, wait = counting.admit(environ, path)
-            if wait is not None:
-                status, headers, body = too_many(wait)
-                start_response(status, headers)
-                return body
+        if counting is not None:  # a feed: the polite limit first (`Counting.admit`, inlined)
+            address = (
+                counting.clients.address(environ) if counting.proxied else environ.get("REMOTE_ADDR", "")
+            )
+            agent = environ.get("HTTP_USER_AGENT", "")[:MAX_AGENT]
+            limiter = counting.limiter
+            if limiter is not None and not (
+                limiter.free_addresses.get(address) or limiter.free_agents.get(agent)
+            ):
+                wait = limiter.retry_after(address, agent, path)
+                if wait is not None:
+                    status, headers, body = too_many(wait)
+                    start_response(status, headers)
+                    return body
         status, headers, body = ready.respond(
             method,
             environ.get("HTTP_ACCEPT_ENCODING"),
@@ -117,9 +125,10 @@ class FastFeeds:
             environ.get("HTTP_IF_MODIFIED_SINCE"),
             environ.get("HTTP_SEC_FETCH_DEST"),
         )
-        if counting is not None and counting.hits is not None:  # counted by the flush (serve.counting)
-            size = len(body[0]) if body else 0
-            counting.hits.append((counting.clock.tick, path, status, size, address, agent))
+        if counting is not None and counting.recorder is not None:  # `counting.add_hit`, inlined
+            count_into(
+                counting.recorder.counts, ((path, status, len(body[0]) if body else 0, address, agent),)
+            )
         start_response(status, headers)
         return body
 

@@ -31,17 +31,14 @@ class Limiter:
         self._seen: OrderedDict[tuple[str, str, str], deque[float]] = OrderedDict()
         self._lock = threading.Lock()
         # Who is never limited, as decided before: a True here answers a request with one dict
-        # lookup, which is all the fast path spends on an exempt client (`free`); a False or a
+        # lookup, which is all the fast path spends on an exempt client; a False or a
         # miss goes on to `retry_after`. Each forgets everything past MAX_REMEMBERED entries.
         self.free_addresses: dict[str, bool] = {}  # loopback, unless `exempt_loopback` is off
         self.free_agents: dict[str, bool] = {}  # aggregators that report subscribers
 
-    def free(self, address: str, user_agent: str) -> bool:
-        """Never limited: a subscriber-reporting aggregator, or loopback unless the settings say otherwise."""
-        return bool(self.free_addresses.get(address) or self.free_agents.get(user_agent))
-
     def _decide(self, address: str, user_agent: str) -> bool:
-        """`free`, worked out for a client not yet remembered (and then remembered)."""
+        """Never limited: a subscriber-reporting aggregator, or loopback unless the settings say
+        otherwise; worked out for a client not yet remembered, and then remembered."""
         free = self.free_addresses.get(address)
         if free is None:
             free = self.settings.exempt_loopback and is_loopback(address)
