@@ -269,7 +269,7 @@ def serving(site: Path, config: Path) -> dict:
     return results
 
 
-ON_OFF_ROUNDS = 6  # pairs of runs per kind of answer
+ON_OFF_ROUNDS = 10  # pairs of runs per kind of answer
 ON_OFF_SECONDS = 3
 
 
