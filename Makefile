@@ -17,6 +17,7 @@ LOCK_FLAGS := --generate-hashes --universal --python-version 3.11 --quiet
 lock: $(STAMP)  ## add what pyproject.toml newly declares to the locks (pins that still fit stay), then install
 	$(BIN)/uv pip compile pyproject.toml requirements-build.in --extra test $(LOCK_FLAGS) $(UPGRADE) -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra fuzz -c requirements.lock $(LOCK_FLAGS) -o requirements-fuzz.lock
+	$(BIN)/uv pip compile pyproject.toml requirements-build.in --extra test -c requirements.lock $(LOCK_FLAGS) --format pylock.toml -o pylock.toml
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 
 upgrade-lock:  ## move every pin to the newest version pyproject.toml's ranges allow; then make test, read the diff

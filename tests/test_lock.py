@@ -1,7 +1,7 @@
 """The lock holds: requirements.lock (made by `make lock` with uv, installed by `make` with
 `pip install --require-hashes`) pins every dependency pyproject.toml declares, with hashes, and
 the environment the tests run in has exactly those versions; `make fuzz`'s lock adds atheris to
-the same pins; and no make target installs anything from outside the locks. A fresh clone
+the same pins; pylock.toml (PEP 751) is the same resolution in the standard format; and no make target installs anything from outside the locks. A fresh clone
 therefore installs what was tested, never whatever is newest that day (an unpinned PyYAML 6.0.4
 once broke the suite).
 """
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)")
 
 
-LOCK, FUZZ_LOCK = ROOT / "requirements.lock", ROOT / "requirements-fuzz.lock"
+LOCK, FUZZ_LOCK, PYLOCK = ROOT / "requirements.lock", ROOT / "requirements-fuzz.lock", ROOT / "pylock.toml"
 
 
 def locked(lock: Path = LOCK) -> dict[str, tuple[str, int]]:
@@ -63,6 +63,17 @@ def test_the_fuzz_lock_pins_what_the_main_lock_pins():
     differ = {name: (version, main[name][0]) for name, (version, _h) in fuzz.items() if name in main}
     assert {n: v for n, v in differ.items() if v[0] != v[1]} == {}, "run make lock"
     assert "atheris" in fuzz
+
+
+def test_the_standard_lock_pins_what_the_main_lock_pins():
+    """pylock.toml (PEP 751, the standard format tools read) is the same resolution as
+    requirements.lock, which `make` installs: same packages, same versions, every file hashed."""
+    packages = tomllib.loads(PYLOCK.read_text(encoding="utf-8"))["packages"]
+    standard = {canonicalize_name(p["name"]): p["version"] for p in packages}
+    assert standard == {name: version for name, (version, _hashes) in locked().items()}
+    for package in packages:
+        files = [package.get("sdist"), *package.get("wheels", [])]
+        assert all(f["hashes"]["sha256"] for f in files if f), package["name"]
 
 
 def test_every_locked_line_is_pinned_exactly():
