@@ -7,12 +7,10 @@ page is marked `fh:archive` and links `current` (the subscription feed) and its 
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from feedpub.config import Settings
 from feedpub.model import Post
 from feedpub.read.dates import rfc3339
-from feedpub.render.feed_spec import GENERATOR, EntryContext, FeedSpec, hub_url
+from feedpub.render.feed_spec import GENERATOR, EntryContext, FeedHead, FeedSpec, hub_url
 from feedpub.render.feed_view import entry_link, stylesheet_pi, subscribe_box
 from feedpub.render.formats import ATOM_FORMAT
 from feedpub.render.xml import ATOM, MEDIA, attr, document, finish, text
@@ -69,11 +67,7 @@ def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> byte
     links = f'<link rel="hub" href="{attr(hub)}"/>' if hub else ""
     if spec.archive_pages:
         links += _atom_link("prev-archive", spec.archive_url(spec.archive_pages))
-    url = spec.feed_url("atom")
-    head = feed_head(
-        ctx.settings, spec.title, spec.description, spec.home_url, url, spec.language, spec.updated, links
-    )
-    return document(head, entries, "</feed>")
+    return document(feed_head(ctx.settings, spec.head("atom"), links), entries, "</feed>")
 
 
 def render_archive(spec: FeedSpec, page: int, entries: list[bytes], ctx: EntryContext) -> bytes:
@@ -83,22 +77,14 @@ def render_archive(spec: FeedSpec, page: int, entries: list[bytes], ctx: EntryCo
         links += _atom_link("prev-archive", spec.archive_url(page - 1))
     if page < spec.archive_pages:
         links += _atom_link("next-archive", spec.archive_url(page + 1))
-    updated = max(p.updated for p in spec.archive_page(page))
-    title = f"{spec.title} · archive {page}"  # no page count: a full page never changes
-    url = spec.archive_url(page)
-    head = feed_head(
-        ctx.settings,
-        title,
-        spec.description,
-        spec.home_url,
-        url,
-        spec.language,
-        updated,
-        links,
-        True,
-        subscribe=spec.feed_url("atom"),
+    head = spec.head("atom")._replace(
+        title=f"{spec.title} · archive {page}",  # no page count: a full page never changes
+        url=spec.archive_url(page),
+        updated=max(p.updated for p in spec.archive_page(page)),
     )
-    return document(head, entries, "</feed>")
+    return document(
+        feed_head(ctx.settings, head, links, True, subscribe=spec.feed_url("atom")), entries, "</feed>"
+    )
 
 
 def _atom_link(rel: str, href: str) -> str:
@@ -106,20 +92,12 @@ def _atom_link(rel: str, href: str) -> str:
 
 
 def feed_head(
-    settings: Settings,
-    title: str,
-    description: str,
-    home_url: str,
-    url: str,
-    language: str,
-    updated: datetime,
-    links: str = "",
-    archive: bool = False,
-    subscribe: str = "",
+    settings: Settings, head: FeedHead, links: str = "", archive: bool = False, subscribe: str = ""
 ) -> str:
     """A feed's opening and metadata, a term feed's, an archive page's or a combined feed's
-    (`render.combined`): `url` is the document's own, and its id; `links` follow the alternate;
-    `subscribe` is the feed the browser view offers (default `url`; an archive page's feed)."""
+    (`render.combined`): `links` follow the alternate; `subscribe` is the feed the browser view
+    offers (default the document's own; an archive page's feed)."""
+    title, description, home_url, url, language, updated = head
     author = settings.site.author
     history = f' xmlns:fh="{HISTORY}"' if archive else ""
     return (

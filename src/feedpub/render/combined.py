@@ -20,7 +20,7 @@ from lxml import etree
 
 from feedpub.config import Settings
 from feedpub.render import atom, jsonfeed, rss
-from feedpub.render.feed_spec import EPOCH
+from feedpub.render.feed_spec import EPOCH, FeedHead
 from feedpub.render.xml import ATOM, document
 
 _PARSER = etree.XMLParser(strip_cdata=False, resolve_entities=False, no_network=True, huge_tree=True)
@@ -109,28 +109,11 @@ def combined_feed(fmt: str, spec: CombinedSpec, entries: list[Entry], settings: 
     term feeds have (`render.rss`, `render.atom`, `render.jsonfeed`), without a hub (the
     combined feed is no WebSub topic)."""
     datas = [entry.data for entry in entries]
-    language = settings.site.language
-    if fmt == "json":
-        members = jsonfeed.feed_head(
-            settings, spec.title, spec.description, spec.home_url, spec.url, language
-        )
-        return jsonfeed.feed_document(members, datas)
     updated = max((entry.updated for entry in entries), default=EPOCH)
+    head = FeedHead(spec.title, spec.description, spec.home_url, spec.url, settings.site.language, updated)
+    if fmt == "json":
+        return jsonfeed.feed_document(jsonfeed.feed_head(settings, head), datas)
     if fmt == "atom":
-        head = atom.feed_head(
-            settings, spec.title, spec.description, spec.home_url, spec.url, language, updated
-        )
-        return document(head, datas, "</feed>")
+        return document(atom.feed_head(settings, head), datas, "</feed>")
     newest = max((entry.published for entry in entries), default=EPOCH)
-    head = rss.channel_head(
-        settings,
-        spec.title,
-        spec.description,
-        spec.home_url,
-        spec.url,
-        language,
-        updated,
-        newest=newest,
-        hub=None,
-    )
-    return document(head, datas, "</channel></rss>")
+    return document(rss.channel_head(settings, head, newest=newest, hub=None), datas, "</channel></rss>")

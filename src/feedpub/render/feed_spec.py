@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import quote
 
 from feedpub.config import Settings
@@ -17,6 +18,18 @@ from feedpub.render.taxonomy import Taxonomy
 # A feed with no entries still needs a date; this one is fixed so output stays deterministic.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 GENERATOR = "feedpub"
+
+
+class FeedHead(NamedTuple):
+    """What a feed document's head states in every format: a term feed's, an archive page's or a
+    combined feed's (`url`: the document's own address, and its Atom id)."""
+
+    title: str
+    description: str
+    home_url: str
+    url: str
+    language: str
+    updated: datetime
 
 
 @lru_cache(maxsize=1 << 16)  # term and feed paths recur in every page and feed that links them
@@ -57,6 +70,12 @@ class FeedSpec:
 
     def feed_url(self, fmt: str) -> str:
         return self.base_url + url_path(self.key.path + FORMATS[fmt].file_name)
+
+    def head(self, fmt: str) -> FeedHead:
+        """The head of this feed's document in format `fmt`."""
+        return FeedHead(
+            self.title, self.description, self.home_url, self.feed_url(fmt), self.language, self.updated
+        )
 
     @property
     def archive_pages(self) -> int:

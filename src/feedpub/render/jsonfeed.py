@@ -8,7 +8,7 @@ from typing import Any
 from feedpub.config import Settings
 from feedpub.model import Post
 from feedpub.read.dates import rfc3339
-from feedpub.render.feed_spec import EntryContext, FeedSpec, hub_url
+from feedpub.render.feed_spec import EntryContext, FeedHead, FeedSpec, hub_url
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -43,18 +43,16 @@ def render_entry(post: Post, ctx: EntryContext) -> bytes:
 
 
 def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> bytes:
-    url = spec.feed_url("json")
-    head = feed_head(ctx.settings, spec.title, spec.description, spec.home_url, url, spec.language)
+    head = feed_head(ctx.settings, spec.head("json"))
     hub = hub_url(ctx.settings)
     if hub:
         head["hubs"] = [{"type": "WebSub", "url": hub}]
     return feed_document(head, entries)
 
 
-def feed_head(
-    settings: Settings, title: str, description: str, home_url: str, url: str, language: str
-) -> dict[str, Any]:
-    """A feed's top-level members (a term feed's or a combined feed's): `url` is its own."""
+def feed_head(settings: Settings, head: FeedHead) -> dict[str, Any]:
+    """A feed's top-level members (a term feed's or a combined feed's; JSON Feed has no date)."""
+    title, description, home_url, url, language, _updated = head
     site = settings.site
     author: dict[str, str] = {"name": site.author.name}
     if site.author.url:

@@ -8,7 +8,7 @@ from datetime import datetime
 from feedpub.config import Settings
 from feedpub.model import Post
 from feedpub.read.dates import rfc822
-from feedpub.render.feed_spec import GENERATOR, EntryContext, FeedSpec, hub_url
+from feedpub.render.feed_spec import GENERATOR, EntryContext, FeedHead, FeedSpec, hub_url
 from feedpub.render.feed_view import entry_link, stylesheet_pi, subscribe_box
 from feedpub.render.formats import FORMATS
 from feedpub.render.xml import ATOM, CONTENT, DC, MEDIA, attr, cdata, document, finish, text
@@ -48,32 +48,17 @@ NAMESPACES = f'xmlns:atom="{ATOM}" xmlns:content="{CONTENT}" xmlns:dc="{DC}" xml
 def render_feed(spec: FeedSpec, entries: list[bytes], ctx: EntryContext) -> bytes:
     head = channel_head(
         ctx.settings,
-        spec.title,
-        spec.description,
-        spec.home_url,
-        spec.feed_url("rss"),
-        spec.language,
-        spec.updated,
+        spec.head("rss"),
         newest=max((p.published for p in spec.posts), default=None),
         hub=hub_url(ctx.settings),
     )
     return document(head, entries, "</channel></rss>")
 
 
-def channel_head(
-    settings: Settings,
-    title: str,
-    description: str,
-    home_url: str,
-    url: str,
-    language: str,
-    updated: datetime,
-    *,
-    newest: datetime | None,
-    hub: str | None,
-) -> str:
+def channel_head(settings: Settings, head: FeedHead, *, newest: datetime | None, hub: str | None) -> str:
     """The channel's opening and metadata, a term feed's or a combined feed's (`render.combined`):
-    `url` is its own address, `newest` the newest entry's date (None: no `pubDate`)."""
+    `newest` is the newest entry's date (None: no `pubDate`)."""
+    title, description, home_url, url, language, updated = head
     return (
         stylesheet_pi(settings) + f'<rss {NAMESPACES} version="2.0"><channel><title>{text(title)}</title>'
         f"<link>{text(home_url)}</link><description>{text(description)}</description>"
