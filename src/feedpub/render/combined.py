@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 from lxml import etree
 
@@ -23,10 +25,34 @@ from feedpub.render import atom, jsonfeed, rss
 from feedpub.render.feed_spec import EPOCH, FeedHead
 from feedpub.render.xml import ATOM, document
 
+DEFAULT_FORMAT = "atom"  # a combined feed's format when its query names none
 _PARSER = etree.XMLParser(strip_cdata=False, resolve_entities=False, no_network=True, huge_tree=True)
 # what both heads declare, as lxml writes a declaration
 _DECLARED = frozenset(f" {d}".encode() for d in (*rss.NAMESPACES.split(" "), *atom.NAMESPACES.split(" ")))
 _DECLARATION = re.compile(rb' xmlns(?::[A-Za-z_][\w.-]*)?="[^"]*"')
+
+
+@lru_cache(maxsize=1 << 14)  # a term's slug recurs in the links of every term page it is on
+def _quoted(slug: str) -> str:
+    return quote(slug, safe="")
+
+
+def canonical_query(
+    groups: Iterable[tuple[str, Iterable[str], bool]], fmt: str, limit: int | None = None
+) -> str:
+    """A combined feed's query as `/feeds/` answers it without a redirect: each (scope, slugs,
+    all of them?) group as `scope=` and its slugs sorted, joined by `+` (all of) or `,` (any
+    of), categories first as given; then the format unless the default, then `limit` unless
+    None (the default). The one spelling: `serve.combined` redirects to it and pages link to it."""
+    parts = [
+        f"{scope}=" + ("+" if all_of else ",").join(map(_quoted, sorted(slugs)))
+        for scope, slugs, all_of in groups
+    ]
+    if fmt != DEFAULT_FORMAT:
+        parts.append(f"format={fmt}")
+    if limit is not None:
+        parts.append(f"limit={limit}")
+    return "&".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

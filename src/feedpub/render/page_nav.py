@@ -11,10 +11,9 @@ import bisect
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
-from functools import lru_cache
-from urllib.parse import quote
 
 from feedpub.model import FeedKey, Post, Scope
+from feedpub.render.combined import canonical_query
 from feedpub.render.taxonomy import Taxonomy
 
 # The HTML archive (`archives/`, then `archives/<yyyy>/<mm>/`): not `archive/`, where the site
@@ -104,20 +103,12 @@ def co_terms(taxonomy: Taxonomy, key: FeedKey, recent: tuple[Post, ...]) -> list
     return [taxonomy.feed_key(*ident) for ident in found[:CO_TERMS]]
 
 
-@lru_cache(maxsize=1 << 14)  # a term's slug recurs in the links of every term it is seen with
-def _quoted(slug: str) -> str:
-    return quote(slug, safe="")
-
-
 def combined_query(keys: Iterable[FeedKey], fmt: str) -> str:
-    """The query of the combined feed of posts that have every one of `keys`, spelled exactly as
-    `serve.combined` spells its canonical form (categories, then tags, slugs sorted, `+` for
-    "all of", the default format left out), so the link is answered 200 and never 301."""
-    parts = []
-    for scope in (Scope.CATEGORY, Scope.TAG):
-        slugs = sorted({key.slug for key in keys if key.scope is scope})
-        if slugs:
-            parts.append(f"{scope.value}=" + "+".join(map(_quoted, slugs)))
-    if fmt != "atom":
-        parts.append(f"format={fmt}")
-    return "&".join(parts)
+    """The query of the combined feed of posts that have every one of `keys`, in the canonical
+    spelling `serve.combined` answers 200 (`render.combined.canonical_query`)."""
+    keys = list(keys)
+    groups = (
+        (scope.value, {key.slug for key in keys if key.scope is scope}, True)
+        for scope in (Scope.CATEGORY, Scope.TAG)
+    )
+    return canonical_query(((scope, slugs, all_of) for scope, slugs, all_of in groups if slugs), fmt)

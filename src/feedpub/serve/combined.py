@@ -17,13 +17,21 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from feedpub.config import Settings
 from feedpub.publish.manifest import sha256
 from feedpub.publish.precompress import gzip_bytes
 from feedpub.read.terms import raw_slug, term_key
-from feedpub.render.combined import CombinedSpec, Entry, combined_feed, entries_of, merge
+from feedpub.render.combined import (
+    DEFAULT_FORMAT,
+    CombinedSpec,
+    Entry,
+    canonical_query,
+    combined_feed,
+    entries_of,
+    merge,
+)
 from feedpub.render.formats import FORMATS
 from feedpub.serve.published import FeedFiles, Served
 from feedpub.serve.responses import ReadyFile
@@ -33,7 +41,6 @@ CACHE_SIZE = 256  # combined feeds kept ready, per process
 CACHE_BYTES = 32 * 1024 * 1024  # and at most this much of them (plain and gzip)
 SCOPES = ("categories", "tags")
 PARAMETERS = (*SCOPES, "format", "limit")
-DEFAULT_FORMAT = "atom"
 USAGE = "use /feeds/?tags=a,b (any of them), ?tags=a+b (all of them), ?categories=x&tags=y (both)"
 
 
@@ -54,10 +61,6 @@ class Group:
     slugs: tuple[str, ...]
     all_of: bool
 
-    def spelled(self) -> str:
-        joiner = "+" if self.all_of else ","
-        return f"{self.scope}=" + joiner.join(quote(slug, safe="") for slug in self.slugs)
-
 
 @dataclass(frozen=True, slots=True)
 class Query:
@@ -66,12 +69,8 @@ class Query:
     limit: int
 
     def canonical(self, settings: Settings) -> str:
-        parts = [group.spelled() for group in self.groups]
-        if self.fmt != DEFAULT_FORMAT:
-            parts.append(f"format={self.fmt}")
-        if self.limit != settings.feeds.limit:
-            parts.append(f"limit={self.limit}")
-        return "&".join(parts)
+        groups = ((group.scope, group.slugs, group.all_of) for group in self.groups)
+        return canonical_query(groups, self.fmt, None if self.limit == settings.feeds.limit else self.limit)
 
 
 def _pairs(raw: str) -> dict[str, str]:
